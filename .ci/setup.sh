@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Brings a fresh clone to the point where the engine runs: npm packages, and a Vulkan driver for
+# Dawn when no WebGPU adapter is found. Quiet when there is nothing to do.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/deepinside-xdg}"
+mkdir -p "$XDG_RUNTIME_DIR"
+
+if [ ! -d node_modules/webgpu ] || [ ! -d node_modules/esbuild ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if node .ci/probe_adapter.mjs 2>/dev/null; then
+  exit 0
+fi
+
+# Debian 12's own Mesa 22.3 is rejected by Dawn; the lavapipe in bookworm-backports (Mesa 25) works.
+if [ -r /etc/os-release ] && grep -q '^VERSION_CODENAME=bookworm' /etc/os-release && [ "$(id -u)" = 0 ]; then
+  echo "setup: no WebGPU adapter; installing libvulkan1 and mesa-vulkan-drivers from bookworm-backports"
+  if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    mirror=$(sed -n 's/^URIs: *\([^ ]*debian\)\/*$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
+    [ -n "$mirror" ] || mirror=$(sed -n 's/^deb \(http[^ ]*debian\)\/* bookworm .*/\1/p' /etc/apt/sources.list 2>/dev/null | head -n 1)
+    [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+    echo "setup: adding $mirror bookworm-backports"
+    printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+      "$mirror" > /etc/apt/sources.list.d/deepinside-backports.sources
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q -t bookworm-backports libvulkan1 mesa-vulkan-drivers
+  node .ci/probe_adapter.mjs && exit 0
+  echo "setup: still no WebGPU adapter after installing Mesa's lavapipe" >&2
+  exit 1
+fi
+
+echo "setup: no WebGPU adapter. Install a Vulkan driver (Debian/Ubuntu: libvulkan1 and mesa-vulkan-drivers, Mesa 23 or newer) or run on a machine with a GPU." >&2
+exit 1

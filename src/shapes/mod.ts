@@ -1,0 +1,11 @@
+/**
+ * Shapes shared by the float64 reference and the GPU kernels: each names its tensors' layouts and
+ * computes its output size one way, for both.
+ * @module
+ */
+export { type AdaptiveAvgPool2dShape, adaptivePoolWindow } from './adaptive_avg_pool2d_shape.ts';
+export { type Conv2dShape, conv2dOutputSize } from './conv2d_shape.ts';
+export type { ImageShape } from './image_shape.ts';
+export type { LinearShape } from './linear_shape.ts';
+export { type MaxPool2dShape, maxPool2dOutputSize } from './max_pool2d_shape.ts';
+export { RELU_RULES, type ReluRule } from './relu_rule.ts';
