@@ -1,0 +1,5 @@
+/**
+ * Seeded random numbers, for replayable tests, initialisation and data synthesis.
+ * @module
+ */
+export { Random } from './random.ts';

@@ -1,0 +1,54 @@
+import { Random } from '../../src/random/mod.ts';
+
+type Numbers = ArrayLike<number>;
+
+/** ‖actual − expected‖₂ / ‖expected‖₂ (the plain difference norm when expected is all zeros). */
+export function relativeError(actual: Numbers, expected: Numbers): number {
+  let diff = 0;
+  let norm = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const d = actual[i] - expected[i];
+    diff += d * d;
+    norm += expected[i] * expected[i];
+  }
+  return norm === 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
+}
+
+export interface CloseOptions {
+  /** Largest allowed relative error ‖a − e‖/‖e‖ over the whole tensor. */
+  readonly rel?: number;
+  /** Per element: |a − e| ≤ atol + rtol·|e|. */
+  readonly atol?: number;
+  readonly rtol?: number;
+  /** Printed with a failure so that it can be replayed. */
+  readonly random?: Random;
+}
+
+/**
+ * Throws unless `actual` matches `expected` element by element (atol + rtol·|e|, NaN never matches) and
+ * in relative norm; the message names the first mismatches with their indices, and the seed.
+ */
+export function assertClose(name: string, actual: Numbers, expected: Numbers, options: CloseOptions = {}): void {
+  const { rel = 1e-4, atol = 1e-5, rtol = 1e-3, random } = options;
+  const seed = random ? ` (seed ${random.seed})` : '';
+  if (actual.length !== expected.length) {
+    throw new Error(`${name}: ${actual.length} values, expected ${expected.length}${seed}`);
+  }
+  const bad: string[] = [];
+  let count = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) {
+      count++;
+      if (bad.length < 5) bad.push(`[${i}] ${a} vs ${e}`);
+    }
+  }
+  const error = relativeError(actual, expected);
+  if (count > 0 || !(error < rel)) {
+    throw new Error(
+      `${name}: relative error ${error.toExponential(2)} (limit ${rel}), ${count} of ${expected.length} elements off` +
+        `${bad.length ? `: ${bad.join(', ')}` : ''}${seed}`,
+    );
+  }
+}
