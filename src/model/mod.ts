@@ -1,0 +1,21 @@
+/**
+ * VGG networks as data: the spec that describes one, its layers with shapes resolved, torchvision's
+ * presets, and loading and saving its weights as safetensors under torchvision's tensor names.
+ * @module
+ */
+export { IMAGENET_LABELS } from './imagenet_labels.ts';
+export { loadVgg, type VggModelData } from './load_vgg.ts';
+export { parseVggSpec } from './parse_vgg_spec.ts';
+export { saveVgg } from './save_vgg.ts';
+export {
+  type VggAvgPoolLayer,
+  type VggConvLayer,
+  type VggLayer,
+  vggLayers,
+  type VggLinearLayer,
+  type VggMaxPoolLayer,
+  type VggReluLayer,
+  vggTensorShapes,
+} from './vgg_layers.ts';
+export { VGG_PRESET_NAMES, vggPreset } from './vgg_presets.ts';
+export type { VggFeature, VggSpec } from './vgg_spec.ts';
