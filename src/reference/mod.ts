@@ -1,0 +1,24 @@
+/**
+ * The float64 reference: plain nested loops that every GPU test trusts, each itself checked against
+ * finite differences. Tensors are dense row-major Float64Arrays, images NCHW; inputs may be any
+ * ArrayLike<number> (a Float32Array straight from the GPU, say).
+ * @module
+ */
+export { adamStep, type AdamOptions } from './adam.ts';
+export { adaptiveAvgPool2dBackward, adaptiveAvgPool2dForward } from './adaptive_avg_pool2d.ts';
+export { ascentStep } from './ascent_step.ts';
+export { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.ts';
+export { linearBackwardInput, linearBackwardWeight, linearForward } from './linear.ts';
+export { maxPool2dBackward, maxPool2dForward } from './max_pool2d.ts';
+export { reluBackward, reluForward } from './relu.ts';
+export { saliencyMap } from './saliency.ts';
+export { sgdMomentumStep, type SgdMomentumOptions } from './sgd_momentum.ts';
+export { softmaxCrossEntropy } from './softmax_cross_entropy.ts';
+export {
+  referenceClassScoreGradient,
+  referenceVggBackward,
+  referenceVggForward,
+  type ReferenceVggBackward,
+  type ReferenceVggForward,
+  type ReferenceWeights,
+} from './vgg.ts';
