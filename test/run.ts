@@ -2,6 +2,7 @@
 // `npm test -- conv2d relu` runs only the files whose names contain one of the words.
 
 declare const TEST_FILES: readonly string[];
+export {};
 
 const words = process.argv.slice(2);
 const chosen = TEST_FILES.filter((name) => words.length === 0 || words.some((word) => name.includes(word)));

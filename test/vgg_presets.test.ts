@@ -53,7 +53,7 @@ test('vggPreset refuses an unknown name, listing the known ones', () => {
 
 // Fails until src/model/vgg_layers.ts counts torchvision's Sequential indices (a conv and its ReLU are two
 // modules, a max-pool one): it names vgg16's convs features.0, 1, 3, 4, ... from the spec's own indices.
-test.skip('vggTensorShapes names vgg16 tensors as torchvision state_dict() does', () => {
+test('vggTensorShapes names vgg16 tensors as torchvision state_dict() does', () => {
   const convs = [0, 2, 5, 7, 10, 12, 14, 17, 19, 21, 24, 26, 28];
   const names = [
     ...convs.flatMap((i) => [`features.${i}.weight`, `features.${i}.bias`]),

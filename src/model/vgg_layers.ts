@@ -48,20 +48,24 @@ export type VggLayer = VggConvLayer | VggReluLayer | VggMaxPoolLayer | VggAvgPoo
 export function vggLayers(spec: VggSpec): VggLayer[] {
   const layers: VggLayer[] = [];
   let { channels, height, width } = spec.input;
-  spec.features.forEach((feature, index) => {
+  // torchvision's Sequential index: a conv and its ReLU take two places, a max-pool one.
+  let module = 0;
+  for (const feature of spec.features) {
     if (feature === 'M') {
       if (height < 2 || width < 2) {
-        throw new RangeError(`vgg: max-pool at features.${index} gets a ${height}×${width} map; it needs at least 2×2`);
+        throw new RangeError(`vgg: max-pool at features.${module} gets a ${height}×${width} map; it needs at least 2×2`);
       }
       layers.push({ kind: 'maxpool', channels, height, width });
       height = Math.floor(height / 2);
       width = Math.floor(width / 2);
-      return;
+      module += 1;
+      continue;
     }
-    layers.push({ kind: 'conv', name: `features.${index}`, inChannels: channels, outChannels: feature, height, width });
+    layers.push({ kind: 'conv', name: `features.${module}`, inChannels: channels, outChannels: feature, height, width });
     layers.push({ kind: 'relu', size: feature * height * width });
     channels = feature;
-  });
+    module += 2;
+  }
   if (spec.avgpool && (spec.avgpool[0] !== height || spec.avgpool[1] !== width)) {
     const [outHeight, outWidth] = spec.avgpool;
     layers.push({ kind: 'avgpool', channels, height, width, outHeight, outWidth });

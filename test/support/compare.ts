@@ -17,7 +17,7 @@ export function relativeError(actual: Numbers, expected: Numbers): number {
 export interface CloseOptions {
   /** Largest allowed relative error ‖a − e‖/‖e‖ over the whole tensor. */
   readonly rel?: number;
-  /** Per element: |a − e| ≤ atol + rtol·|e|. */
+  /** Per element: |a − e| ≤ atol + rtol·|e|; atol defaults to 1e-5 · max |e|. */
   readonly atol?: number;
   readonly rtol?: number;
   /** Printed with a failure so that it can be replayed. */
@@ -29,7 +29,9 @@ export interface CloseOptions {
  * in relative norm; the message names the first mismatches with their indices, and the seed.
  */
 export function assertClose(name: string, actual: Numbers, expected: Numbers, options: CloseOptions = {}): void {
-  const { rel = 1e-4, atol = 1e-5, rtol = 1e-3, random } = options;
+  let largest = 0;
+  for (let i = 0; i < expected.length; i++) largest = Math.max(largest, Math.abs(expected[i]));
+  const { rel = 1e-4, atol = 1e-5 * largest, rtol = 1e-3, random } = options;
   const seed = random ? ` (seed ${random.seed})` : '';
   if (actual.length !== expected.length) {
     throw new Error(`${name}: ${actual.length} values, expected ${expected.length}${seed}`);

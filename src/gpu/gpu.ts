@@ -1,0 +1,316 @@
+import type { BindingWindow } from './binding_window.ts';
+import type { GpuTensor } from './gpu_tensor.ts';
+import type { ShaderSource } from './shader_source.ts';
+
+const BYTES = 4;
+const MAX_CACHED_PARAMS = 4096;
+
+/** What a kernel dispatcher needs to know of the adapter's limits. */
+export interface GpuLimits {
+  /** Largest binding of one storage buffer, in bytes (128 MiB on lavapipe and many browsers). */
+  readonly maxBindingBytes: number;
+  readonly maxBufferBytes: number;
+  readonly bindingAlignment: number;
+  readonly workgroupStorageBytes: number;
+  readonly invocationsPerWorkgroup: number;
+  readonly workgroupsPerDimension: number;
+}
+
+/**
+ * One WebGPU device and what the engine keeps for it: compiled pipelines (once per shader and
+ * constants), the command encoder that dispatches go into until the next read, and the first error the
+ * device reported, which the next read throws with the shader's name.
+ */
+export class Gpu {
+  readonly device: GPUDevice;
+  readonly adapterName: string;
+  readonly limits: GpuLimits;
+  readonly hasTimestamps: boolean;
+  #pipelines = new Map<string, Promise<GPUComputePipeline>>();
+  #params = new Map<string, GPUBuffer>();
+  #encoder: GPUCommandEncoder | undefined;
+  #pass: GPUComputePassEncoder | undefined;
+  #errors: string[] = [];
+  #lost: string | undefined;
+
+  /**
+   * `maxBindingBytes` lowers the binding limit below the adapter's, so that tests can drive the sliced
+   * paths with small tensors; it cannot raise it.
+   */
+  constructor(device: GPUDevice, adapterName: string, options: { readonly maxBindingBytes?: number } = {}) {
+    this.device = device;
+    this.adapterName = adapterName;
+    const l = device.limits;
+    this.limits = {
+      maxBindingBytes: Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize, options.maxBindingBytes ?? Infinity),
+      maxBufferBytes: l.maxBufferSize,
+      bindingAlignment: l.minStorageBufferOffsetAlignment,
+      workgroupStorageBytes: l.maxComputeWorkgroupStorageSize,
+      invocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+      workgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+    };
+    this.hasTimestamps = device.features.has('timestamp-query');
+    device.addEventListener('uncapturederror', (event) => {
+      this.#errors.push((event as GPUUncapturedErrorEvent).error.message);
+    });
+    void device.lost.then((info) => {
+      this.#lost = `${info.reason}: ${info.message}`;
+    });
+  }
+
+  /** The pipeline for `shader` with `constants` (its `override` values), compiled once and cached. */
+  pipeline(shader: ShaderSource, constants: Readonly<Record<string, number>> = {}): Promise<GPUComputePipeline> {
+    const key = `${shader.name}|${JSON.stringify(constants)}`;
+    let pipeline = this.#pipelines.get(key);
+    if (!pipeline) {
+      pipeline = this.#compile(shader, constants);
+      pipeline.catch(() => this.#pipelines.delete(key));
+      this.#pipelines.set(key, pipeline);
+    }
+    return pipeline;
+  }
+
+  async #compile(shader: ShaderSource, constants: Readonly<Record<string, number>>): Promise<GPUComputePipeline> {
+    this.#assertAlive();
+    const label = `shaders/${shader.name}.wgsl`;
+    const module = this.device.createShaderModule({ label, code: shader.code });
+    const info = await module.getCompilationInfo();
+    const errors = info.messages.filter((m) => m.type === 'error');
+    if (errors.length > 0) {
+      const lines = errors.map((m) => `${label}:${m.lineNum}:${m.linePos}: ${m.message}`);
+      throw new Error(`WGSL compile error in ${label}\n${lines.join('\n')}`);
+    }
+    try {
+      return await this.device.createComputePipelineAsync({
+        label,
+        layout: 'auto',
+        compute: { module, entryPoint: 'main', constants: { ...constants } },
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`cannot build the pipeline for ${label} with ${JSON.stringify(constants)}: ${message}`);
+    }
+  }
+
+  /** A zeroed tensor of `length` 4-byte elements; throws a RangeError naming the limit when it cannot exist. */
+  tensor(length: number, label: string): GpuTensor {
+    this.#assertAlive();
+    if (!Number.isInteger(length) || length < 1) {
+      throw new RangeError(`${label}: a tensor needs a positive whole number of elements, got ${length}`);
+    }
+    const bytes = length * BYTES;
+    if (bytes > this.limits.maxBufferBytes) {
+      throw new RangeError(
+        `${label}: ${mib(bytes)} exceeds this adapter's largest buffer (${mib(this.limits.maxBufferBytes)}, maxBufferSize); use a smaller batch or input`,
+      );
+    }
+    const buffer = this.device.createBuffer({
+      label,
+      size: bytes,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
+    return { buffer, length, label };
+  }
+
+  /** A tensor holding `data`. */
+  tensorFrom(data: Float32Array | Uint32Array, label: string): GpuTensor {
+    const tensor = this.tensor(data.length, label);
+    this.write(tensor, data);
+    return tensor;
+  }
+
+  /** Writes `data` into `tensor` from element `offset`, after the work already queued. */
+  write(tensor: GpuTensor, data: Float32Array | Uint32Array, offset = 0): void {
+    if (offset < 0 || offset + data.length > tensor.length) {
+      throw new RangeError(`${tensor.label}: writing ${data.length} values at ${offset} overruns its ${tensor.length}`);
+    }
+    this.flush();
+    // Large writes go in pieces: some implementations copy each writeBuffer through one staging area.
+    const piece = 16 * 1024 * 1024;
+    for (let start = 0; start < data.length; start += piece) {
+      const part = data.subarray(start, Math.min(data.length, start + piece));
+      this.device.queue.writeBuffer(tensor.buffer, (offset + start) * BYTES, part.buffer, part.byteOffset, part.byteLength);
+    }
+  }
+
+  /** Fills `tensor` with NaN, so that an element a kernel fails to write cannot pass for a result. */
+  poison(tensor: GpuTensor): void {
+    const nan = new Uint32Array(Math.min(tensor.length, 4 * 1024 * 1024)).fill(0x7fc00000);
+    for (let start = 0; start < tensor.length; start += nan.length) {
+      this.write(tensor, nan.subarray(0, Math.min(nan.length, tensor.length - start)), start);
+    }
+  }
+
+  /** Copies `count` elements of `source` from `from` into `target` at `to`, in order with dispatches. */
+  copy(source: GpuTensor, from: number, target: GpuTensor, to: number, count: number): void {
+    this.#endPass();
+    this.#encode().copyBufferToBuffer(source.buffer, from * BYTES, target.buffer, to * BYTES, count * BYTES);
+  }
+
+  /** Reads a tensor back once all queued work is done, throwing any error the device reported. */
+  async read(tensor: GpuTensor, start = 0, count = tensor.length - start): Promise<Float32Array> {
+    return new Float32Array(await this.#readBytes(tensor, start, count));
+  }
+
+  /** As `read`, for u32 tensors. */
+  async readU32(tensor: GpuTensor, start = 0, count = tensor.length - start): Promise<Uint32Array> {
+    return new Uint32Array(await this.#readBytes(tensor, start, count));
+  }
+
+  async #readBytes(tensor: GpuTensor, start: number, count: number): Promise<ArrayBuffer> {
+    if (start < 0 || count < 0 || start + count > tensor.length) {
+      throw new RangeError(`${tensor.label}: reading ${count} values at ${start} overruns its ${tensor.length}`);
+    }
+    const staging = this.device.createBuffer({
+      label: `${tensor.label} (read back)`,
+      size: Math.max(count * BYTES, 4),
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    try {
+      if (count > 0) this.copy(tensor, start, { buffer: staging, length: count, label: staging.label }, 0, count);
+      await this.sync();
+      await staging.mapAsync(GPUMapMode.READ);
+      const bytes = staging.getMappedRange().slice(0);
+      staging.unmap();
+      return bytes;
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  /** Submits the queued work and waits for it, then throws the first error the device reported. */
+  async sync(): Promise<void> {
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+    this.#throwReported();
+  }
+
+  /** Submits the dispatches recorded so far. */
+  flush(): void {
+    this.#endPass();
+    if (this.#encoder) {
+      this.device.queue.submit([this.#encoder.finish()]);
+      this.#encoder = undefined;
+    }
+  }
+
+  /**
+   * Binds `count` elements of `tensor` from element `start` as one storage binding: the binding starts at
+   * the aligned offset below, and `base` says where the range begins inside it.
+   */
+  window(tensor: GpuTensor, start = 0, count = tensor.length - start): BindingWindow {
+    const alignment = this.limits.bindingAlignment / BYTES;
+    const first = Math.floor(start / alignment) * alignment;
+    const size = (start + count - first) * BYTES;
+    if (size > this.limits.maxBindingBytes) {
+      throw new RangeError(
+        `${tensor.label}: a binding of ${mib(size)} exceeds this adapter's ${mib(this.limits.maxBindingBytes)} ` +
+          '(maxStorageBufferBindingSize); the kernel must slice it',
+      );
+    }
+    if (start < 0 || count < 1 || start + count > tensor.length) {
+      throw new RangeError(`${tensor.label}: window ${start}+${count} outside its ${tensor.length} elements`);
+    }
+    return { binding: { buffer: tensor.buffer, offset: first * BYTES, size }, base: start - first };
+  }
+
+  /** Most elements a window may hold wherever it starts (one alignment's slack kept for the offset). */
+  get maxWindowElements(): number {
+    return Math.floor((this.limits.maxBindingBytes - this.limits.bindingAlignment) / BYTES);
+  }
+
+  /**
+   * Records one dispatch: `params` (u32 words, floats as their bits) at binding 0 as a uniform, then the
+   * storage `bindings` at 1, 2, … in order.
+   */
+  dispatch(
+    pipeline: GPUComputePipeline,
+    params: Uint32Array,
+    bindings: readonly GPUBufferBinding[],
+    workgroups: readonly [number, number?, number?],
+  ): void {
+    this.#assertAlive();
+    const [x, y = 1, z = 1] = workgroups;
+    const most = this.limits.workgroupsPerDimension;
+    if (x > most || y > most || z > most) {
+      throw new RangeError(`${pipeline.label}: ${x}×${y}×${z} workgroups exceed the adapter's ${most} per dimension`);
+    }
+    if (x * y * z === 0) return;
+    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.#uniform(params) } }];
+    bindings.forEach((resource, i) => entries.push({ binding: i + 1, resource }));
+    const bindGroup = this.device.createBindGroup({ label: pipeline.label, layout: pipeline.getBindGroupLayout(0), entries });
+    this.#pass ??= this.#encode().beginComputePass();
+    this.#pass.setPipeline(pipeline);
+    this.#pass.setBindGroup(0, bindGroup);
+    this.#pass.dispatchWorkgroups(x, y, z);
+  }
+
+  /** The workgroup grid for `count` workgroups: x up to the per-dimension limit, the rest in y. */
+  grid(count: number): readonly [number, number] {
+    const most = this.limits.workgroupsPerDimension;
+    if (count <= most) return [Math.max(count, 1), 1];
+    const y = Math.ceil(count / most);
+    return [Math.ceil(count / y), y];
+  }
+
+  /** The command encoder dispatches go into, for callers that add their own commands (timestamps). */
+  encoder(): GPUCommandEncoder {
+    this.#endPass();
+    return this.#encode();
+  }
+
+  #encode(): GPUCommandEncoder {
+    this.#encoder ??= this.device.createCommandEncoder({ label: 'deepinside' });
+    return this.#encoder;
+  }
+
+  #endPass(): void {
+    this.#pass?.end();
+    this.#pass = undefined;
+  }
+
+  // Parameters repeat across layers and steps, so their uniform buffers are kept by content.
+  #uniform(params: Uint32Array): GPUBuffer {
+    const key = params.join(',');
+    let buffer = this.#params.get(key);
+    if (!buffer) {
+      if (this.#params.size >= MAX_CACHED_PARAMS) {
+        // Flush first: a buffer still referenced by recorded work must outlive its recording.
+        this.flush();
+        for (const old of this.#params.values()) old.destroy();
+        this.#params.clear();
+      }
+      buffer = this.device.createBuffer({
+        label: 'params',
+        size: Math.max(16, Math.ceil(params.byteLength / 16) * 16),
+        usage: GPUBufferUsage.UNIFORM,
+        mappedAtCreation: true,
+      });
+      new Uint32Array(buffer.getMappedRange()).set(params);
+      buffer.unmap();
+      this.#params.set(key, buffer);
+    }
+    return buffer;
+  }
+
+  #assertAlive(): void {
+    if (this.#lost !== undefined) throw new Error(`the GPU device was lost (${this.#lost}); request a new one`);
+  }
+
+  #throwReported(): void {
+    this.#assertAlive();
+    if (this.#errors.length > 0) {
+      const errors = this.#errors.splice(0);
+      throw new Error(`the GPU reported ${errors.length} error(s): ${errors.join(' | ')}`);
+    }
+  }
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MiB`;
+}
+
+/** The bits of `value` as f32, for a params word. */
+export function f32Bits(value: number): number {
+  return new Uint32Array(new Float32Array([value]).buffer)[0];
+}

@@ -1,0 +1,69 @@
+import { Gpu } from './gpu.ts';
+import { NoWebGpuError } from './no_webgpu_error.ts';
+
+// The limits a VGG needs raised above WebGPU's defaults; each is asked for at the adapter's own value.
+const WANTED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxStorageBuffersPerShaderStage',
+] as const;
+
+let shared: Promise<Gpu> | undefined;
+// Dawn tears its instance down when the GPU object is collected, which breaks the device mid-work:
+// keep it for the life of the process.
+let instance: GPU | undefined;
+
+/**
+ * The process's (or page's) GPU: `navigator.gpu` in a browser, Dawn (the `webgpu` package) in Node.
+ * Asked for once and shared; every later call returns the same `Gpu`.
+ * @throws NoWebGpuError when there is no adapter, with what to install.
+ * @example
+ * const gpu = await requestGpu();
+ * console.log(gpu.adapterName);
+ */
+export function requestGpu(): Promise<Gpu> {
+  shared ??= openGpu().catch((error: unknown) => {
+    shared = undefined;
+    throw error;
+  });
+  return shared;
+}
+
+async function openGpu(): Promise<Gpu> {
+  const gpu = await findGpu();
+  instance = gpu;
+  const adapter = await instance.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) {
+    throw new NoWebGpuError(
+      typeof window === 'undefined'
+        ? 'no WebGPU adapter: Dawn found no Vulkan driver. On Debian 12 run `npm run setup` as root ' +
+            '(it installs libvulkan1 and mesa-vulkan-drivers from bookworm-backports); elsewhere install a Vulkan driver (Mesa 23 or newer)'
+        : 'no WebGPU adapter: this browser exposes WebGPU but found no usable GPU; try a current Chrome or Edge, or enable WebGPU in the browser settings',
+    );
+  }
+  const requiredLimits: Record<string, number> = {};
+  for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
+  const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'deepinside' });
+  const info = adapter.info;
+  const name = [info.vendor, info.architecture, info.description || info.device].filter(Boolean).join(' ');
+  return new Gpu(device, name || 'unknown adapter');
+}
+
+async function findGpu(): Promise<GPU> {
+  if (typeof navigator !== 'undefined' && navigator.gpu) return navigator.gpu;
+  if (typeof window !== 'undefined') {
+    throw new NoWebGpuError(
+      'this browser has no WebGPU (navigator.gpu is missing): use a current Chrome, Edge or Safari, and open the page over https or from localhost',
+    );
+  }
+  // Node: Dawn's bindings. The name is kept in a variable so that browser bundles do not pull it in.
+  const moduleName = 'webgpu';
+  const dawn = (await import(/* @vite-ignore */ moduleName)) as { create(flags: string[]): GPU; globals: object };
+  Object.assign(globalThis, dawn.globals);
+  return dawn.create([]);
+}

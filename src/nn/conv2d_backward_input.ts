@@ -1,0 +1,38 @@
+import type { Gpu, GpuTensor } from '../gpu/mod.ts';
+import type { Conv2dShape } from '../shapes/mod.ts';
+import v1 from '../../shaders/conv2d_backward_input_v1.wgsl';
+import { checkConv2d } from './conv2d_check.ts';
+import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
+
+/** The conv2d backward-to-input kernels: 1 is the naive one. */
+export const CONV2D_BACKWARD_INPUT_VARIANTS = [1] as const;
+export type Conv2dBackwardInputVariant = (typeof CONV2D_BACKWARD_INPUT_VARIANTS)[number];
+
+const SHADER_V1 = { name: 'conv2d_backward_input_v1', code: v1 };
+
+/**
+ * dx = ∂L/∂x from dy = ∂L/∂y of a stride-1 zero-padded conv2d.
+ * dy: (n, k, oh, ow)  weight: (k, c, size, size)  dx: (n, c, h, w), written (not accumulated).
+ */
+export async function conv2dBackwardInput(
+  gpu: Gpu,
+  s: Conv2dShape,
+  dy: GpuTensor,
+  weight: GpuTensor,
+  dx: GpuTensor,
+  variant: Conv2dBackwardInputVariant = 1,
+): Promise<void> {
+  const [oh, ow] = checkConv2d('conv2d_backward_input', s, { dy, weight, dx });
+  const inImage = s.c * s.h * s.w;
+  const outImage = s.k * oh * ow;
+  const slices = itemSlices(gpu, 'conv2d_backward_input', s.n, { dx: inImage, dy: outImage });
+  if (variant !== 1) throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
+  const pipeline = await gpu.pipeline(SHADER_V1, { WG: ELEMENTWISE_WORKGROUP });
+  for (const [n0, n] of slices) {
+    const dyw = gpu.window(dy, n0 * outImage, n * outImage);
+    const dxw = gpu.window(dx, n0 * inImage, n * inImage);
+    const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, s.size, s.pad, dyw.base, dxw.base]);
+    gpu.dispatch(pipeline, params, [dyw.binding, gpu.window(weight).binding, dxw.binding],
+      gpu.grid(Math.ceil((n * inImage) / ELEMENTWISE_WORKGROUP)));
+  }
+}

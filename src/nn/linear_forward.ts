@@ -1,0 +1,41 @@
+import type { Gpu, GpuTensor } from '../gpu/mod.ts';
+import type { LinearShape } from '../shapes/mod.ts';
+import v1 from '../../shaders/linear_forward_v1.wgsl';
+import { checkLinear } from './linear_check.ts';
+import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
+
+/** The fully connected forward kernels: 1 is the naive one. */
+export const LINEAR_FORWARD_VARIANTS = [1] as const;
+export type LinearForwardVariant = (typeof LINEAR_FORWARD_VARIANTS)[number];
+
+const SHADER_V1 = { name: 'linear_forward_v1', code: v1 };
+
+/**
+ * y = x·weightᵀ + bias.  x: (n, in)  weight: (out, in)  bias: (out)  y: (n, out).
+ * A weight larger than one binding (VGG16's fc6 is 411 MB) is bound in blocks of whole rows.
+ */
+export async function linearForward(
+  gpu: Gpu,
+  s: LinearShape,
+  x: GpuTensor,
+  weight: GpuTensor,
+  bias: GpuTensor,
+  y: GpuTensor,
+  variant: LinearForwardVariant = 1,
+): Promise<void> {
+  checkLinear('linear_forward', s, { x, weight, bias, y });
+  if (variant !== 1) throw new RangeError(`linear_forward: no variant ${variant}; known: ${LINEAR_FORWARD_VARIANTS.join(', ')}`);
+  const pipeline = await gpu.pipeline(SHADER_V1, { WG: ELEMENTWISE_WORKGROUP });
+  const batches = itemSlices(gpu, 'linear_forward', s.n, { x: s.inFeatures, y: s.outFeatures });
+  const blocks = itemSlices(gpu, 'linear_forward', s.outFeatures, { 'a weight row': s.inFeatures });
+  for (const [n0, n] of batches) {
+    const xw = gpu.window(x, n0 * s.inFeatures, n * s.inFeatures);
+    const yw = gpu.window(y, n0 * s.outFeatures, n * s.outFeatures);
+    for (const [o0, rows] of blocks) {
+      const ww = gpu.window(weight, o0 * s.inFeatures, rows * s.inFeatures);
+      const params = new Uint32Array([n, s.inFeatures, s.outFeatures, rows, o0, xw.base, ww.base, yw.base]);
+      gpu.dispatch(pipeline, params, [xw.binding, ww.binding, gpu.window(bias).binding, yw.binding],
+        gpu.grid(Math.ceil((n * rows) / ELEMENTWISE_WORKGROUP)));
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import type { Gpu, GpuTensor } from '../gpu/mod.ts';
+import { type MaxPool2dShape, maxPool2dOutputSize } from '../shapes/mod.ts';
+import code from '../../shaders/max_pool2d_forward.wgsl';
+import { checkPool } from './pool_check.ts';
+import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
+
+const SHADER = { name: 'max_pool2d_forward', code };
+
+/**
+ * 2×2 max-pool, stride 2, floor mode. x: (n, c, h, w)  y, switches: (n, c, ⌊h/2⌋, ⌊w/2⌋); a switch is
+ * the flat index into x of its window's maximum (the first, in row-major order, on a tie).
+ */
+export async function maxPool2dForward(gpu: Gpu, s: MaxPool2dShape, x: GpuTensor, y: GpuTensor, switches: GpuTensor): Promise<void> {
+  const [oh, ow] = maxPool2dOutputSize(s);
+  checkPool('max_pool2d_forward', s, oh, ow, { x, y, switches });
+  const inImage = s.c * s.h * s.w;
+  const outImage = s.c * oh * ow;
+  const pipeline = await gpu.pipeline(SHADER, { WG: ELEMENTWISE_WORKGROUP });
+  for (const [n0, n] of itemSlices(gpu, 'max_pool2d_forward', s.n, { x: inImage, y: outImage })) {
+    const xw = gpu.window(x, n0 * inImage, n * inImage);
+    const yw = gpu.window(y, n0 * outImage, n * outImage);
+    const sw = gpu.window(switches, n0 * outImage, n * outImage);
+    const params = new Uint32Array([n, s.c, s.h, s.w, oh, ow, n0, xw.base, yw.base]);
+    gpu.dispatch(pipeline, params, [xw.binding, yw.binding, sw.binding], gpu.grid(Math.ceil((n * outImage) / ELEMENTWISE_WORKGROUP)));
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The layers, forward and backward, each a hand-written WGSL kernel in shaders/ under the same name,
+ * dispatched from here; plus the saliency reduction, the class-model ascent step, and training's loss
+ * and optimisers. Every function records its dispatches on the `Gpu`; `gpu.read` or `gpu.sync` waits.
+ * @module
+ */
+export { adamStep, type AdamOptions } from './adam_step.ts';
+export { adaptiveAvgPool2dBackward } from './adaptive_avg_pool2d_backward.ts';
+export { adaptiveAvgPool2dForward } from './adaptive_avg_pool2d_forward.ts';
+export { ascentStep } from './ascent_step.ts';
+export { CONV2D_BACKWARD_INPUT_VARIANTS, conv2dBackwardInput, type Conv2dBackwardInputVariant } from './conv2d_backward_input.ts';
+export { CONV2D_BACKWARD_WEIGHT_VARIANTS, conv2dBackwardWeight, type Conv2dBackwardWeightVariant } from './conv2d_backward_weight.ts';
+export { CONV2D_FORWARD_VARIANTS, conv2dForward, type Conv2dForwardVariant } from './conv2d_forward.ts';
+export { LINEAR_BACKWARD_INPUT_VARIANTS, linearBackwardInput, type LinearBackwardInputVariant } from './linear_backward_input.ts';
+export { LINEAR_BACKWARD_WEIGHT_VARIANTS, linearBackwardWeight, type LinearBackwardWeightVariant } from './linear_backward_weight.ts';
+export { LINEAR_FORWARD_VARIANTS, linearForward, type LinearForwardVariant } from './linear_forward.ts';
+export { maxPool2dBackward } from './max_pool2d_backward.ts';
+export { maxPool2dForward } from './max_pool2d_forward.ts';
+export { reluBackward } from './relu_backward.ts';
+export { reluForward } from './relu_forward.ts';
+export { saliencyMap } from './saliency_map.ts';
+export { sgdMomentumStep, type SgdMomentumOptions } from './sgd_momentum_step.ts';
+export { checkLabels, softmaxCrossEntropy } from './softmax_cross_entropy.ts';

@@ -1,0 +1,49 @@
+import type { Gpu, GpuTensor } from '../gpu/mod.ts';
+
+/** The workgroup size of the one-invocation-per-element kernels. */
+export const ELEMENTWISE_WORKGROUP = 256;
+
+/**
+ * Splits `n` items (images, or rows) into runs whose tensors each fit one binding, given each
+ * tensor's elements per item. Throws a RangeError, with the fix, when a single item cannot fit.
+ */
+export function itemSlices(gpu: Gpu, kernel: string, n: number, perItem: Readonly<Record<string, number>>): Array<readonly [start: number, count: number]> {
+  const limit = gpu.maxWindowElements;
+  let widest = 1;
+  for (const [name, elements] of Object.entries(perItem)) {
+    if (elements > limit) {
+      throw new RangeError(
+        `${kernel}: one item of ${name} needs ${(elements * 4 / 1048576).toFixed(1)} MiB but this adapter binds at most ` +
+          `${(gpu.limits.maxBindingBytes / 1048576).toFixed(1)} MiB (maxStorageBufferBindingSize); use a smaller input`,
+      );
+    }
+    widest = Math.max(widest, elements);
+  }
+  const step = Math.max(1, Math.floor(limit / widest));
+  const slices: Array<readonly [number, number]> = [];
+  for (let start = 0; start < n; start += step) slices.push([start, Math.min(step, n - start)]);
+  return slices;
+}
+
+/** Splits `count` elements into runs that fit one binding. */
+export function elementSlices(gpu: Gpu, count: number): Array<readonly [start: number, count: number]> {
+  return itemSlices(gpu, 'elementwise', count, { element: 1 });
+}
+
+/**
+ * Records an elementwise kernel over `count` elements of each of `tensors` (bound at 1, 2, … in
+ * order), slice by slice; its params are the count, each tensor's window base, then `extra` words.
+ */
+export function dispatchElementwise(
+  gpu: Gpu,
+  pipeline: GPUComputePipeline,
+  tensors: readonly GpuTensor[],
+  count: number,
+  extra: readonly number[] = [],
+): void {
+  for (const [start, n] of elementSlices(gpu, count)) {
+    const windows = tensors.map((tensor) => gpu.window(tensor, start, n));
+    const params = new Uint32Array([n, ...windows.map((w) => w.base), ...extra]);
+    gpu.dispatch(pipeline, params, windows.map((w) => w.binding), gpu.grid(Math.ceil(n / ELEMENTWISE_WORKGROUP)));
+  }
+}

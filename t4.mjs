@@ -1,0 +1,17 @@
+import { create, globals } from 'webgpu';
+Object.assign(globalThis, globals);
+const gpu = create([]);
+const adapter = await gpu.requestAdapter();
+const opts = process.argv.slice(2);
+const requiredLimits = {};
+if (opts.includes('limits')) for (const name of ['maxStorageBufferBindingSize','maxBufferSize','maxComputeWorkgroupStorageSize','maxComputeInvocationsPerWorkgroup','maxComputeWorkgroupSizeX','maxComputeWorkgroupSizeY','maxStorageBuffersPerShaderStage']) requiredLimits[name] = adapter.limits[name];
+const device = await adapter.requestDevice({requiredLimits, requiredFeatures: opts.includes('ts') ? ['timestamp-query'] : []});
+if (opts.includes('ev')) device.addEventListener('uncapturederror', (e) => console.log(e.error.message));
+if (opts.includes('lost')) device.lost.then((i) => console.log('lost', i.message));
+const code = `@group(0) @binding(0) var<storage, read_write> y: array<f32>;
+override WG: u32;
+@compute @workgroup_size(WG) fn main(@builtin(global_invocation_id) g: vec3u) { y[g.x] = 1.0; }`;
+const module = device.createShaderModule({ code, label: 'x' });
+const info = await module.getCompilationInfo();
+const p = await device.createComputePipelineAsync({ label: 'x', layout: 'auto', compute: { module, entryPoint: 'main', constants: {WG: 64} } }); console.error('async ok');
+process.exit(0);

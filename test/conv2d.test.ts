@@ -1,0 +1,80 @@
+import { test } from 'uvu';
+import {
+  CONV2D_BACKWARD_INPUT_VARIANTS,
+  CONV2D_BACKWARD_WEIGHT_VARIANTS,
+  CONV2D_FORWARD_VARIANTS,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  conv2dForward,
+} from '../src/nn/mod.ts';
+import { conv2dBackwardInput as refBackwardInput, conv2dBackwardWeight as refBackwardWeight, conv2dForward as refForward } from '../src/reference/mod.ts';
+import { type Conv2dShape, conv2dOutputSize } from '../src/shapes/mod.ts';
+import { assertClose } from './support/compare.ts';
+import { gpu, poisoned, randomTensor } from './support/gpu.ts';
+import { testRandom } from './support/seed.ts';
+
+const random = testRandom('conv2d');
+
+// Awkward on purpose: odd sizes, 1 and 3 channels, batch > 1, kernels 1, 3, 5, pad 0 to 2, and counts
+// that divide no tile size.
+const SHAPES: Array<[string, Conv2dShape]> = [
+  ['1 channel, odd width', { n: 1, c: 1, h: 5, w: 7, k: 3, size: 3, pad: 1 }],
+  ['3 channels, batch 2', { n: 2, c: 3, h: 9, w: 11, k: 5, size: 3, pad: 1 }],
+  ['5×5 kernel, pad 2, batch 3', { n: 3, c: 4, h: 6, w: 5, k: 2, size: 5, pad: 2 }],
+  ['1×1 kernel', { n: 1, c: 3, h: 4, w: 4, k: 1, size: 1, pad: 0 }],
+  ['no padding, 17→33 channels', { n: 2, c: 17, h: 13, w: 15, k: 33, size: 3, pad: 0 }],
+  ['a VGG-like 36→70 layer at 19×21', { n: 2, c: 36, h: 19, w: 21, k: 70, size: 3, pad: 1 }],
+];
+
+for (const [name, s] of SHAPES) {
+  const [oh, ow] = conv2dOutputSize(s);
+  const yLength = s.n * s.k * oh * ow;
+  const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
+  const weight = randomTensor(random, s.k * s.c * s.size * s.size, 'weight');
+  const bias = randomTensor(random, s.k, 'bias');
+  const dy = randomTensor(random, yLength, 'dy');
+
+  for (const variant of CONV2D_FORWARD_VARIANTS) {
+    test(`conv2d_forward v${variant} matches the reference for ${name}`, async () => {
+      const y = poisoned(yLength, 'y');
+      await conv2dForward(gpu, s, x.tensor, weight.tensor, bias.tensor, y, variant);
+      assertClose('y', await gpu.read(y), refForward(s, x.data, weight.data, bias.data), { random });
+    });
+  }
+  for (const variant of CONV2D_BACKWARD_INPUT_VARIANTS) {
+    test(`conv2d_backward_input v${variant} matches the reference for ${name}`, async () => {
+      const dx = poisoned(x.data.length, 'dx');
+      await conv2dBackwardInput(gpu, s, dy.tensor, weight.tensor, dx, variant);
+      assertClose('dx', await gpu.read(dx), refBackwardInput(s, dy.data, weight.data), { random });
+    });
+  }
+  for (const variant of CONV2D_BACKWARD_WEIGHT_VARIANTS) {
+    test(`conv2d_backward_weight v${variant} matches the reference for ${name}`, async () => {
+      const dWeight = poisoned(weight.data.length, 'dWeight');
+      const dBias = poisoned(s.k, 'dBias');
+      await conv2dBackwardWeight(gpu, s, x.tensor, dy.tensor, dWeight, dBias, variant);
+      const expected = refBackwardWeight(s, x.data, dy.data);
+      assertClose('dWeight', await gpu.read(dWeight), expected.dWeight, { random });
+      assertClose('dBias', await gpu.read(dBias), expected.dBias, { random });
+    });
+  }
+}
+
+test('conv2d_forward rejects a weight whose channels disagree with the input', async () => {
+  const s: Conv2dShape = { n: 1, c: 3, h: 4, w: 4, k: 2, size: 3, pad: 1 };
+  const x = randomTensor(random, 48, 'x').tensor;
+  const weight = randomTensor(random, 2 * 1 * 9, 'weight').tensor;
+  const bias = randomTensor(random, 2, 'bias').tensor;
+  const y = poisoned(32, 'y');
+  let message = '';
+  try {
+    await conv2dForward(gpu, s, x, weight, bias, y);
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  if (!/conv2d_forward: weight .* has 18 elements but shape \(2, 3, 3, 3\) needs 54/.test(message)) {
+    throw new Error(`unexpected message: ${message}`);
+  }
+});
+
+test.run();
