@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type VggFeature, vggLayers, type VggSpec, vggTensorShapes } from '../src/model/mod.ts';
+import { initVggWeights, vggLayers, type VggSpec } from '../src/model/mod.ts';
 import type { Random } from '../src/random/mod.ts';
 import {
   referenceClassScoreGradient,
@@ -12,40 +12,11 @@ import type { ReluRule } from '../src/shapes/mod.ts';
 import { assertClose } from './support/compare.ts';
 import { assertGradient, pick } from './support/finite_difference.ts';
 import { testRandom } from './support/seed.ts';
+import { vggSpecForTest } from './support/vgg_spec_for_test.ts';
 
 const isRangeError = (e: unknown) => e instanceof RangeError;
 
 const random = testRandom('reference_vgg');
-
-function makeSpec(
-  input: VggSpec['input'],
-  features: readonly VggFeature[],
-  classifier: readonly number[],
-  classes: number,
-  avgpool?: readonly [number, number],
-): VggSpec {
-  return {
-    format: 1,
-    architecture: 'vgg',
-    features,
-    classifier,
-    ...(avgpool ? { avgpool } : {}),
-    input,
-    normalize: { mean: Array(input.channels).fill(0), std: Array(input.channels).fill(1) },
-    labels: Array.from({ length: classes }, (_, i) => `class ${i}`),
-  };
-}
-
-/** He-uniform weights and small biases, so that activations stay of order one through the layers. */
-function randomWeights(spec: VggSpec, rng: Random): Map<string, Float64Array> {
-  const weights = new Map<string, Float64Array>();
-  for (const [name, shape] of vggTensorShapes(spec)) {
-    const size = shape.reduce((a, b) => a * b, 1);
-    const bound = name.endsWith('.bias') ? 0.1 : Math.sqrt(6 / (size / shape[0]));
-    weights.set(name, Float64Array.from({ length: size }, () => rng.uniform(-bound, bound)));
-  }
-  return weights;
-}
 
 /** True when two forward passes took the same branch at every ReLU and max-pool. */
 function samePattern(a: ReferenceVggForward, b: ReferenceVggForward): boolean {
@@ -99,7 +70,8 @@ function checkCoordinates(
 
 function checkAgainstFiniteDifferences(spec: VggSpec, n: number): void {
   const { channels, height, width } = spec.input;
-  const weights = randomWeights(spec, random);
+  // Float64 copies: the finite differences perturb them in place.
+  const weights = new Map([...initVggWeights(spec, random, { bias: 0.1 })].map(([k, v]) => [k, Float64Array.from(v)]));
   const input = Float64Array.from({ length: n * channels * height * width }, () => random.uniform(-1, 1));
   const classes = Array.from({ length: n }, () => random.int(spec.labels.length));
   const count = spec.labels.length;
@@ -121,22 +93,22 @@ function checkAgainstFiniteDifferences(spec: VggSpec, n: number): void {
 }
 
 test('reference VGG [8, M, 16, M] → [32] on 3×20×24 matches finite differences of S_c in input and weights', () => {
-  checkAgainstFiniteDifferences(makeSpec({ channels: 3, height: 20, width: 24 }, [8, 'M', 16, 'M'], [32], 5), 2);
+  checkAgainstFiniteDifferences(vggSpecForTest({ channels: 3, height: 20, width: 24 }, [8, 'M', 16, 'M'], [32], 5), 2);
 });
 
 test('reference VGG with an adaptive avgpool from 5×6 to 2×3 agrees with finite differences of S_c', () => {
-  checkAgainstFiniteDifferences(makeSpec({ channels: 3, height: 20, width: 24 }, [4, 'M', 6, 'M'], [10], 4, [2, 3]), 2);
+  checkAgainstFiniteDifferences(vggSpecForTest({ channels: 3, height: 20, width: 24 }, [4, 'M', 6, 'M'], [10], 4, [2, 3]), 2);
 });
 
 test('reference VGG on one channel, 9×11, with a conv after the last pool agrees with finite differences', () => {
-  checkAgainstFiniteDifferences(makeSpec({ channels: 1, height: 9, width: 11 }, [3, 'M', 5], [7, 6], 3), 1);
+  checkAgainstFiniteDifferences(vggSpecForTest({ channels: 1, height: 9, width: 11 }, [3, 'M', 5], [7, 6], 3), 1);
 });
 
 test('reference VGG keeps the input of every layer and switches exactly at the max-pools', () => {
-  const spec = makeSpec({ channels: 3, height: 20, width: 24 }, [8, 'M', 16, 'M'], [32], 5);
+  const spec = vggSpecForTest({ channels: 3, height: 20, width: 24 }, [8, 'M', 16, 'M'], [32], 5);
   const layers = vggLayers(spec);
   const input = Float64Array.from({ length: 2 * 3 * 20 * 24 }, () => random.uniform(-1, 1));
-  const forward = referenceVggForward(spec, randomWeights(spec, random), input, 2);
+  const forward = referenceVggForward(spec, initVggWeights(spec, random, { bias: 0.1 }), input, 2);
   assert.is(forward.n, 2);
   assert.is(forward.logits.length, 2 * 5);
   assert.is(forward.activations.length, layers.length);
@@ -149,8 +121,8 @@ test('reference VGG keeps the input of every layer and switches exactly at the m
 });
 
 test('reference VGG backward names its weight gradients as the weights, with their sizes', () => {
-  const spec = makeSpec({ channels: 1, height: 6, width: 4 }, [2, 'M'], [3], 2, [2, 1]);
-  const weights = randomWeights(spec, random);
+  const spec = vggSpecForTest({ channels: 1, height: 6, width: 4 }, [2, 'M'], [3], 2, [2, 1]);
+  const weights = initVggWeights(spec, random, { bias: 0.1 });
   const forward = referenceVggForward(spec, weights, Float64Array.from({ length: 24 }, () => random.uniform()), 1);
   const { dWeights } = referenceVggBackward(spec, weights, forward, [1, -1], 'gradient', true);
   assert.equal([...(dWeights?.keys() ?? [])].sort(), [...weights.keys()].sort());
@@ -161,7 +133,7 @@ test('reference VGG backward names its weight gradients as the weights, with the
 // A 1×1×2 input through classifier.0 (2 → 2), ReLU, classifier.3 (2 → 2), all worked on paper:
 // h = W₀x = [1 − 2, 1 + 2] = [−1, 3];  logits = W₃·relu(h) + b₃ = [−2·3 + 0.5, 3] = [−5.5, 3].
 // For class 0 the ReLU receives W₃ᵀ[1, 0] = [1, −2].
-const tiny = makeSpec({ channels: 1, height: 1, width: 2 }, [], [2], 2);
+const tiny = vggSpecForTest({ channels: 1, height: 1, width: 2 }, [], [2], 2);
 const tinyWeights = new Map([
   ['classifier.0.weight', [1, 1, 1, -1]],
   ['classifier.0.bias', [0, 0]],
@@ -183,7 +155,7 @@ for (const rule of ['gradient', 'deconvnet', 'guided'] as const) {
 
 // A 1×1 image through one 3×3 conv (only the centre tap sees it), ReLU, and a 1 → 2 linear layer:
 // pre-activation = −1·2 + 1 = −1, so the ReLU is shut; class 0 sends back +3, class 1 sends −4.
-const shut = makeSpec({ channels: 1, height: 1, width: 1 }, [1], [], 2);
+const shut = vggSpecForTest({ channels: 1, height: 1, width: 1 }, [1], [], 2);
 const shutWeights = new Map([
   ['features.0.weight', [5, 5, 5, 5, -1, 5, 5, 5, 5]],
   ['features.0.bias', [1]],

@@ -101,7 +101,7 @@ export class Gpu {
     const bytes = length * BYTES;
     if (bytes > this.limits.maxBufferBytes) {
       throw new RangeError(
-        `${label}: ${mib(bytes)} exceeds this adapter's largest buffer (${mib(this.limits.maxBufferBytes)}, maxBufferSize); use a smaller batch or input`,
+        `${label}: ${formatBytes(bytes)} exceeds this adapter's largest buffer (${formatBytes(this.limits.maxBufferBytes)}, maxBufferSize); use a smaller batch or input`,
       );
     }
     const buffer = this.device.createBuffer({
@@ -204,7 +204,7 @@ export class Gpu {
     const size = (start + count - first) * BYTES;
     if (size > this.limits.maxBindingBytes) {
       throw new RangeError(
-        `${tensor.label}: a binding of ${mib(size)} exceeds this adapter's ${mib(this.limits.maxBindingBytes)} ` +
+        `${tensor.label}: a binding of ${formatBytes(size)} exceeds this adapter's ${formatBytes(this.limits.maxBindingBytes)} ` +
           '(maxStorageBufferBindingSize); the kernel must slice it',
       );
     }
@@ -306,7 +306,10 @@ export class Gpu {
   }
 }
 
-function mib(bytes: number): string {
+/** `bytes` in B, KiB or MiB, for messages. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1048576) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1048576).toFixed(1)} MiB`;
 }
 

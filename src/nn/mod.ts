@@ -21,3 +21,4 @@ export { reluForward } from './relu_forward.ts';
 export { saliencyMap } from './saliency_map.ts';
 export { sgdMomentumStep, type SgdMomentumOptions } from './sgd_momentum_step.ts';
 export { checkLabels, softmaxCrossEntropy } from './softmax_cross_entropy.ts';
+export { type ClassScoreGradient, VggModel, type VggParameter } from './vgg_model.ts';

@@ -1,4 +1,4 @@
-import type { Gpu, GpuTensor } from '../gpu/mod.ts';
+import { formatBytes, type Gpu, type GpuTensor } from '../gpu/mod.ts';
 
 /** The workgroup size of the one-invocation-per-element kernels. */
 export const ELEMENTWISE_WORKGROUP = 256;
@@ -13,8 +13,8 @@ export function itemSlices(gpu: Gpu, kernel: string, n: number, perItem: Readonl
   for (const [name, elements] of Object.entries(perItem)) {
     if (elements > limit) {
       throw new RangeError(
-        `${kernel}: one item of ${name} needs ${(elements * 4 / 1048576).toFixed(1)} MiB but this adapter binds at most ` +
-          `${(gpu.limits.maxBindingBytes / 1048576).toFixed(1)} MiB (maxStorageBufferBindingSize); use a smaller input`,
+        `${kernel}: one item of ${name} needs ${formatBytes(elements * 4)} but this adapter binds at most ` +
+          `${formatBytes(gpu.limits.maxBindingBytes)} (maxStorageBufferBindingSize); use a smaller input`,
       );
     }
     widest = Math.max(widest, elements);

@@ -1,0 +1,88 @@
+import { test } from 'uvu';
+import { formatBytes, Gpu } from '../src/gpu/mod.ts';
+import { initVggWeights, vggLayers, type VggSpec } from '../src/model/mod.ts';
+import { VggModel } from '../src/nn/mod.ts';
+import { referenceVggBackward, referenceVggForward } from '../src/reference/mod.ts';
+import { RELU_RULES } from '../src/shapes/mod.ts';
+import { assertClose } from './support/compare.ts';
+import { gpu } from './support/gpu.ts';
+import { testRandom } from './support/seed.ts';
+import { vggSpecForTest } from './support/vgg_spec_for_test.ts';
+
+const random = testRandom('vgg_model');
+
+const CASES: Array<[string, VggSpec, number]> = [
+  ['[8, M, 16, M] → [32] on 3×20×24, batch 2', vggSpecForTest({ channels: 3, height: 20, width: 24 }, [8, 'M', 16, 'M'], [32], 10), 2],
+  ['with an adaptive avgpool 5×6 → 2×3', vggSpecForTest({ channels: 3, height: 20, width: 24 }, [4, 'M', 6, 'M'], [10], 4, [2, 3]), 1],
+  ['on 1×9×11 with a conv after the last pool', vggSpecForTest({ channels: 1, height: 9, width: 11 }, [5, 'M', 7, 'M', 3], [6, 4], 3), 3],
+];
+
+for (const [name, spec, n] of CASES) {
+  // A binding limit just above one image's largest activation makes every batch and weight span several windows.
+  const largest = Math.max(...vggLayers(spec).map((layer) => (layer.kind === 'conv' ? layer.outChannels * layer.height * layer.width : 0)));
+  const limit = largest * 4 + 256;
+  const sliced = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: limit });
+  for (const [where, device] of [['', gpu], [`, bound in ${formatBytes(limit)} slices`, sliced]] as const) {
+    test(`VggModel ${name}${where} matches the reference model: logits, input gradients under every rule, weight gradients`, async () => {
+      const weights = initVggWeights(spec, random, { bias: 0.1 });
+      const input = random.uniformArray(n * spec.input.channels * spec.input.height * spec.input.width);
+      const model = VggModel.create(device, { spec, weights });
+      const expected = referenceVggForward(spec, weights, input, n);
+      await model.forward(input, n);
+      assertClose('logits', await device.read(model.logits), expected.logits, { random });
+      const classes = spec.labels.length;
+      const dLogits = random.uniformArray(n * classes);
+      for (const rule of RELU_RULES) {
+        const reference = referenceVggBackward(spec, weights, expected, dLogits, rule, rule === 'gradient');
+        for (const p of model.parameters) device.poison(p.gradient);
+        device.poison(model.inputGradient);
+        await model.backward(dLogits, rule, { weights: rule === 'gradient' });
+        assertClose(`∂input (${rule})`, await device.read(model.inputGradient), reference.dInput, { random });
+        if (reference.dWeights) {
+          for (const p of model.parameters) {
+            assertClose(`∂${p.name}`, await device.read(p.gradient), reference.dWeights.get(p.name)!, { random });
+          }
+        }
+      }
+      model.release();
+    });
+  }
+}
+
+test('VggModel.classScoreGradient backpropagates the chosen unnormalised score of each image', async () => {
+  const [, spec] = CASES[0];
+  const weights = initVggWeights(spec, random, { bias: 0.1 });
+  const input = random.uniformArray(2 * 3 * 20 * 24);
+  const model = VggModel.create(gpu, { spec, weights });
+  const { logits, gradient } = await model.classScoreGradient(input, 2, [7, 2], 'guided');
+  const forward = referenceVggForward(spec, weights, input, 2);
+  const oneHot = new Float64Array(20);
+  oneHot[7] = 1;
+  oneHot[10 + 2] = 1;
+  assertClose('logits', logits, forward.logits, { random });
+  assertClose('∂S_c/∂input', gradient, referenceVggBackward(spec, weights, forward, oneHot, 'guided').dInput, { random });
+  model.release();
+});
+
+test('VggModel rejects a class outside the labels and an input of the wrong size', async () => {
+  const [, spec] = CASES[0];
+  const model = VggModel.create(gpu, { spec, weights: initVggWeights(spec, random) });
+  let messages = '';
+  for (const run of [
+    () => model.classScoreGradient(new Float32Array(2 * 3 * 20 * 24), 2, [3, 10], 'gradient'),
+    () => model.forward(new Float32Array(3 * 20 * 23), 1),
+  ]) {
+    try {
+      await run();
+      messages += 'no error;';
+    } catch (error) {
+      messages += `${(error as Error).message};`;
+    }
+  }
+  if (!/class 10 is outside \[0, 9\]/.test(messages) || !/input has 1380 values but a batch of 1 needs 1 × 3×20×24 = 1440/.test(messages)) {
+    throw new Error(`unexpected messages: ${messages}`);
+  }
+  model.release();
+});
+
+test.run();
