@@ -1,14 +1,19 @@
 import type { Gpu, GpuTensor } from '../gpu/mod.ts';
 import type { Conv2dShape } from '../shapes/mod.ts';
 import v1 from '../../shaders/conv2d_backward_input_v1.wgsl';
+import v2 from '../../shaders/conv2d_backward_input_v2.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
-/** The conv2d backward-to-input kernels: 1 is the naive one. */
-export const CONV2D_BACKWARD_INPUT_VARIANTS = [1] as const;
+/** The conv2d backward-to-input kernels: 1 is the naive one, 2 the tiled implicit GEMM (the default). */
+export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2] as const;
 export type Conv2dBackwardInputVariant = (typeof CONV2D_BACKWARD_INPUT_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'conv2d_backward_input_v1', code: v1 };
+const SHADER_V2 = { name: 'conv2d_backward_input_v2', code: v2 };
+// v2's tile: 64 input channels × 64 pixels, in reduction slabs of TK.
+const V2_TILE = 64;
+const V2_SLAB = 16;
 
 /**
  * dx = ∂L/∂x from dy = ∂L/∂y of a stride-1 zero-padded conv2d.
@@ -20,19 +25,25 @@ export async function conv2dBackwardInput(
   dy: GpuTensor,
   weight: GpuTensor,
   dx: GpuTensor,
-  variant: Conv2dBackwardInputVariant = 1,
+  variant: Conv2dBackwardInputVariant = 2,
 ): Promise<void> {
   const [oh, ow] = checkConv2d('conv2d_backward_input', s, { dy, weight, dx });
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_backward_input', s.n, { dx: inImage, dy: outImage });
-  if (variant !== 1) throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
-  const pipeline = await gpu.pipeline(SHADER_V1, { WG: ELEMENTWISE_WORKGROUP });
+  if (!CONV2D_BACKWARD_INPUT_VARIANTS.includes(variant)) {
+    throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
+  }
+  const pipeline = variant === 1
+    ? await gpu.pipeline(SHADER_V1, { WG: ELEMENTWISE_WORKGROUP })
+    : await gpu.pipeline(SHADER_V2, { TK: V2_SLAB });
   for (const [n0, n] of slices) {
     const dyw = gpu.window(dy, n0 * outImage, n * outImage);
     const dxw = gpu.window(dx, n0 * inImage, n * inImage);
     const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, s.size, s.pad, dyw.base, dxw.base]);
-    gpu.dispatch(pipeline, params, [dyw.binding, gpu.window(weight).binding, dxw.binding],
-      gpu.grid(Math.ceil((n * inImage) / ELEMENTWISE_WORKGROUP)));
+    const workgroups = variant === 1
+      ? gpu.grid(Math.ceil((n * inImage) / ELEMENTWISE_WORKGROUP))
+      : ([Math.ceil((s.h * s.w) / V2_TILE), Math.ceil(s.c / V2_TILE), n] as const);
+    gpu.dispatch(pipeline, params, [dyw.binding, gpu.window(weight).binding, dxw.binding], workgroups);
   }
 }
