@@ -44,7 +44,7 @@ for (const [name, spec, n] of CASES) {
           }
         }
       }
-      model.release();
+      model.destroy();
     });
   }
 }
@@ -61,7 +61,7 @@ test('VggModel.classScoreGradient backpropagates the chosen unnormalised score o
   oneHot[10 + 2] = 1;
   assertClose('logits', logits, forward.logits, { random });
   assertClose('∂S_c/∂input', gradient, referenceVggBackward(spec, weights, forward, oneHot, 'guided').dInput, { random });
-  model.release();
+  model.destroy();
 });
 
 test('VggModel rejects a class outside the labels and an input of the wrong size', async () => {
@@ -82,7 +82,7 @@ test('VggModel rejects a class outside the labels and an input of the wrong size
   if (!/class 10 is outside \[0, 9\]/.test(messages) || !/input has 1380 values but a batch of 1 needs 1 × 3×20×24 = 1440/.test(messages)) {
     throw new Error(`unexpected messages: ${messages}`);
   }
-  model.release();
+  model.destroy();
 });
 
 test.run();

@@ -113,6 +113,25 @@ export class VggModel {
     return this.#gradients[0];
   }
 
+  /** The input of `layers[i]` in the last forward pass (i = layers.length gives the logits), for inspection. */
+  layerInput(i: number): GpuTensor {
+    this.#assertForward('layerInput');
+    return this.#at(this.#activations, i);
+  }
+
+  /** ∂/∂(input of `layers[i]`) of the last backward pass (i = layers.length gives dLogits), for inspection. */
+  layerInputGradient(i: number): GpuTensor {
+    this.#assertForward('layerInputGradient');
+    return this.#at(this.#gradients, i);
+  }
+
+  #at(tensors: readonly GpuTensor[], i: number): GpuTensor {
+    if (!Number.isInteger(i) || i < 0 || i > this.layers.length) {
+      throw new RangeError(`VggModel: layer ${i} is outside [0, ${this.layers.length}]`);
+    }
+    return tensors[i];
+  }
+
   /** The parameter named as torchvision names it. */
   parameter(name: string): VggParameter {
     const parameter = this.#weights.get(name);
@@ -244,6 +263,15 @@ export class VggModel {
     this.#switches = [];
     this.#batch = 0;
     this.#forwardDone = false;
+  }
+
+  /** Frees every buffer, weights included; the model cannot be used after. */
+  destroy(): void {
+    this.release();
+    for (const p of this.parameters) {
+      p.value.buffer.destroy();
+      p.gradient.buffer.destroy();
+    }
   }
 
   #allocate(n: number): void {
