@@ -11,6 +11,7 @@ export { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv
 export { linearBackwardInput, linearBackwardWeight, linearForward } from './linear.ts';
 export { maxPool2dBackward, maxPool2dForward } from './max_pool2d.ts';
 export { reluBackward, reluForward } from './relu.ts';
+export { relativeError } from './relative_error.ts';
 export { saliencyMap } from './saliency.ts';
 export { sgdMomentumStep, type SgdMomentumOptions } from './sgd_momentum.ts';
 export { softmaxCrossEntropy } from './softmax_cross_entropy.ts';

@@ -1,18 +1,9 @@
-import { Random } from '../../src/random/mod.ts';
+import type { Random } from '../../src/random/mod.ts';
+import { relativeError } from '../../src/reference/mod.ts';
+
+export { relativeError };
 
 type Numbers = ArrayLike<number>;
-
-/** ‖actual − expected‖₂ / ‖expected‖₂ (the plain difference norm when expected is all zeros). */
-export function relativeError(actual: Numbers, expected: Numbers): number {
-  let diff = 0;
-  let norm = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const d = actual[i] - expected[i];
-    diff += d * d;
-    norm += expected[i] * expected[i];
-  }
-  return norm === 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
-}
 
 export interface CloseOptions {
   /** Largest allowed relative error ‖a − e‖/‖e‖ over the whole tensor. */
@@ -53,4 +44,24 @@ export function assertClose(name: string, actual: Numbers, expected: Numbers, op
         `${bad.length ? `: ${bad.join(', ')}` : ''}${seed}`,
     );
   }
+}
+
+/**
+ * Throws unless `actual` equals `expected` element for element (indices such as max-pool switches, or
+ * values a kernel only copies); the message names the first mismatches with their indices, and the seed.
+ */
+export function assertEqual(name: string, actual: Numbers, expected: Numbers, options: { readonly random?: Random } = {}): void {
+  const seed = options.random ? ` (seed ${options.random.seed})` : '';
+  if (actual.length !== expected.length) {
+    throw new Error(`${name}: ${actual.length} values, expected ${expected.length}${seed}`);
+  }
+  const bad: string[] = [];
+  let count = 0;
+  for (let i = 0; i < expected.length; i++) {
+    if (actual[i] !== expected[i]) {
+      count++;
+      if (bad.length < 5) bad.push(`[${i}] ${actual[i]} vs ${expected[i]}`);
+    }
+  }
+  if (count > 0) throw new Error(`${name}: ${count} of ${expected.length} elements differ: ${bad.join(', ')}${seed}`);
 }
