@@ -11,7 +11,7 @@ if [ ! -d node_modules/webgpu ] || [ ! -d node_modules/esbuild ] || [ package-lo
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if node .ci/probe_adapter.mjs 2>/dev/null; then
+if node .ci/probe_adapter.mjs >/dev/null 2>&1; then
   exit 0
 fi
 
