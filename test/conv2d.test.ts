@@ -1,4 +1,5 @@
 import { test } from 'uvu';
+import { Gpu } from '../src/gpu/mod.ts';
 import {
   CONV2D_BACKWARD_INPUT_VARIANTS,
   CONV2D_BACKWARD_WEIGHT_VARIANTS,
@@ -56,6 +57,52 @@ for (const [name, s] of SHAPES) {
       const expected = refBackwardWeight(s, x.data, dy.data);
       assertClose('dWeight', await gpu.read(dWeight), expected.dWeight, { random });
       assertClose('dBias', await gpu.read(dBias), expected.dBias, { random });
+    });
+  }
+}
+
+// (5, 3, 9, 11) → 4 channels in 2048-byte windows: one image of x (297 values) or of y (396) to a
+// window, so the batch runs in five dispatches whose windows start at unaligned offsets, and
+// conv2d_backward_weight adds each later run to the dWeight and dBias the first wrote.
+const SLICED_BYTES = 2048;
+const sliced = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: SLICED_BYTES });
+const SLICED: Conv2dShape = { n: 5, c: 3, h: 9, w: 11, k: 4, size: 3, pad: 1 };
+{
+  const s = SLICED;
+  const [oh, ow] = conv2dOutputSize(s);
+  const yLength = s.n * s.k * oh * ow;
+  const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
+  const weight = randomTensor(random, s.k * s.c * s.size * s.size, 'weight');
+  const bias = randomTensor(random, s.k, 'bias');
+  const dy = randomTensor(random, yLength, 'dy');
+  const where = `(5, 3, 9, 11) → 4 channels bound in ${SLICED_BYTES}-byte windows`;
+  const assertSliced = (): void => {
+    if (2 * s.c * s.h * s.w <= sliced.maxWindowElements) throw new Error('the sliced case no longer splits the batch');
+  };
+
+  for (const variant of CONV2D_FORWARD_VARIANTS) {
+    test(`conv2d_forward v${variant} matches the reference for ${where}`, async () => {
+      assertSliced();
+      const y = poisoned(yLength, 'y');
+      await conv2dForward(sliced, s, x.tensor, weight.tensor, bias.tensor, y, variant);
+      assertClose('y', await sliced.read(y), refForward(s, x.data, weight.data, bias.data), { random });
+    });
+  }
+  for (const variant of CONV2D_BACKWARD_INPUT_VARIANTS) {
+    test(`conv2d_backward_input v${variant} matches the reference for ${where}`, async () => {
+      const dx = poisoned(x.data.length, 'dx');
+      await conv2dBackwardInput(sliced, s, dy.tensor, weight.tensor, dx, variant);
+      assertClose('dx', await sliced.read(dx), refBackwardInput(s, dy.data, weight.data), { random });
+    });
+  }
+  for (const variant of CONV2D_BACKWARD_WEIGHT_VARIANTS) {
+    test(`conv2d_backward_weight v${variant} matches the reference for ${where}, accumulating over the batch`, async () => {
+      const dWeight = poisoned(weight.data.length, 'dWeight');
+      const dBias = poisoned(s.k, 'dBias');
+      await conv2dBackwardWeight(sliced, s, x.tensor, dy.tensor, dWeight, dBias, variant);
+      const expected = refBackwardWeight(s, x.data, dy.data);
+      assertClose('dWeight', await sliced.read(dWeight), expected.dWeight, { random });
+      assertClose('dBias', await sliced.read(dBias), expected.dBias, { random });
     });
   }
 }
