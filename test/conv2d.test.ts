@@ -36,6 +36,7 @@ for (const [name, s] of SHAPES) {
   const dy = randomTensor(random, yLength, 'dy');
 
   for (const variant of CONV2D_FORWARD_VARIANTS) {
+    if (variant === 3 && s.size !== 3) continue;
     test(`conv2d_forward v${variant} matches the reference for ${name}`, async () => {
       const y = poisoned(yLength, 'y');
       await conv2dForward(gpu, s, x.tensor, weight.tensor, bias.tensor, y, variant);

@@ -27,6 +27,7 @@ export class Gpu {
   readonly limits: GpuLimits;
   readonly hasTimestamps: boolean;
   #pipelines = new Map<string, Promise<GPUComputePipeline>>();
+  #scratch = new Map<string, GpuTensor>();
   #params = new Map<string, GPUBuffer>();
   #encoder: GPUCommandEncoder | undefined;
   #pass: GPUComputePassEncoder | undefined;
@@ -110,6 +111,24 @@ export class Gpu {
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
     return { buffer, length, label };
+  }
+
+  /**
+   * A work buffer of at least `length` elements, kept under `name` and reused by later dispatches
+   * (they run in order, so one kernel's scratch is free again for the next). Its contents are
+   * whatever the last user left, except under a name starting with `zeros`, which nothing writes.
+   */
+  scratch(name: string, length: number): GpuTensor {
+    const have = this.#scratch.get(name);
+    if (have && have.length >= length) return have;
+    if (have) {
+      // Recorded dispatches may still use the old buffer: submit them before letting it go.
+      this.flush();
+      have.buffer.destroy();
+    }
+    const tensor = this.tensor(Math.max(length, have ? Math.ceil(have.length * 1.5) : 0), `scratch ${name}`);
+    this.#scratch.set(name, tensor);
+    return tensor;
   }
 
   /** A tensor holding `data`. */

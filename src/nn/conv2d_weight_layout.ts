@@ -1,0 +1,24 @@
+import type { Gpu, GpuTensor } from '../gpu/mod.ts';
+import code from '../../shaders/conv2d_weight_layout.wgsl';
+import { ELEMENTWISE_WORKGROUP } from './slices.ts';
+
+const SHADER = { name: 'conv2d_weight_layout', code };
+
+/** Channel counts are padded to a multiple of this in the rearranged weight: conv2d_forward_v3 computes 8 channels at a time. */
+export const CHANNEL_BLOCK = 8;
+
+/**
+ * Rearranges weight (k, c, size, size) into a scratch tensor for conv2d_forward_v3: (c, size, size, kp)
+ * for the forward pass, or with `flip` the transposed convolution's (k, size, size, cp), turned 180°, for
+ * the gradient to the input. Returns the scratch tensor and the padded channel count.
+ */
+export async function conv2dWeightLayout(gpu: Gpu, weight: GpuTensor, k: number, c: number, size: number, flip: boolean): Promise<{ wt: GpuTensor; padded: number }> {
+  const taps = size * size;
+  const padded = Math.ceil((flip ? c : k) / CHANNEL_BLOCK) * CHANNEL_BLOCK;
+  const count = (flip ? k : c) * taps * padded;
+  const wt = gpu.scratch('conv2d weight layout', count);
+  const pipeline = await gpu.pipeline(SHADER, { WG: ELEMENTWISE_WORKGROUP, FLIP: flip ? 1 : 0 });
+  gpu.dispatch(pipeline, new Uint32Array([k, c, taps, padded]), [gpu.window(weight).binding, gpu.window(wt, 0, count).binding],
+    gpu.grid(Math.ceil(count / ELEMENTWISE_WORKGROUP)));
+  return { wt, padded };
+}
