@@ -44,6 +44,7 @@ for (const [name, s] of SHAPES) {
     });
   }
   for (const variant of CONV2D_BACKWARD_INPUT_VARIANTS) {
+    if (variant === 3 && s.size !== 3) continue;
     test(`conv2d_backward_input v${variant} matches the reference for ${name}`, async () => {
       const dx = poisoned(x.data.length, 'dx');
       await conv2dBackwardInput(gpu, s, dy.tensor, weight.tensor, dx, variant);
