@@ -52,6 +52,7 @@ for (const [name, s] of SHAPES) {
     });
   }
   for (const variant of CONV2D_BACKWARD_WEIGHT_VARIANTS) {
+    if (variant === 2 && s.size !== 3) continue;
     test(`conv2d_backward_weight v${variant} matches the reference for ${name}`, async () => {
       const dWeight = poisoned(weight.data.length, 'dWeight');
       const dBias = poisoned(s.k, 'dBias');

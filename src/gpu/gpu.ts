@@ -74,8 +74,11 @@ export class Gpu {
   async #compile(shader: ShaderSource, constants: Readonly<Record<string, number>>): Promise<GPUComputePipeline> {
     this.#assertAlive();
     const label = `shaders/${shader.name}.wgsl`;
+    // The scope keeps a bad shader's error from surfacing later as someone else's.
+    this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ label, code: shader.code });
     const info = await module.getCompilationInfo();
+    await this.device.popErrorScope();
     const errors = info.messages.filter((m) => m.type === 'error');
     if (errors.length > 0) {
       const lines = errors.map((m) => `${label}:${m.lineNum}:${m.linePos}: ${m.message}`);
