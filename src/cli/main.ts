@@ -1,34 +1,49 @@
-// The `deepinside` command line. Each command is one file of this folder.
+// The `deepinside` command line: finds the command, runs it, and turns any error into one line and a
+// non-zero exit code.
 import { NoWebGpuError, requestGpu } from '../gpu/mod.ts';
-import { check } from './check.ts';
+import type { CommandContext } from './command.ts';
+import { COMMANDS } from './commands.ts';
 
-const USAGE = `usage: deepinside <command>
+const USAGE = `usage: deepinside <command> [options]   (deepinside <command> --help for each)
 
 commands:
-  check    name the WebGPU adapter and time a VGG16 forward and backward pass`;
+${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}`;
+
+const context: CommandContext = {
+  gpu: requestGpu,
+  print: (line) => console.log(line),
+  note: (line) => console.error(line),
+  progress: (line) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line}`);
+    else console.error(line);
+  },
+};
 
 async function main(args: readonly string[]): Promise<number> {
-  const [command, ...rest] = args;
-  if (command === undefined || command === '--help' || command === '-h') {
+  const [name, ...rest] = args;
+  if (name === undefined || name === '--help' || name === '-h') {
     console.log(USAGE);
-    return command === undefined ? 2 : 0;
+    return name === undefined ? 2 : 0;
   }
-  if (command !== 'check') {
-    console.error(`deepinside: unknown command "${command}"\n${USAGE}`);
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    console.error(`deepinside: unknown command "${name}"\n${USAGE}`);
     return 2;
   }
-  if (rest.includes('--help')) {
-    console.log('usage: deepinside check\n\nNames the WebGPU adapter and its limits, and times a VGG16 (random weights) at 224×224.');
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.help);
     return 0;
   }
-  await check(await requestGpu(), (line) => console.log(line));
-  return 0;
+  return command.run(rest, context);
 }
 
 try {
   process.exit(await main(process.argv.slice(2)));
 } catch (error) {
-  const message = error instanceof NoWebGpuError || error instanceof RangeError ? error.message : String(error instanceof Error ? error.stack : error);
-  console.error(`deepinside: ${message}`);
+  // Bad input is the user's to fix: one line. Anything else is ours: the stack helps a bug report.
+  const expected = error instanceof NoWebGpuError || error instanceof RangeError || error instanceof TypeError;
+  const text = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  console.error(`deepinside: ${text}`);
   process.exit(1);
 }
