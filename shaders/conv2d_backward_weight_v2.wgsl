@@ -101,14 +101,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
         let r0 = x_row(x_plane, i32(oy + 0u) - i32(p.pad), ox);
         let r1 = x_row(x_plane, i32(oy + 1u) - i32(p.pad), ox);
         let r2 = x_row(x_plane, i32(oy + 2u) - i32(p.pad), ox);
-        a00 += d0 * r0.s0; a01 += d0 * r0.s1; a02 += d0 * r0.s2; a03 += d0 * r1.s0; a04 += d0 * r1.s1;
-        a05 += d0 * r1.s2; a06 += d0 * r2.s0; a07 += d0 * r2.s1; a08 += d0 * r2.s2;
-        a10 += d1 * r0.s0; a11 += d1 * r0.s1; a12 += d1 * r0.s2; a13 += d1 * r1.s0; a14 += d1 * r1.s1;
-        a15 += d1 * r1.s2; a16 += d1 * r2.s0; a17 += d1 * r2.s1; a18 += d1 * r2.s2;
-        a20 += d2 * r0.s0; a21 += d2 * r0.s1; a22 += d2 * r0.s2; a23 += d2 * r1.s0; a24 += d2 * r1.s1;
-        a25 += d2 * r1.s2; a26 += d2 * r2.s0; a27 += d2 * r2.s1; a28 += d2 * r2.s2;
-        a30 += d3 * r0.s0; a31 += d3 * r0.s1; a32 += d3 * r0.s2; a33 += d3 * r1.s0; a34 += d3 * r1.s1;
-        a35 += d3 * r1.s2; a36 += d3 * r2.s0; a37 += d3 * r2.s1; a38 += d3 * r2.s2;
+        a00 = fma(d0, r0.s0, a00); a01 = fma(d0, r0.s1, a01); a02 = fma(d0, r0.s2, a02); a03 = fma(d0, r1.s0, a03); a04 = fma(d0, r1.s1, a04);
+        a05 = fma(d0, r1.s2, a05); a06 = fma(d0, r2.s0, a06); a07 = fma(d0, r2.s1, a07); a08 = fma(d0, r2.s2, a08);
+        a10 = fma(d1, r0.s0, a10); a11 = fma(d1, r0.s1, a11); a12 = fma(d1, r0.s2, a12); a13 = fma(d1, r1.s0, a13); a14 = fma(d1, r1.s1, a14);
+        a15 = fma(d1, r1.s2, a15); a16 = fma(d1, r2.s0, a16); a17 = fma(d1, r2.s1, a17); a18 = fma(d1, r2.s2, a18);
+        a20 = fma(d2, r0.s0, a20); a21 = fma(d2, r0.s1, a21); a22 = fma(d2, r0.s2, a22); a23 = fma(d2, r1.s0, a23); a24 = fma(d2, r1.s1, a24);
+        a25 = fma(d2, r1.s2, a25); a26 = fma(d2, r2.s0, a26); a27 = fma(d2, r2.s1, a27); a28 = fma(d2, r2.s2, a28);
+        a30 = fma(d3, r0.s0, a30); a31 = fma(d3, r0.s1, a31); a32 = fma(d3, r0.s2, a32); a33 = fma(d3, r1.s0, a33); a34 = fma(d3, r1.s1, a34);
+        a35 = fma(d3, r1.s2, a35); a36 = fma(d3, r2.s0, a36); a37 = fma(d3, r2.s1, a37); a38 = fma(d3, r2.s2, a38);
         bias0 += d0; bias1 += d1; bias2 += d2; bias3 += d3;
       }
     }
