@@ -1,40 +1,149 @@
-// `npm run bench`: times each kernel at a VGG16 layer shape (224×224 input, batch 1) on this machine's
-// WebGPU adapter and prints GFLOP/s and GB/s. Each kernel is first checked against the float64
-// reference at a small awkward shape, and not timed if it is wrong. Times are wall clock around each
-// run, after `onSubmittedWorkDone`; the median of the runs is reported.
-// `npm run bench -- conv` times only the kernels whose names contain one of the words.
+// `npm run bench [-- words…] [--batch N] [--runs R] [--compare FILE] [--no-end-to-end]`
+// Times every kernel at VGG16's layer shapes (224×224) at batch 1 and batch N on this machine's WebGPU
+// adapter, after checking each against the float64 reference at the same shape (a kernel that is wrong
+// is not timed, and the run fails). Reports the median of R runs, the work (FLOPs, bytes), GFLOP/s,
+// GB/s and the share of this adapter's ceilings measured in the same run: a large buffer copy for
+// bandwidth, the fastest conv kernel for arithmetic. Writes bench/results/<date>-<adapter>.json and .md.
+// Words choose the cases whose kernel or layer names contain one of them.
 
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../src/cli/write_file_atomic.ts';
 import { requestGpu } from '../src/gpu/mod.ts';
-import { KERNELS } from './kernels.ts';
+import { vggPreset } from '../src/model/mod.ts';
+import { Random } from '../src/random/mod.ts';
+import { type BenchCase, benchCases } from './cases.ts';
+import { endToEndCases } from './end_to_end.ts';
+import { type BenchResults, compareResults, type KernelResult, markdownTable } from './results.ts';
+import { Timer } from './timer.ts';
 
-const RUNS = 3;
-const words = process.argv.slice(2);
+const LIMIT = 1e-4;
+const COPY_BYTES = 256 * 1024 * 1024;
+
+const { words, batch, runs, compare, endToEnd } = parseArguments(process.argv.slice(2));
 const gpu = await requestGpu();
+const timer = new Timer(gpu);
+const random = new Random(20140101);
 console.log(`adapter: ${gpu.adapterName}`);
-console.log(`timing: wall clock after onSubmittedWorkDone, median of ${RUNS} runs after one warm-up\n`);
-console.log('kernel                          shape                          ms     GFLOP/s   GB/s');
-let failed = 0;
-for (const kernel of KERNELS.filter((k) => words.length === 0 || words.some((w) => k.name.includes(w)))) {
-  const problem = await kernel.validate(gpu);
-  if (problem) {
-    failed++;
-    console.log(`${kernel.name.padEnd(32)}WRONG, not timed: ${problem}`);
-    continue;
+console.log(`timing: ${timer.method}, median of ${runs} runs after one warm-up\n`);
+
+// Bandwidth ceiling: a copy reads and writes every byte once.
+const source = gpu.tensor(COPY_BYTES / 4, 'copy source');
+const target = gpu.tensor(COPY_BYTES / 4, 'copy target');
+const copy = await timer.time(async () => gpu.copy(source, 0, target, 0, COPY_BYTES / 4), runs);
+const copyGBs = (2 * COPY_BYTES) / copy.medianMs / 1e6;
+source.buffer.destroy();
+target.buffer.destroy();
+console.log(`copy bandwidth: ${copyGBs.toFixed(2)} GB/s (256 MiB buffer copy, bytes read + written)\n`);
+
+const chosen = benchCases(batch).filter((c) => words.length === 0 || words.some((w) => c.kernel.includes(w) || c.layer.includes(w)));
+const kernels: KernelResult[] = [];
+let wrong = 0;
+console.log(`${'kernel'.padEnd(24)}${'layer'.padEnd(16)}${'batch'.padStart(5)}${'ms'.padStart(10)}${'GFLOP/s'.padStart(10)}${'GB/s'.padStart(8)}`);
+for (const c of chosen) {
+  const prepared = c.prepare(gpu, random);
+  try {
+    const error = await prepared.check();
+    if (!(error < LIMIT)) {
+      wrong++;
+      console.log(`${c.kernel.padEnd(24)}${c.layer.padEnd(16)}${String(c.batch).padStart(5)}  WRONG (relative error ${error}), not timed`);
+      continue;
+    }
+    const timing = await timer.time(() => prepared.run(), runs);
+    const result = resultOf(c, timing.medianMs, error);
+    kernels.push(result);
+    console.log(`${c.kernel.padEnd(24)}${c.layer.padEnd(16)}${String(c.batch).padStart(5)}${timing.medianMs.toFixed(2).padStart(10)}${result.gflops.toFixed(2).padStart(10)}${result.gbs.toFixed(2).padStart(8)}`);
+  } finally {
+    prepared.release();
   }
-  const run = await kernel.prepare(gpu);
-  await run();
-  await gpu.sync();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await run();
-    await gpu.sync();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  const ms = times[Math.floor(times.length / 2)];
-  const gflops = kernel.flops / ms / 1e6;
-  const gbs = kernel.bytes / ms / 1e6;
-  console.log(`${kernel.name.padEnd(32)}${kernel.shape.padEnd(28)}${ms.toFixed(2).padStart(9)}${gflops.toFixed(2).padStart(10)}${gbs.toFixed(2).padStart(8)}`);
 }
-process.exit(failed > 0 ? 1 : 0);
+
+const convs = kernels.filter((k) => k.kernel.startsWith('conv2d'));
+const arithmeticGFLOPs = convs.length > 0 ? Math.max(...convs.map((k) => k.gflops)) : Number.NaN;
+for (const k of kernels) {
+  k.shareOfBandwidth = k.gbs / copyGBs;
+  k.shareOfArithmetic = k.gflops / arithmeticGFLOPs;
+}
+
+const endToEndResults: Array<BenchResults['endToEnd'][number]> = [];
+if (endToEnd && words.length === 0) {
+  console.log('\nVGG16 at 224×224, random weights:');
+  for (const e of endToEndCases(gpu, vggPreset('vgg16'), random, [1, 2])) {
+    if (e.batch === 0) {
+      e.release();
+      continue;
+    }
+    const timing = await timer.time(() => e.run(), Math.max(3, Math.ceil(runs / 2)));
+    e.release();
+    endToEndResults.push({ name: e.name, batch: e.batch, ms: timing.medianMs, msPerImage: timing.medianMs / e.batch });
+    console.log(`  ${e.name}, batch ${e.batch}: ${timing.medianMs.toFixed(0)} ms (${(timing.medianMs / e.batch).toFixed(0)} ms per image)`);
+  }
+}
+
+const results: BenchResults = {
+  date: new Date().toISOString(),
+  adapter: gpu.adapterName,
+  timing: timer.method,
+  runs,
+  command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+  ceilings: { copyGBs, arithmeticGFLOPs, arithmeticFrom: 'fastest conv2d kernel of this run' },
+  kernels,
+  endToEnd: endToEndResults,
+};
+mkdirSync('bench/results', { recursive: true });
+const stem = `bench/results/${results.date.slice(0, 10)}-${slug(gpu.adapterName)}`;
+writeFileAtomic(`${stem}.json`, `${JSON.stringify(results, null, 2)}\n`);
+writeFileAtomic(`${stem}.md`, markdownTable(results));
+console.log(`\nresults: ${stem}.json and ${stem}.md`);
+if (compare) {
+  const earlier = JSON.parse(readFileSync(compare, 'utf8')) as BenchResults;
+  console.log(`\nagainst ${compare} (${earlier.adapter}, ${earlier.date}):`);
+  for (const line of compareResults(earlier, results)) console.log(line);
+}
+if (wrong > 0) console.error(`\n${wrong} kernel(s) disagreed with the reference and were not timed`);
+process.exit(wrong > 0 ? 1 : 0);
+
+function resultOf(c: BenchCase, ms: number, error: number): KernelResult {
+  return {
+    kernel: c.kernel,
+    layer: c.layer,
+    batch: c.batch,
+    shape: c.shape,
+    flops: c.flops,
+    bytes: c.bytes,
+    ms,
+    gflops: c.flops / ms / 1e6,
+    gbs: c.bytes / ms / 1e6,
+    shareOfBandwidth: 0,
+    shareOfArithmetic: 0,
+    relativeError: error,
+  };
+}
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+}
+
+function parseArguments(args: readonly string[]) {
+  const words: string[] = [];
+  let batch = 4;
+  let runs = 5;
+  let compare: string | undefined;
+  let endToEnd = true;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new RangeError(`bench: ${a} needs a value`);
+      return v;
+    };
+    if (a === '--batch') batch = Number(value());
+    else if (a === '--runs') runs = Number(value());
+    else if (a === '--compare') compare = value();
+    else if (a === '--no-end-to-end') endToEnd = false;
+    else if (a.startsWith('--')) throw new RangeError(`bench: unknown option ${a}`);
+    else words.push(a);
+  }
+  if (!Number.isInteger(batch) || batch < 2) throw new RangeError(`bench: --batch ${batch} must be an integer ≥ 2`);
+  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`bench: --runs ${runs} must be a positive integer`);
+  return { words, batch, runs, compare, endToEnd };
+}

@@ -6,6 +6,8 @@
 // Invocation index = (column group of 8) · ⌈n/2⌉ + batch pair.
 
 override WG: u32;
+// False when the batch has one row: the second row's loads and sums are compiled out.
+override PAIR: bool;
 
 struct Params {
   n: u32, inputs: u32, outputs: u32, rows: u32,
@@ -37,10 +39,13 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   var w = p.w_base / 4u;
   for (var o = 0u; o < p.rows; o++) {
     let u = dy[ga + o];
-    let v = dy[gb + o];
     let k0 = weight[w + q0];
     let k1 = weight[w + q1];
-    a0 += u * k0; a1 += u * k1; b0 += v * k0; b1 += v * k1;
+    a0 = fma(vec4f(u), k0, a0); a1 = fma(vec4f(u), k1, a1);
+    if (PAIR) {
+      let v = dy[gb + o];
+      b0 = fma(vec4f(v), k0, b0); b1 = fma(vec4f(v), k1, b1);
+    }
     w += quads;
   }
   let keep = p.accumulate == 1u;

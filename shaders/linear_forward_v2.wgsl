@@ -7,6 +7,8 @@
 // Invocation index = (row group) · ⌈n/2⌉ + batch pair.
 
 override WG: u32;
+// False when the batch has one row: the second row's loads and sums are compiled out.
+override PAIR: bool;
 
 struct Params {
   n: u32, inputs: u32, outputs: u32, rows: u32,
@@ -40,13 +42,15 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   var b0 = vec4f(0.0); var b1 = vec4f(0.0); var b2 = vec4f(0.0); var b3 = vec4f(0.0);
   for (var q = 0u; q < quads; q++) {
     let u = x[xa + q];
-    let v = x[xb + q];
     let k0 = weight[w0 + q];
     let k1 = weight[w1 + q];
     let k2 = weight[w2 + q];
     let k3 = weight[w3 + q];
-    a0 += u * k0; a1 += u * k1; a2 += u * k2; a3 += u * k3;
-    b0 += v * k0; b1 += v * k1; b2 += v * k2; b3 += v * k3;
+    a0 = fma(u, k0, a0); a1 = fma(u, k1, a1); a2 = fma(u, k2, a2); a3 = fma(u, k3, a3);
+    if (PAIR) {
+      let v = x[xb + q];
+      b0 = fma(v, k0, b0); b1 = fma(v, k1, b1); b2 = fma(v, k2, b2); b3 = fma(v, k3, b3);
+    }
   }
   let one = vec4f(1.0);
   store(n0, r0, vec4f(dot(a0, one), dot(a1, one), dot(a2, one), dot(a3, one)));

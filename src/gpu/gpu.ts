@@ -275,6 +275,15 @@ export class Gpu {
     return [Math.ceil(count / y), y];
   }
 
+  /**
+   * Records a GPU timestamp into `querySet` at `index` at this point of the command stream, as an empty
+   * compute pass that writes it when it begins (the device must have `timestamp-query`).
+   */
+  timestamp(querySet: GPUQuerySet, index: number): void {
+    this.#endPass();
+    this.#encode().beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: index } }).end();
+  }
+
   /** The command encoder dispatches go into, for callers that add their own commands (timestamps). */
   encoder(): GPUCommandEncoder {
     this.#endPass();

@@ -35,7 +35,7 @@ export async function linearBackwardInput(
   if (variant === 2 && !vectors) throw new RangeError(`linear_backward_input: variant 2 needs an input width that is a multiple of 4, not ${s.inFeatures}`);
   const pipeline = variant === 1
     ? await gpu.pipeline(SHADER_V1, { WG: ELEMENTWISE_WORKGROUP })
-    : await gpu.pipeline(SHADER_V2, { WG: V2_WORKGROUP });
+    : await gpu.pipeline(SHADER_V2, { WG: V2_WORKGROUP, PAIR: s.n > 1 ? 1 : 0 });
   const workgroup = variant === 1 ? ELEMENTWISE_WORKGROUP : V2_WORKGROUP;
   const batches = itemSlices(gpu, 'linear_backward_input', s.n, { dx: s.inFeatures, dy: s.outFeatures });
   const blocks = itemSlices(gpu, 'linear_backward_input', s.outFeatures, { 'a weight row': s.inFeatures });

@@ -1,0 +1,49 @@
+// End-to-end passes of the paper on a VGG16 at 224×224 (random weights are enough for timing): one
+// image-specific saliency map (forward, backward to the input, the max over channels), and one step of
+// class-model visualisation (forward, backward, the ascent step in place).
+
+import type { Gpu } from '../src/gpu/mod.ts';
+import { initVggWeights, type VggSpec } from '../src/model/mod.ts';
+import { ascentStep, saliencyMap, VggModel } from '../src/nn/mod.ts';
+import type { Random } from '../src/random/mod.ts';
+
+export interface EndToEnd {
+  readonly name: string;
+  readonly batch: number;
+  run(): Promise<void>;
+  release(): void;
+}
+
+export function endToEndCases(gpu: Gpu, spec: VggSpec, random: Random, batches: readonly number[]): EndToEnd[] {
+  const model = VggModel.create(gpu, { spec, weights: initVggWeights(spec, random) });
+  const { channels, height, width } = spec.input;
+  const cases: EndToEnd[] = [];
+  for (const n of batches) {
+    const input = random.uniformArray(n * model.inputSize);
+    const classes = Array.from({ length: n }, (_, i) => i % model.classes);
+    const dLogits = model.oneHot(n, classes);
+    const map = gpu.tensor(n * height * width, 'saliency map');
+    cases.push({
+      name: 'saliency map (forward + backward to the input + max over channels)',
+      batch: n,
+      run: async () => {
+        await model.forward(input, n);
+        await model.backward(dLogits, 'gradient');
+        await saliencyMap(gpu, { n, c: channels, h: height, w: width }, model.inputGradient, map);
+      },
+      release: () => map.buffer.destroy(),
+    });
+    cases.push({
+      name: 'class-model step (forward + backward + ascent step)',
+      batch: n,
+      run: async () => {
+        await model.forward(input, n);
+        await model.backward(dLogits, 'gradient');
+        await ascentStep(gpu, model.input, model.inputGradient, 0, 0);
+      },
+      release: () => undefined,
+    });
+  }
+  cases.push({ name: 'release', batch: 0, run: async () => undefined, release: () => model.destroy() });
+  return cases;
+}

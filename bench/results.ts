@@ -1,0 +1,64 @@
+// The benchmark's saved results (bench/results/*.json), their Markdown table, and the comparison of two runs.
+
+export interface KernelResult {
+  readonly kernel: string;
+  readonly layer: string;
+  readonly batch: number;
+  readonly shape: string;
+  readonly flops: number;
+  readonly bytes: number;
+  readonly ms: number;
+  readonly gflops: number;
+  readonly gbs: number;
+  shareOfBandwidth: number;
+  shareOfArithmetic: number;
+  readonly relativeError: number;
+}
+
+export interface BenchResults {
+  readonly date: string;
+  readonly adapter: string;
+  readonly timing: string;
+  readonly runs: number;
+  readonly command: string;
+  readonly ceilings: { readonly copyGBs: number; readonly arithmeticGFLOPs: number; readonly arithmeticFrom: string };
+  readonly kernels: readonly KernelResult[];
+  readonly endToEnd: ReadonlyArray<{ readonly name: string; readonly batch: number; readonly ms: number; readonly msPerImage: number }>;
+}
+
+const percent = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : '–');
+
+/** The results as a Markdown table, headed by the adapter, the command and the ceilings. */
+export function markdownTable(r: BenchResults): string {
+  const lines = [
+    `# Benchmark: ${r.adapter}`,
+    '',
+    `${r.date}, \`${r.command}\`; ${r.timing}, median of ${r.runs} runs.`,
+    `Ceilings measured in the same run: copy ${r.ceilings.copyGBs.toFixed(2)} GB/s; arithmetic ${r.ceilings.arithmeticGFLOPs.toFixed(2)} GFLOP/s (${r.ceilings.arithmeticFrom}).`,
+    '',
+    '| kernel | layer | batch | shape | ms | GFLOP/s | GB/s | % of copy | % of arithmetic |',
+    '|---|---|---:|---|---:|---:|---:|---:|---:|',
+    ...r.kernels.map(
+      (k) =>
+        `| ${k.kernel} | ${k.layer} | ${k.batch} | ${k.shape} | ${k.ms.toFixed(2)} | ${k.gflops.toFixed(2)} | ${k.gbs.toFixed(2)} | ${percent(k.shareOfBandwidth)} | ${percent(k.shareOfArithmetic)} |`,
+    ),
+  ];
+  if (r.endToEnd.length > 0) {
+    lines.push('', '| VGG16 224×224 end to end | batch | ms | ms per image |', '|---|---:|---:|---:|');
+    for (const e of r.endToEnd) lines.push(`| ${e.name} | ${e.batch} | ${e.ms.toFixed(0)} | ${e.msPerImage.toFixed(0)} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** One line per kernel found in both runs: its time then and now, and the speed-up. */
+export function compareResults(earlier: BenchResults, now: BenchResults): string[] {
+  const key = (k: KernelResult) => `${k.kernel}|${k.layer}|${k.batch}`;
+  const before = new Map(earlier.kernels.map((k) => [key(k), k]));
+  const lines: string[] = [];
+  for (const k of now.kernels) {
+    const old = before.get(key(k));
+    if (!old) continue;
+    lines.push(`${k.kernel.padEnd(24)}${k.layer.padEnd(16)}${String(k.batch).padStart(5)}  ${old.ms.toFixed(2).padStart(9)} → ${k.ms.toFixed(2).padStart(9)} ms  ×${(old.ms / k.ms).toFixed(2)}`);
+  }
+  return lines;
+}
