@@ -1,17 +1,10 @@
+import type { AdamOptions } from '../shapes/mod.ts';
 import { f32Bits, type Gpu, type GpuTensor } from '../gpu/mod.ts';
 import code from '../../shaders/adam_step.wgsl';
 import { checkTensor } from './check_tensor.ts';
 import { dispatchElementwise, ELEMENTWISE_WORKGROUP } from './slices.ts';
 
 const SHADER = { name: 'adam_step', code };
-
-export interface AdamOptions {
-  readonly learningRate: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-  readonly weightDecay?: number;
-}
 
 /** One Adam step (PyTorch's), in place on param, m and v; `step` counts from 1. */
 export async function adamStep(gpu: Gpu, param: GpuTensor, grad: GpuTensor, m: GpuTensor, v: GpuTensor, step: number, o: AdamOptions): Promise<void> {

@@ -4,7 +4,7 @@
  * and optimisers. Every function records its dispatches on the `Gpu`; `gpu.read` or `gpu.sync` waits.
  * @module
  */
-export { adamStep, type AdamOptions } from './adam_step.ts';
+export { adamStep } from './adam_step.ts';
 export { adaptiveAvgPool2dBackward } from './adaptive_avg_pool2d_backward.ts';
 export { adaptiveAvgPool2dForward } from './adaptive_avg_pool2d_forward.ts';
 export { ascentStep } from './ascent_step.ts';
@@ -19,6 +19,7 @@ export { maxPool2dForward } from './max_pool2d_forward.ts';
 export { reluBackward } from './relu_backward.ts';
 export { reluForward } from './relu_forward.ts';
 export { saliencyMap } from './saliency_map.ts';
-export { sgdMomentumStep, type SgdMomentumOptions } from './sgd_momentum_step.ts';
+export { sgdMomentumStep } from './sgd_momentum_step.ts';
 export { checkLabels, softmaxCrossEntropy } from './softmax_cross_entropy.ts';
 export { type ClassScoreGradient, VggModel, type VggParameter } from './vgg_model.ts';
+export type { AdamOptions, SgdMomentumOptions } from '../shapes/mod.ts';

@@ -1,15 +1,10 @@
+import type { SgdMomentumOptions } from '../shapes/mod.ts';
 import { f32Bits, type Gpu, type GpuTensor } from '../gpu/mod.ts';
 import code from '../../shaders/sgd_momentum_step.wgsl';
 import { checkTensor } from './check_tensor.ts';
 import { dispatchElementwise, ELEMENTWISE_WORKGROUP } from './slices.ts';
 
 const SHADER = { name: 'sgd_momentum_step', code };
-
-export interface SgdMomentumOptions {
-  readonly learningRate: number;
-  readonly momentum: number;
-  readonly weightDecay?: number;
-}
 
 /** One step of SGD with momentum (PyTorch's), in place on param and velocity. */
 export async function sgdMomentumStep(gpu: Gpu, param: GpuTensor, grad: GpuTensor, velocity: GpuTensor, o: SgdMomentumOptions): Promise<void> {

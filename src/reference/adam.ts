@@ -1,13 +1,5 @@
+import type { AdamOptions } from '../shapes/mod.ts';
 import { expectLength } from './expect_length.ts';
-
-export interface AdamOptions {
-  readonly learningRate: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-  /** L2 penalty added to the gradient (PyTorch's Adam, not AdamW); 0 when absent. */
-  readonly weightDecay?: number;
-}
 
 /**
  * One Adam step as PyTorch's `torch.optim.Adam`, in place on `param` and the moments `m`, `v` (zeros

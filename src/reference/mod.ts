@@ -4,7 +4,7 @@
  * ArrayLike<number> (a Float32Array straight from the GPU, say).
  * @module
  */
-export { adamStep, type AdamOptions } from './adam.ts';
+export { adamStep } from './adam.ts';
 export { adaptiveAvgPool2dBackward, adaptiveAvgPool2dForward } from './adaptive_avg_pool2d.ts';
 export { ascentStep } from './ascent_step.ts';
 export { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.ts';
@@ -13,7 +13,7 @@ export { maxPool2dBackward, maxPool2dForward } from './max_pool2d.ts';
 export { reluBackward, reluForward } from './relu.ts';
 export { relativeError } from './relative_error.ts';
 export { saliencyMap } from './saliency.ts';
-export { sgdMomentumStep, type SgdMomentumOptions } from './sgd_momentum.ts';
+export { sgdMomentumStep } from './sgd_momentum.ts';
 export { softmaxCrossEntropy } from './softmax_cross_entropy.ts';
 export {
   referenceClassScoreGradient,
@@ -23,3 +23,4 @@ export {
   type ReferenceVggForward,
   type ReferenceWeights,
 } from './vgg.ts';
+export type { AdamOptions, SgdMomentumOptions } from '../shapes/mod.ts';

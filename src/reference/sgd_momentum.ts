@@ -1,11 +1,5 @@
+import type { SgdMomentumOptions } from '../shapes/mod.ts';
 import { expectLength } from './expect_length.ts';
-
-export interface SgdMomentumOptions {
-  readonly learningRate: number;
-  readonly momentum: number;
-  /** L2 penalty added to the gradient, as PyTorch's `weight_decay`; 0 when absent. */
-  readonly weightDecay?: number;
-}
 
 /**
  * One step of SGD with momentum as PyTorch (no dampening, not Nesterov), in place on `param` and

@@ -9,3 +9,4 @@ export type { ImageShape } from './image_shape.ts';
 export type { LinearShape } from './linear_shape.ts';
 export { type MaxPool2dShape, maxPool2dOutputSize } from './max_pool2d_shape.ts';
 export { RELU_RULES, type ReluRule } from './relu_rule.ts';
+export type { AdamOptions, SgdMomentumOptions } from './optimizer_options.ts';
