@@ -5,8 +5,16 @@ export type TimingMethod = 'timestamp-query' | 'wall clock after onSubmittedWork
 
 export interface Timing {
   readonly medianMs: number;
+  /** Each timing, in ms per run. */
   readonly runs: readonly number[];
+  /** Runs back to back inside each timing. */
+  readonly inner: number;
 }
+
+// Short runs are repeated back to back inside one timing until it lasts this long, so that timestamp
+// quantisation (Dawn rounds GPU timestamps, to 100 µs by default) and submission overheads stay small.
+const TARGET_MS = 25;
+const MOST_INNER = 1000;
 
 /**
  * Times `run` (which records GPU work on `gpu`) `repetitions` times after one warm-up, each run alone
@@ -30,27 +38,30 @@ export class Timer {
   }
 
   async time(run: () => Promise<void>, repetitions: number, wallClock = false): Promise<Timing> {
+    const once = (inner: number) => (wallClock || !this.#querySet ? this.#wall(run, inner) : this.#stamped(run, inner));
     await run();
     await this.#gpu.sync();
+    const first = await once(1);
+    const inner = Math.min(MOST_INNER, Math.max(1, Math.ceil(TARGET_MS / Math.max(first, 1e-3))));
     const runs: number[] = [];
-    for (let i = 0; i < repetitions; i++) runs.push(wallClock || !this.#querySet ? await this.#wall(run) : await this.#stamped(run));
+    for (let i = 0; i < repetitions; i++) runs.push((await once(inner)) / inner);
     const sorted = [...runs].sort((a, b) => a - b);
-    return { medianMs: sorted[Math.floor(sorted.length / 2)], runs };
+    return { medianMs: sorted[Math.floor(sorted.length / 2)], runs, inner };
   }
 
-  async #wall(run: () => Promise<void>): Promise<number> {
+  async #wall(run: () => Promise<void>, inner: number): Promise<number> {
     await this.#gpu.sync();
     const start = performance.now();
-    await run();
+    for (let i = 0; i < inner; i++) await run();
     await this.#gpu.sync();
     return performance.now() - start;
   }
 
-  async #stamped(run: () => Promise<void>): Promise<number> {
+  async #stamped(run: () => Promise<void>, inner: number): Promise<number> {
     const gpu = this.#gpu;
     const querySet = this.#querySet!;
     gpu.timestamp(querySet, 0);
-    await run();
+    for (let i = 0; i < inner; i++) await run();
     gpu.timestamp(querySet, 1);
     const staging = gpu.device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const encoder = gpu.encoder();
