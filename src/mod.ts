@@ -3,6 +3,7 @@
  * (2014) on hand-written WGSL kernels, for Node (Dawn) and the browser (navigator.gpu) alike.
  * @module
  */
+export * from './attribution/mod.ts';
 export * from './gpu/mod.ts';
 export * from './io/mod.ts';
 export * from './model/mod.ts';

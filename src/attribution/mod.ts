@@ -1,0 +1,16 @@
+/**
+ * Attribution: what the paper computes from a network's passes. Image-specific class saliency maps under
+ * each ReLU rule, class-model visualisation by regularised gradient ascent, and the plumbing between
+ * images and the network: pixels to normalised input and back, colour maps, overlays, and a labelled grid
+ * drawn in a built-in bitmap font. Works on typed arrays only, in Node and the browser alike.
+ * @module
+ */
+export { drawText, GLYPH_HEIGHT, GLYPH_WIDTH, printableText, textWidth } from './bitmap_font.ts';
+export { CLASS_MODEL_DEFAULTS, classModel, type ClassModel, type ClassModelOptions } from './class_model.ts';
+export { COLORMAP_NAMES, colormapColor, type ColormapName, colorizeMap } from './colormap.ts';
+export { imageToInput } from './image_to_input.ts';
+export { type DisplayRange, inputToImage } from './input_to_image.ts';
+export { labelledGrid, type LabelledGridOptions } from './labelled_grid.ts';
+export { overlayMap } from './overlay_map.ts';
+export type { PixelImage } from './pixel_image.ts';
+export { type SaliencyMaps, saliencyMaps, topClasses } from './saliency_maps.ts';

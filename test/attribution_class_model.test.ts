@@ -1,0 +1,63 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { classModel } from '../src/attribution/mod.ts';
+import { initVggWeights } from '../src/model/mod.ts';
+import { VggModel } from '../src/nn/mod.ts';
+import { assertClose } from './support/compare.ts';
+import { gpu } from './support/gpu.ts';
+import { referenceClassModel } from './support/reference_class_model.ts';
+import { testRandom } from './support/seed.ts';
+import { COLOUR_SPEC, GREY_SPEC } from './support/test_models.ts';
+
+const random = testRandom('attribution_class_model');
+
+for (const [name, spec] of [['a colour model', COLOUR_SPEC], ['a grey model', GREY_SPEC]] as const) {
+  test(`classModel follows the float64 ascent from the zero image step by step, image and scores, for ${name}`, async () => {
+    const weights = initVggWeights(spec, random, { bias: 0.1 });
+    const model = VggModel.create(gpu, { spec, weights });
+    const c = random.int(spec.labels.length);
+    const [steps, learningRate, l2] = [5, 0.5, 0.05];
+    const reported: number[] = [];
+    const result = await classModel(model, c, { steps, learningRate, l2, onStep: (step, score) => void reported.push(step, score) });
+    const reference = referenceClassModel(spec, weights, c, steps, learningRate, l2);
+    assertClose(`class model ${c}`, result.input, reference.image, { random });
+    assertClose('scores', result.scores, reference.scores, { random });
+    assert.equal(reported.filter((_, i) => i % 2 === 0), [0, 1, 2, 3, 4, 5]);
+    assert.equal(reported.filter((_, i) => i % 2 === 1), Array.from(result.scores));
+    model.destroy();
+  });
+}
+
+test('classModel climbs: with the defaults the score of a random model rises well above its start', async () => {
+  const weights = initVggWeights(COLOUR_SPEC, random, { bias: 0.1 });
+  const model = VggModel.create(gpu, { spec: COLOUR_SPEC, weights });
+  const { scores } = await classModel(model, 2, { steps: 40 });
+  assert.ok(scores[40] > scores[0] + 1, `S_c ${scores[0]} → ${scores[40]}`);
+  model.destroy();
+});
+
+test('classModel refuses a class out of range, a negative step count, a learning rate ≤ 0 and a negative λ', async () => {
+  const model = VggModel.create(gpu, { spec: GREY_SPEC, weights: initVggWeights(GREY_SPEC, random) });
+  const messages: string[] = [];
+  for (const run of [
+    () => classModel(model, 3),
+    () => classModel(model, 0, { steps: -1 }),
+    () => classModel(model, 0, { learningRate: 0 }),
+    () => classModel(model, 0, { l2: -1 }),
+  ]) {
+    try {
+      await run();
+      messages.push('no error');
+    } catch (error) {
+      assert.instance(error, RangeError);
+      messages.push((error as Error).message);
+    }
+  }
+  assert.match(messages[0], /class 3 is outside \[0, 2\]/);
+  assert.match(messages[1], /steps must be a whole number ≥ 0, got -1/);
+  assert.match(messages[2], /learning rate must be positive and finite, got 0/);
+  assert.match(messages[3], /λ must be ≥ 0 and finite, got -1/);
+  model.destroy();
+});
+
+test.run();

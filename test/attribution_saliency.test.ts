@@ -1,0 +1,53 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { saliencyMaps, topClasses } from '../src/attribution/mod.ts';
+import { initVggWeights } from '../src/model/mod.ts';
+import { VggModel } from '../src/nn/mod.ts';
+import { referenceClassScoreGradient, referenceVggForward, saliencyMap } from '../src/reference/mod.ts';
+import { RELU_RULES } from '../src/shapes/mod.ts';
+import { assertClose } from './support/compare.ts';
+import { gpu } from './support/gpu.ts';
+import { testRandom } from './support/seed.ts';
+import { COLOUR_SPEC, GREY_SPEC } from './support/test_models.ts';
+
+const random = testRandom('attribution_saliency');
+
+for (const [name, spec, n] of [['a colour model, batch 3', COLOUR_SPEC, 3], ['a grey model, batch 1', GREY_SPEC, 1]] as const) {
+  test(`saliencyMaps matches maxᶜ |∂S_c/∂I| of the float64 model under every rule, for ${name}, given classes and top classes`, async () => {
+    const weights = initVggWeights(spec, random, { bias: 0.1 });
+    const { channels: c, height: h, width: w } = spec.input;
+    const input = random.uniformArray(n * c * h * w, -2, 2);
+    const model = VggModel.create(gpu, { spec, weights });
+    const top = topClasses(referenceVggForward(spec, weights, input, n).logits, n, spec.labels.length);
+    const given = Array.from({ length: n }, () => random.int(spec.labels.length));
+    for (const rule of RELU_RULES) {
+      for (const classes of [given, 'top'] as const) {
+        const result = await saliencyMaps(model, input, n, classes, rule);
+        const chosen = classes === 'top' ? top : given;
+        assert.equal(result.classes, chosen);
+        const reference = referenceClassScoreGradient(spec, weights, input, n, chosen, rule);
+        assertClose(`logits (${rule})`, result.logits, reference.logits, { random });
+        assertClose(`map (${rule}, ${classes === 'top' ? 'top' : 'given'})`, result.maps, saliencyMap({ n, c, h, w }, reference.dInput), { random });
+      }
+    }
+    model.destroy();
+  });
+}
+
+test('saliencyMaps refuses a class outside the labels before running anything', async () => {
+  const model = VggModel.create(gpu, { spec: GREY_SPEC, weights: initVggWeights(GREY_SPEC, random) });
+  try {
+    await saliencyMaps(model, new Float32Array(120), 1, [3], 'gradient');
+    assert.unreachable('no error');
+  } catch (error) {
+    assert.instance(error, RangeError);
+    assert.match((error as Error).message, /class 3 is outside \[0, 2\]/);
+  }
+  model.destroy();
+});
+
+test('topClasses takes the largest score of each row, the first on a tie', () => {
+  assert.equal(topClasses([1, 3, 2, 5, 5, 0], 2, 3), [1, 0]);
+});
+
+test.run();
