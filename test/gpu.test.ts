@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Gpu } from '../src/gpu/mod.ts';
+import { Gpu, requestGpu, webGpuInstance } from '../src/gpu/mod.ts';
 import { gpu } from './support/gpu.ts';
 
 async function message(run: () => unknown): Promise<string> {
@@ -20,6 +20,13 @@ test('a WGSL compile error names the shader file, line and column', async () => 
   // The error stays with its shader: the next read finds the device clean.
   const t = gpu.tensorFrom(new Float32Array([1, 2]), 'after a bad shader');
   assert.equal(Array.from(await gpu.read(t)), [1, 2]);
+});
+
+test('webGpuInstance gives the one instance requestGpu opened, however often it is asked', async () => {
+  await requestGpu();
+  const instance = await webGpuInstance();
+  assert.is(await webGpuInstance(), instance);
+  assert.ok(await instance.requestAdapter(), 'the shared instance still gives an adapter');
 });
 
 test('pipelines are compiled once per shader and constants', async () => {

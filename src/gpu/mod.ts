@@ -7,5 +7,5 @@ export type { BindingWindow } from './binding_window.ts';
 export { f32Bits, formatBytes, Gpu, type GpuLimits } from './gpu.ts';
 export type { GpuTensor } from './gpu_tensor.ts';
 export { NoWebGpuError } from './no_webgpu_error.ts';
-export { requestGpu } from './request_gpu.ts';
+export { requestGpu, webGpuInstance } from './request_gpu.ts';
 export type { ShaderSource } from './shader_source.ts';

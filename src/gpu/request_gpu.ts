@@ -15,7 +15,7 @@ const WANTED_LIMITS = [
 let shared: Promise<Gpu> | undefined;
 // Dawn tears its instance down when the GPU object is collected, which breaks the device mid-work:
 // keep it for the life of the process.
-let instance: GPU | undefined;
+let instance: Promise<GPU> | undefined;
 
 /**
  * The process's (or page's) GPU: `navigator.gpu` in a browser, Dawn (the `webgpu` package) in Node.
@@ -33,10 +33,22 @@ export function requestGpu(): Promise<Gpu> {
   return shared;
 }
 
+/**
+ * The WebGPU entry point that `requestGpu()` opens its adapter from: `navigator.gpu` in a browser, the
+ * process's one Dawn instance in Node. For another WebGPU library in the same process (the benchmark's
+ * TensorFlow.js peer), so that it works on the same instance and adapter instead of starting a second Dawn.
+ * @throws NoWebGpuError in a browser without WebGPU.
+ */
+export function webGpuInstance(): Promise<GPU> {
+  instance ??= findGpu().catch((error: unknown) => {
+    instance = undefined;
+    throw error;
+  });
+  return instance;
+}
+
 async function openGpu(): Promise<Gpu> {
-  const gpu = await findGpu();
-  instance = gpu;
-  const adapter = await instance.requestAdapter({ powerPreference: 'high-performance' });
+  const adapter = await (await webGpuInstance()).requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) {
     throw new NoWebGpuError(
       typeof window === 'undefined'
