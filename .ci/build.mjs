@@ -32,6 +32,8 @@ const targets = {
     });
   },
   bench: () => build({ ...common, entryPoints: ['bench/run.ts'], outfile: '.build/bench/run.mjs' }),
+  // The benchmark's peers (TF.js, ONNX Runtime) checked against the reference and timed on their own.
+  peers: () => build({ ...common, entryPoints: ['bench/peers/check.ts'], outfile: '.build/bench/peers-check.mjs' }),
   cli: () => build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: '.build/cli/main.mjs' }),
 };
 

@@ -51,8 +51,8 @@ export function hwioToOihw(values: ArrayLike<number>, k: number, c: number, r: n
 
 /**
  * Rows `from`..`to` of a linear weight (out, in), transposed to TensorFlow's (in, to − from).
- * `columnOrder[j]`, when given, is the input feature that TensorFlow's column... row j reads: it permutes the
- * input features (a VGG's first linear layer reads a flattened NHWC map instead of PyTorch's NCHW one).
+ * `inputOrder[j]`, when given, is the PyTorch input feature that TensorFlow's input feature j is: a VGG's
+ * first linear layer reads a map flattened in NHWC order instead of PyTorch's NCHW (see `nhwcFlattenOrder`).
  */
 export function linearRowsToInOut(
   values: ArrayLike<number>,
