@@ -1,5 +1,8 @@
 import { checkCommand } from './check.ts';
+import { classvizCommand } from './classviz.ts';
 import type { Command } from './command.ts';
+import { predictCommand } from './predict.ts';
+import { saliencyCommand } from './saliency.ts';
 
 /** Every `deepinside` command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [checkCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, predictCommand, saliencyCommand, classvizCommand];

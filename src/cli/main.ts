@@ -9,13 +9,30 @@ const USAGE = `usage: deepinside <command> [options]   (deepinside <command> --h
 commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}`;
 
+// A progress line redrawn on the terminal has no newline yet; whatever is written next ends it first.
+let progressShown = false;
+function endProgress(): void {
+  if (progressShown) process.stderr.write('\n');
+  progressShown = false;
+}
+
 const context: CommandContext = {
   gpu: requestGpu,
-  print: (line) => console.log(line),
-  note: (line) => console.error(line),
+  print: (line) => {
+    endProgress();
+    console.log(line);
+  },
+  note: (line) => {
+    endProgress();
+    console.error(line);
+  },
   progress: (line) => {
-    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line}`);
-    else console.error(line);
+    if (process.stderr.isTTY) {
+      process.stderr.write(`\r\x1b[2K${line}`);
+      progressShown = true;
+    } else {
+      console.error(line);
+    }
   },
 };
 
@@ -38,12 +55,14 @@ async function main(args: readonly string[]): Promise<number> {
 }
 
 try {
-  process.exit(await main(process.argv.slice(2)));
+  const code = await main(process.argv.slice(2));
+  endProgress();
+  process.exit(code);
 } catch (error) {
   // Bad input is the user's to fix: one line. Anything else is ours: the stack helps a bug report.
   const expected = error instanceof NoWebGpuError || error instanceof RangeError || error instanceof TypeError;
   const text = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
-  if (process.stderr.isTTY) process.stderr.write('\n');
+  endProgress();
   console.error(`deepinside: ${text}`);
   process.exit(1);
 }

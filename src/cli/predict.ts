@@ -1,0 +1,75 @@
+import { imageToInput } from '../attribution/mod.ts';
+import { VggModel } from '../nn/mod.ts';
+import type { Command } from './command.ts';
+import { loadModelOption } from './load_model_option.ts';
+import { parseNumber, parseOptions } from './parse_options.ts';
+import { readImages } from './read_images.ts';
+
+const HELP = `usage: deepinside predict --model M.safetensors --image I.png [--top K] [--json] [--preset NAME]
+
+Classifies one image: the K classes with the largest unnormalised scores S_c (the logits the
+paper's maps explain) and their softmax probabilities.
+
+  --model PATH    the VGG, a .safetensors file (README, "Models")
+  --preset NAME   the architecture of a bare torchvision file that has no deepinside metadata:
+                  vgg11, vgg13, vgg16 or vgg19 (ImageNet normalisation and labels)
+  --image PATH    a PNG of the model's input size; colour for a 3-channel model, grey for a
+                  1-channel one (an RGB file whose pixels are all grey is accepted too)
+  --top K         how many classes to list, best first (default 5; at most the number of classes)
+  --json          print one JSON object instead of a table:
+                  {"labels": [...], "logits": [...],
+                   "top": [{"index", "label", "score", "probability"}, ...]}`;
+
+/** `deepinside predict`: an image's top classes, with scores and probabilities. */
+export const predictCommand: Command = {
+  name: 'predict',
+  summary: 'classify an image: top classes, scores and probabilities',
+  help: HELP,
+  async run(args, context) {
+    const options = parseOptions('predict', args, {
+      model: { type: 'string' },
+      preset: { type: 'string' },
+      image: { type: 'string', multiple: true },
+      top: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const images = options.image ?? [];
+    if (images.length !== 1) throw new RangeError(`predict takes one --image, got ${images.length}`);
+    const top = options.top === undefined ? 5 : parseNumber('--top', options.top, { integer: true, min: 1 });
+    const data = loadModelOption(options.model, options.preset);
+    const [file] = readImages(images);
+    const input = imageToInput(data.spec, file.image, file.path);
+    const model = VggModel.create(await context.gpu(), data);
+    let logits: Float32Array;
+    try {
+      await model.forward(input, 1);
+      logits = await model.gpu.read(model.logits);
+    } finally {
+      model.destroy();
+    }
+    const labels = data.spec.labels;
+    const probabilities = softmax(logits);
+    const order = Array.from(logits.keys()).sort((a, b) => logits[b] - logits[a] || a - b).slice(0, top);
+    const best = order.map((index) => ({ index, label: labels[index], score: logits[index], probability: probabilities[index] }));
+    if (options.json) {
+      context.print(JSON.stringify({ labels, logits: Array.from(logits), top: best }));
+      return 0;
+    }
+    context.print(`${file.path}:`);
+    context.print(`  rank  class  probability      score  label`);
+    for (const [rank, { index, label, score, probability }] of best.entries()) {
+      context.print(
+        `  ${String(rank + 1).padStart(4)}  ${String(index).padStart(5)}  ${probability.toFixed(4).padStart(11)}  ${score.toPrecision(5).padStart(9)}  ${label}`,
+      );
+    }
+    return 0;
+  },
+};
+
+/** exp(S_c) / Σ exp(S_k), in float64 with the largest score subtracted first. */
+function softmax(logits: Float32Array): number[] {
+  const largest = Math.max(...logits);
+  const exps = Array.from(logits, (s) => Math.exp(s - largest));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}
