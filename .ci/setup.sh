@@ -11,6 +11,17 @@ if [ ! -d node_modules/webgpu ] || [ ! -d node_modules/esbuild ] || [ package-lo
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# Fashion-MNIST, for training and evaluation and their tests: Debian's package of its gzip IDX files.
+if [ ! -d /usr/share/datasets/fashion-mnist ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing dataset-fashion-mnist (Fashion-MNIST in /usr/share/datasets/fashion-mnist)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q dataset-fashion-mnist; }
+  else
+    echo "setup: Fashion-MNIST is missing; install Debian's package dataset-fashion-mnist (training and its tests need it)" >&2
+  fi
+fi
+
 if node .ci/probe_adapter.mjs >/dev/null 2>&1; then
   exit 0
 fi
