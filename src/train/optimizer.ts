@@ -1,0 +1,77 @@
+import type { GpuTensor } from '../gpu/mod.ts';
+import { adamStep, sgdMomentumStep, type VggModel } from '../nn/mod.ts';
+
+/** Which update rule: PyTorch's Adam, or SGD with momentum. */
+export type OptimizerName = 'adam' | 'sgd';
+
+export interface OptimizerOptions {
+  readonly name: OptimizerName;
+  /** L2 penalty added to every gradient (weights and biases), PyTorch's `weight_decay`; default 0. */
+  readonly weightDecay?: number;
+  /** SGD's momentum μ; default 0.9. */
+  readonly momentum?: number;
+  /** Adam's β₁, β₂ and ε; defaults 0.9, 0.999, 1e-8. */
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly epsilon?: number;
+}
+
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['adam', 'sgd'];
+
+/**
+ * An optimiser over a model's parameters: its state on the GPU (Adam's moments m and v, or SGD's
+ * velocity, zeros at first), and one step per call that updates every parameter from its `gradient`.
+ * @example
+ * const optimizer = new Optimizer(model, { name: 'adam' });
+ * await model.backward(dLogits, 'gradient', { weights: true });
+ * await optimizer.step(1e-3);
+ */
+export class Optimizer {
+  readonly model: VggModel;
+  readonly options: OptimizerOptions;
+  #state: GpuTensor[][];
+  #steps = 0;
+
+  constructor(model: VggModel, options: OptimizerOptions) {
+    if (options.name !== 'adam' && options.name !== 'sgd') {
+      throw new RangeError(`Optimizer: unknown optimizer "${String(options.name)}"; known: ${OPTIMIZER_NAMES.join(', ')}`);
+    }
+    const decay = options.weightDecay ?? 0;
+    if (!(decay >= 0)) throw new RangeError(`Optimizer: weight decay ${decay} must be ≥ 0`);
+    this.model = model;
+    this.options = options;
+    const names = options.name === 'adam' ? ['m', 'v'] : ['velocity'];
+    this.#state = model.parameters.map((p) => names.map((name) => model.gpu.tensor(p.value.length, `${name} of ${p.name}`)));
+  }
+
+  /** Steps taken so far. */
+  get steps(): number {
+    return this.#steps;
+  }
+
+  /** Records one update of every parameter from its gradient at `learningRate`. */
+  async step(learningRate: number): Promise<void> {
+    if (!(learningRate >= 0) || !Number.isFinite(learningRate)) {
+      throw new RangeError(`Optimizer: learning rate ${learningRate} must be a finite number ≥ 0`);
+    }
+    this.#steps++;
+    const o = this.options;
+    const gpu = this.model.gpu;
+    for (const [i, p] of this.model.parameters.entries()) {
+      const state = this.#state[i];
+      if (o.name === 'adam') {
+        await adamStep(gpu, p.value, p.gradient, state[0], state[1], this.#steps, {
+          learningRate, beta1: o.beta1 ?? 0.9, beta2: o.beta2 ?? 0.999, epsilon: o.epsilon ?? 1e-8, weightDecay: o.weightDecay ?? 0,
+        });
+      } else {
+        await sgdMomentumStep(gpu, p.value, p.gradient, state[0], { learningRate, momentum: o.momentum ?? 0.9, weightDecay: o.weightDecay ?? 0 });
+      }
+    }
+  }
+
+  /** Frees the state tensors. */
+  destroy(): void {
+    for (const tensors of this.#state) for (const t of tensors) t.buffer.destroy();
+    this.#state = [];
+  }
+}

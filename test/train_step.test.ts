@@ -1,0 +1,126 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Batch } from '../src/data/mod.ts';
+import { initVggWeights } from '../src/model/mod.ts';
+import { VggModel } from '../src/nn/mod.ts';
+import { adamStep, referenceVggBackward, referenceVggForward, relativeError, sgdMomentumStep, softmaxCrossEntropy } from '../src/reference/mod.ts';
+import { Trainer } from '../src/train/mod.ts';
+import { assertClose } from './support/compare.ts';
+import { gpu } from './support/gpu.ts';
+import { testRandom } from './support/seed.ts';
+import { assertThrowsWith } from './support/throws_with.ts';
+import { vggSpecForTest } from './support/vgg_spec_for_test.ts';
+
+const random = testRandom('train_step');
+
+// Odd sizes, two pools, a hidden layer and five classes, batch 6.
+const spec = vggSpecForTest({ channels: 2, height: 9, width: 11 }, [4, 'M', 6, 'M'], [12], 5);
+const N = 6;
+
+function randomBatch(n = N): Batch {
+  const size = spec.input.channels * spec.input.height * spec.input.width;
+  return {
+    n,
+    input: random.uniformArray(n * size),
+    labels: Uint32Array.from({ length: n }, () => random.int(spec.labels.length)),
+    indices: Array.from({ length: n }, (_, i) => i),
+  };
+}
+
+/** The float64 step's loss, its count of correct items and its gradients, from the given weights. */
+function referenceStep(weights: ReadonlyMap<string, ArrayLike<number>>, batch: Batch) {
+  const forward = referenceVggForward(spec, weights, batch.input, batch.n);
+  const { loss, dLogits } = softmaxCrossEntropy(spec.labels.length, forward.logits, batch.labels);
+  const classes = spec.labels.length;
+  let correct = 0;
+  for (let b = 0; b < batch.n; b++) {
+    const row = Array.from(forward.logits.subarray(b * classes, (b + 1) * classes));
+    if (row.indexOf(Math.max(...row)) === batch.labels[b]) correct++;
+  }
+  const { dWeights } = referenceVggBackward(spec, weights, forward, dLogits, 'gradient', true);
+  return { loss, correct, dWeights: dWeights! };
+}
+
+test('a training step with Adam matches the float64 step: loss, accuracy, every gradient and every update', async () => {
+  const weights = initVggWeights(spec, random, { bias: 0.1 });
+  const model = VggModel.create(gpu, { spec, weights });
+  const trainer = new Trainer(model, { name: 'adam', weightDecay: 0.01 });
+  const options = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 };
+  const moments = new Map(model.parameters.map((p) => [p.name, { m: new Float64Array(p.value.length), v: new Float64Array(p.value.length) }]));
+  // Two steps, so that the second runs on the first's update and Adam's bias corrections change.
+  for (let step = 1; step <= 2; step++) {
+    const before = new Map<string, Float32Array>();
+    for (const p of model.parameters) before.set(p.name, await gpu.read(p.value));
+    const batch = randomBatch();
+    const expected = referenceStep(before, batch);
+    const result = await trainer.step(batch, options.learningRate);
+    assert.is(result.n, N);
+    assert.ok(relativeError([result.loss], [expected.loss]) < 1e-5, `loss ${result.loss} against ${expected.loss} (seed ${random.seed})`);
+    assert.is(result.correct, expected.correct, `correct items (seed ${random.seed})`);
+    for (const p of model.parameters) {
+      const gradient = await gpu.read(p.gradient);
+      assertClose(`step ${step} ∂${p.name}`, gradient, expected.dWeights.get(p.name)!, { random });
+      // The update from the GPU's own gradient: an element whose gradient is near zero could flip the
+      // sign of Adam's first update between float32 and float64, which says nothing of the step.
+      const param = Float64Array.from(before.get(p.name)!);
+      const state = moments.get(p.name)!;
+      adamStep(param, gradient, state.m, state.v, step, options);
+      const after = await gpu.read(p.value);
+      const update = after.map((value, i) => value - before.get(p.name)![i]);
+      assertClose(`step ${step} update of ${p.name}`, update, param.map((value, i) => value - before.get(p.name)![i]), { random, rel: 1e-4, atol: 1e-9 });
+    }
+  }
+  assert.is(trainer.optimizer.steps, 2);
+  trainer.destroy();
+  model.destroy();
+});
+
+test('a training step with SGD, momentum and weight decay matches the float64 step from the float64 gradients', async () => {
+  const weights = initVggWeights(spec, random, { bias: 0.1 });
+  const model = VggModel.create(gpu, { spec, weights });
+  const trainer = new Trainer(model, { name: 'sgd', momentum: 0.9, weightDecay: 5e-4 });
+  const velocities = new Map(model.parameters.map((p) => [p.name, new Float64Array(p.value.length)]));
+  for (let step = 1; step <= 2; step++) {
+    const before = new Map<string, Float32Array>();
+    for (const p of model.parameters) before.set(p.name, await gpu.read(p.value));
+    // An odd last batch, as an epoch's last one may be.
+    const batch = randomBatch(step === 1 ? N : 5);
+    const expected = referenceStep(before, batch);
+    const result = await trainer.step(batch, 0.1);
+    assert.ok(relativeError([result.loss], [expected.loss]) < 1e-5, `loss (seed ${random.seed})`);
+    for (const p of model.parameters) {
+      const param = Float64Array.from(before.get(p.name)!);
+      sgdMomentumStep(param, expected.dWeights.get(p.name)!, velocities.get(p.name)!, { learningRate: 0.1, momentum: 0.9, weightDecay: 5e-4 });
+      const after = await gpu.read(p.value);
+      const update = after.map((value, i) => value - before.get(p.name)![i]);
+      assertClose(`step ${step} update of ${p.name}`, update, param.map((value, i) => value - before.get(p.name)![i]), { random, rel: 1e-4 });
+    }
+  }
+  trainer.destroy();
+  model.destroy();
+});
+
+test('Trainer refuses a label out of range, an unknown optimiser and a negative learning rate', async () => {
+  const model = VggModel.create(gpu, { spec, weights: initVggWeights(spec, random) });
+  assertThrowsWith(() => new Trainer(model, { name: 'adagrad' as 'adam' }), RangeError, /unknown optimizer "adagrad"; known: adam, sgd/);
+  const trainer = new Trainer(model, { name: 'adam' });
+  const batch = randomBatch();
+  batch.labels[3] = 5;
+  try {
+    await trainer.step(batch, 1e-3);
+    assert.unreachable('a label of 5 among 5 classes was accepted');
+  } catch (error) {
+    assert.instance(error, RangeError);
+    assert.match((error as Error).message, /label 5 of item 3 is outside \[0, 5\)/);
+  }
+  try {
+    await trainer.step(randomBatch(), -1);
+    assert.unreachable('a negative learning rate was accepted');
+  } catch (error) {
+    assert.match((error as Error).message, /learning rate -1 must be a finite number ≥ 0/);
+  }
+  trainer.destroy();
+  model.destroy();
+});
+
+test.run();
