@@ -4,10 +4,12 @@
  * @module
  */
 export * from './attribution/mod.ts';
+export * from './data/mod.ts';
 export * from './gpu/mod.ts';
 export * from './io/mod.ts';
 export * from './model/mod.ts';
 export * from './nn/mod.ts';
 export * from './random/mod.ts';
 export * from './shapes/mod.ts';
+export * from './train/mod.ts';
 export * as reference from './reference/mod.ts';

@@ -1,0 +1,175 @@
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { takeItems } from '../data/mod.ts';
+import { saveVgg, type VggFeature, vggLayers } from '../model/mod.ts';
+import { VggModel } from '../nn/mod.ts';
+import { Random } from '../random/mod.ts';
+import {
+  DATASET_ARCHITECTURES,
+  evaluate,
+  initTrainingWeights,
+  LEARNING_RATE_SCHEDULES,
+  type LearningRateSchedule,
+  OPTIMIZER_NAMES,
+  type OptimizerName,
+  readVggWeights,
+  train,
+  vggSpecForDataset,
+} from '../train/mod.ts';
+import type { Command } from './command.ts';
+import { parseNumber, parseOptions } from './parse_options.ts';
+import { progressBar } from './progress_bar.ts';
+import { formatDuration, throttle } from './progress_timing.ts';
+import { FASHION_MNIST_FOLDER } from './read_fashion_mnist.ts';
+import { datasetOption, readDataset } from './read_dataset.ts';
+import { writeFileAtomic } from './write_file_atomic.ts';
+
+const architecture = (name: keyof typeof DATASET_ARCHITECTURES) => {
+  const { features, classifier } = DATASET_ARCHITECTURES[name];
+  return `features ${JSON.stringify(features)}, classifier ${JSON.stringify(classifier)}`;
+};
+
+const HELP = `usage: deepinside train --dataset fashion-mnist|cluttered --out MODEL.safetensors [options]
+
+Trains a VGG from random weights on the dataset's train split on the GPU, showing the running loss
+and accuracy, writes it (its spec, labels and normalisation as metadata) whole or not at all, then
+prints its accuracy on the test split.
+
+  fashion-mnist  1×28×28: ${architecture('fashion-mnist')}
+  cluttered      3×64×64: ${architecture('cluttered')}
+                 (Fashion-MNIST items tinted and pasted on cluttered coloured backgrounds)
+
+  --epochs E        passes over the training data (default 10)
+  --batch B         mini-batch size (default 64)
+  --lr η            base learning rate (default 1e-3 for adam, 0.05 for sgd)
+  --optimizer O     adam, or sgd with momentum 0.9 (default adam)
+  --schedule S      constant, or cosine from η to 0 over the run (default cosine)
+  --weight-decay λ  L2 penalty on every parameter (default 0)
+  --seed S          seeds the weights, the shuffles and the augmentation (default 1)
+  --limit N         train on the first N training items only, for quick runs
+  --test-limit N    test on the first N test items only
+  --test-each-epoch  also print the test accuracy after every epoch
+  --no-augment      no random mirroring (nor, for fashion-mnist, shifts of up to 2 pixels)
+  --features LIST   another architecture's conv widths and pools, e.g. 16,16,M,32,32,M
+  --classifier LIST  and its hidden widths, e.g. 128 (none: --classifier "")
+  --data FOLDER     Fashion-MNIST's gzip IDX files (default ${FASHION_MNIST_FOLDER})`;
+
+/** `deepinside train`: trains the dataset's VGG from scratch on the GPU and writes it as safetensors. */
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train a VGG on fashion-mnist or cluttered, write it as safetensors',
+  help: HELP,
+  async run(args, context) {
+    const options = parseOptions('train', args, {
+      dataset: { type: 'string' },
+      out: { type: 'string' },
+      epochs: { type: 'string' },
+      batch: { type: 'string' },
+      lr: { type: 'string' },
+      optimizer: { type: 'string' },
+      schedule: { type: 'string' },
+      'weight-decay': { type: 'string' },
+      seed: { type: 'string' },
+      limit: { type: 'string' },
+      'test-limit': { type: 'string' },
+      'no-augment': { type: 'boolean' },
+      'test-each-epoch': { type: 'boolean' },
+      data: { type: 'string' },
+      features: { type: 'string' },
+      classifier: { type: 'string' },
+    });
+    const name = datasetOption('train', options.dataset);
+    const out = options.out;
+    if (out === undefined) throw new RangeError('train: --out is required: where to write the model (.safetensors)');
+    const folder = dirname(out);
+    if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new RangeError(`train: cannot write ${out}: the folder ${folder} does not exist`);
+    }
+    const whole = { integer: true, min: 1 };
+    const epochs = parseNumber('--epochs', options.epochs ?? '10', whole);
+    const batchSize = parseNumber('--batch', options.batch ?? '64', whole);
+    const optimizer = choice('--optimizer', options.optimizer ?? 'adam', OPTIMIZER_NAMES) as OptimizerName;
+    const learningRate = parseNumber('--lr', options.lr ?? (optimizer === 'adam' ? '1e-3' : '0.05'), { positive: true });
+    const schedule = choice('--schedule', options.schedule ?? 'cosine', LEARNING_RATE_SCHEDULES) as LearningRateSchedule;
+    const weightDecay = parseNumber('--weight-decay', options['weight-decay'] ?? '0', { min: 0 });
+    const seed = parseNumber('--seed', options.seed ?? '1', { integer: true, min: 0 });
+    if (seed > 0xffffffff) throw new RangeError(`--seed ${seed} must be below 2^32`);
+    const limit = options.limit === undefined ? undefined : parseNumber('--limit', options.limit, whole);
+    const testLimit = options['test-limit'] === undefined ? undefined : parseNumber('--test-limit', options['test-limit'], whole);
+    const dataFolder = options.data ?? FASHION_MNIST_FOLDER;
+    const augment = options['no-augment'] ? undefined : name === 'fashion-mnist' ? { flip: true, shift: 2 } : { flip: true };
+
+    let trainSet = readDataset(name, 'train', dataFolder);
+    if (limit !== undefined) trainSet = takeItems(trainSet, limit);
+    let testSet = readDataset(name, 'test', dataFolder);
+    if (testLimit !== undefined) testSet = takeItems(testSet, testLimit);
+
+    const spec = vggSpecForDataset(trainSet, {
+      features: options.features === undefined ? DATASET_ARCHITECTURES[name].features : featuresOption(options.features),
+      classifier: options.classifier === undefined ? DATASET_ARCHITECTURES[name].classifier : classifierOption(options.classifier),
+    });
+    vggLayers(spec);
+    const gpu = await context.gpu();
+    const model = VggModel.create(gpu, { spec, weights: initTrainingWeights(spec, new Random(seed)) });
+    context.note(`training on ${trainSet.name} (${trainSet.length} items) with ${gpu.adapterName}`);
+    context.note(
+      `VGG features ${JSON.stringify(spec.features)}, classifier ${JSON.stringify(spec.classifier)}; ${optimizer} η=${learningRate} ${schedule}, batch ${batchSize}, ` +
+        `${epochs} epoch(s), ${augment ? 'augmented' : 'not augmented'}, seed ${seed}`,
+    );
+    const show = throttle(1);
+    await train(model, trainSet, {
+      epochs, batchSize, optimizer, learningRate, schedule, weightDecay, seed, ...(augment ? { augment } : {}),
+      onProgress(p) {
+        show(p.batch === p.batches, () => {
+          const left = ((p.batches - p.batch) * batchSize + (p.epochs - p.epoch) * trainSet.length) / p.imagesPerSecond;
+          context.progress(
+            `epoch ${p.epoch}/${p.epochs} ${progressBar(p.batch / p.batches)} ${p.batch}/${p.batches} ` +
+              `loss ${p.loss.toFixed(4)} accuracy ${(100 * p.accuracy).toFixed(1)}% ${p.imagesPerSecond.toFixed(0)} images/s ` +
+              `η ${p.learningRate.toExponential(1)} left ${formatDuration(left)}`,
+          );
+        });
+      },
+      async onEpoch(s) {
+        let test = '';
+        if (options['test-each-epoch'] && s.epoch < epochs) {
+          const { accuracy } = await evaluate(model, testSet);
+          test = `, test accuracy ${(100 * accuracy).toFixed(2)}%`;
+        }
+        context.note(
+          `epoch ${s.epoch}: loss ${s.loss.toFixed(4)}, train accuracy ${(100 * s.accuracy).toFixed(2)}%${test}, ` +
+            `${s.imagesPerSecond.toFixed(1)} images/s, ${formatDuration(s.seconds)}`,
+        );
+      },
+    });
+    writeFileAtomic(out, saveVgg(await readVggWeights(model)));
+    context.note(`wrote ${out}`);
+    const showTest = throttle(1);
+    const result = await evaluate(model, testSet, {
+      onProgress: (done, total) => showTest(done === total, () => context.progress(`testing ${progressBar(done / total)} ${done}/${total}`)),
+    });
+    model.destroy();
+    context.print(
+      `test accuracy: ${(100 * result.accuracy).toFixed(2)}% (${result.correct}/${result.count} of ${testSet.name}), loss ${result.loss.toFixed(4)}`,
+    );
+    return 0;
+  },
+};
+
+/** `--features 16,16,M,32`: conv widths and "M" for a max-pool. */
+function featuresOption(text: string): VggFeature[] {
+  const entries = text.split(',').map((entry) => entry.trim());
+  return entries.map((entry) => {
+    if (entry === 'M') return 'M';
+    return parseNumber('--features', entry, { integer: true, min: 1 });
+  });
+}
+
+/** `--classifier 256,128`: hidden widths; empty for none. */
+function classifierOption(text: string): number[] {
+  return text.trim() === '' ? [] : text.split(',').map((entry) => parseNumber('--classifier', entry.trim(), { integer: true, min: 1 }));
+}
+
+function choice(option: string, text: string, choices: readonly string[]): string {
+  if (!choices.includes(text)) throw new RangeError(`${option} ${text} is not one of ${choices.join(', ')}`);
+  return text;
+}

@@ -1,0 +1,86 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { evaluateCommand } from '../src/cli/evaluate.ts';
+import { trainCommand } from '../src/cli/train.ts';
+import { loadVgg } from '../src/model/mod.ts';
+import { commandError, runCommand, temporaryFolder } from './support/cli_fixture.ts';
+import { fashionMnist } from './support/fashion_mnist.ts';
+
+const folder = temporaryFolder();
+
+test('train --limit writes a loadable Fashion-MNIST model with its labels and normalisation, and prints the test accuracy', async () => {
+  fashionMnist('test');
+  const out = join(folder, 'fashion.safetensors');
+  const { code, context } = await runCommand(trainCommand, ['--dataset', 'fashion-mnist', '--limit', '48', '--epochs', '1', '--batch', '16', '--test-limit', '20', '--out', out]);
+  assert.is(code, 0);
+  const model = loadVgg(readFileSync(out));
+  assert.equal(model.spec.features, [32, 32, 'M', 64, 64, 'M']);
+  assert.equal(model.spec.input, { channels: 1, height: 28, width: 28 });
+  assert.is(model.spec.labels[9], 'Ankle boot');
+  assert.equal(model.spec.normalize, { mean: [0.286], std: [0.353] });
+  assert.match(context.printed.at(-1)!, /^test accuracy: \d+\.\d\d% \(\d+\/20 of fashion-mnist test \(first 20\)\), loss \d/);
+  assert.ok(context.progressLines.some((line) => /^epoch 1\/1 \[#+\] 3\/3 loss \d\.\d{4} accuracy \d+\.\d% \d+ images\/s/.test(line)), context.progressLines.join('\n'));
+  assert.ok(context.notes.some((line) => /^epoch 1: loss \d\.\d{4}, train accuracy/.test(line)));
+  assert.equal(readdirSync(folder).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
+});
+
+test('evaluate prints the accuracy and a confusion matrix over the split, or one JSON object', async () => {
+  const model = join(folder, 'fashion.safetensors');
+  const { code, context } = await runCommand(evaluateCommand, ['--model', model, '--dataset', 'fashion-mnist', '--limit', '30', '--batch', '16']);
+  assert.is(code, 0);
+  assert.match(context.printed[0], /^fashion-mnist test \(first 30\): accuracy \d+\.\d\d% \(\d+\/30\), loss \d/);
+  const table = context.printed[1].split('\n');
+  assert.is(table.length, 11);
+  assert.match(table[10], /^9 Ankle boot/);
+  const json = await runCommand(evaluateCommand, ['--model', model, '--dataset', 'fashion-mnist', '--split', 'train', '--limit', '12', '--json']);
+  const result = JSON.parse(json.context.printed[0]);
+  assert.is(result.count, 12);
+  assert.is(result.split, 'train');
+  assert.is(result.confusion.flat().reduce((a: number, b: number) => a + b, 0), 12);
+  assert.is(result.accuracy, result.correct / 12);
+  assert.is(result.labels.length, 10);
+});
+
+test('train --dataset cluttered writes a 3×64×64 model that evaluate takes on cluttered and refuses on fashion-mnist', async () => {
+  const out = join(folder, 'cluttered.safetensors');
+  const { code } = await runCommand(trainCommand, ['--dataset', 'cluttered', '--limit', '8', '--epochs', '1', '--batch', '8', '--test-limit', '8', '--out', out, '--optimizer', 'sgd', '--schedule', 'constant']);
+  assert.is(code, 0);
+  const model = loadVgg(readFileSync(out));
+  assert.equal(model.spec.input, { channels: 3, height: 64, width: 64 });
+  assert.equal(model.spec.features, [32, 'M', 64, 'M', 128, 'M', 128, 'M']);
+  assert.ok(readFileSync(out).length < 10e6);
+  const { context } = await runCommand(evaluateCommand, ['--model', out, '--dataset', 'cluttered', '--limit', '4']);
+  assert.match(context.printed[0], /^cluttered test \(first 4\): accuracy/);
+  const { error } = await commandError(evaluateCommand, ['--model', out, '--dataset', 'fashion-mnist']);
+  assert.match(error.message, /does not fit fashion-mnist: the model takes 3×64×64 images but fashion-mnist test has 1×28×28/);
+});
+
+test('train and evaluate refuse bad input in one line, before any GPU work', async () => {
+  const out = join(folder, 'never.safetensors');
+  const cases: Array<[typeof trainCommand, string[], RegExp]> = [
+    [trainCommand, ['--dataset', 'mnist', '--out', out], /^train: unknown dataset "mnist"; known: fashion-mnist, cluttered$/],
+    [trainCommand, ['--out', out], /^train: --dataset is required/],
+    [trainCommand, ['--dataset', 'cluttered'], /^train: --out is required/],
+    [trainCommand, ['--dataset', 'cluttered', '--out', join(folder, 'missing', 'm.safetensors')], /^train: cannot write .*: the folder .*missing does not exist$/],
+    [trainCommand, ['--dataset', 'cluttered', '--out', out, '--epochs', '0'], /^--epochs 0 must be a whole number ≥ 1$/],
+    [trainCommand, ['--dataset', 'cluttered', '--out', out, '--lr', 'fast'], /^--lr fast is not a number$/],
+    [trainCommand, ['--dataset', 'cluttered', '--out', out, '--optimizer', 'rmsprop'], /^--optimizer rmsprop is not one of adam, sgd$/],
+    [trainCommand, ['--dataset', 'cluttered', '--out', out, '--data', folder], /train-images-idx3-ubyte\.gz is missing; install Debian's package dataset-fashion-mnist/],
+    [trainCommand, ['--dataset', 'cluttered', '--out', out, '--frobnicate'], /^train: Unknown option '--frobnicate'/],
+    [evaluateCommand, ['--model', join(folder, 'none.safetensors'), '--dataset', 'fashion-mnist'], /none\.safetensors does not exist/],
+    [evaluateCommand, ['--model', out, '--dataset', 'imagenet'], /^evaluate: unknown dataset "imagenet"/],
+    [evaluateCommand, ['--model', out, '--dataset', 'cluttered', '--split', 'val'], /^--split val is not one of test, train$/],
+  ];
+  for (const [command, args, pattern] of cases) {
+    const { error, context } = await commandError(command, args);
+    assert.ok(error instanceof RangeError || error instanceof TypeError, `${args.join(' ')}: ${error.stack}`);
+    assert.match(error.message, pattern, args.join(' '));
+    assert.not.match(error.message, /\n/, 'one line');
+    assert.is(context.gpuRequests, 0, `${args.join(' ')} asked for the GPU`);
+  }
+  assert.not.ok(existsSync(out));
+});
+
+test.run();
