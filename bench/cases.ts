@@ -13,6 +13,8 @@ import * as sampled from './sampled_reference.ts';
 /** A prepared case: one run records the kernel's dispatches; `check` runs it and says how wrong it is. */
 export interface Prepared {
   run(): Promise<void>;
+  /** The CPU copies of the inputs, in the order a peer's same op takes them. */
+  readonly inputs: readonly Float32Array[];
   /** Relative error against the reference (after one run). */
   check(): Promise<number>;
   release(): void;
@@ -73,6 +75,7 @@ function convCases(name: string, s: Conv2dShape): BenchCase[] {
         const y = gpu.tensor(yLength, 'y');
         return {
           run: () => nn.conv2dForward(gpu, s, x.tensor, w.tensor, b.tensor, y),
+          inputs: [x.data, w.data, b.data],
           check: async () => {
             await nn.conv2dForward(gpu, s, x.tensor, w.tensor, b.tensor, y);
             return sampled.sampledError(random, yLength, await gpu.read(y), (i) => sampled.conv2dForwardAt(s, x.data, w.data, b.data, i));
@@ -91,6 +94,7 @@ function convCases(name: string, s: Conv2dShape): BenchCase[] {
         const dx = gpu.tensor(xLength, 'dx');
         return {
           run: () => nn.conv2dBackwardInput(gpu, s, dy.tensor, w.tensor, dx),
+          inputs: [dy.data, w.data],
           check: async () => {
             await nn.conv2dBackwardInput(gpu, s, dy.tensor, w.tensor, dx);
             return sampled.sampledError(random, xLength, await gpu.read(dx), (i) => sampled.conv2dBackwardInputAt(s, dy.data, w.data, i));
@@ -110,6 +114,7 @@ function convCases(name: string, s: Conv2dShape): BenchCase[] {
         const db = gpu.tensor(s.k, 'dBias');
         return {
           run: () => nn.conv2dBackwardWeight(gpu, s, x.tensor, dy.tensor, dw, db),
+          inputs: [x.data, dy.data],
           check: async () => {
             await nn.conv2dBackwardWeight(gpu, s, x.tensor, dy.tensor, dw, db);
             return sampled.sampledError(random, wLength, await gpu.read(dw), (i) => sampled.conv2dBackwardWeightAt(s, x.data, dy.data, i), 64);
@@ -138,6 +143,7 @@ function linearCases(name: string, s: LinearShape): BenchCase[] {
         const y = gpu.tensor(yLength, 'y');
         return {
           run: () => nn.linearForward(gpu, s, x.tensor, w.tensor, b.tensor, y),
+          inputs: [x.data, w.data, b.data],
           check: async () => {
             await nn.linearForward(gpu, s, x.tensor, w.tensor, b.tensor, y);
             return sampled.sampledError(random, yLength, await gpu.read(y), (i) => sampled.linearForwardAt(s, x.data, w.data, b.data, i));
@@ -156,6 +162,7 @@ function linearCases(name: string, s: LinearShape): BenchCase[] {
         const dx = gpu.tensor(xLength, 'dx');
         return {
           run: () => nn.linearBackwardInput(gpu, s, dy.tensor, w.tensor, dx),
+          inputs: [dy.data, w.data],
           check: async () => {
             await nn.linearBackwardInput(gpu, s, dy.tensor, w.tensor, dx);
             return sampled.sampledError(random, xLength, await gpu.read(dx), (i) => sampled.linearBackwardInputAt(s, dy.data, w.data, i));
@@ -175,6 +182,7 @@ function linearCases(name: string, s: LinearShape): BenchCase[] {
         const db = gpu.tensor(s.outFeatures, 'dBias');
         return {
           run: () => nn.linearBackwardWeight(gpu, s, x.tensor, dy.tensor, dw, db),
+          inputs: [x.data, dy.data],
           check: async () => {
             await nn.linearBackwardWeight(gpu, s, x.tensor, dy.tensor, dw, db);
             return sampled.sampledError(random, wLength, await gpu.read(dw), (i) => sampled.linearBackwardWeightAt(s, x.data, dy.data, i));
@@ -203,6 +211,7 @@ function mapCases(name: string, m: ImageShape): BenchCase[] {
         const y = gpu.tensor(length, 'y');
         return {
           run: () => nn.reluForward(gpu, x.tensor, y),
+          inputs: [],
           check: async () => {
             await nn.reluForward(gpu, x.tensor, y);
             return ref.relativeError(await gpu.read(y), ref.reluForward(x.data));
@@ -222,6 +231,7 @@ function mapCases(name: string, m: ImageShape): BenchCase[] {
         const dx = gpu.tensor(length, 'dx');
         return {
           run: () => nn.reluBackward(gpu, x.tensor, dy.tensor, dx, 'guided'),
+          inputs: [],
           check: async () => {
             await nn.reluBackward(gpu, x.tensor, dy.tensor, dx, 'guided');
             return ref.relativeError(await gpu.read(dx), ref.reluBackward(x.data, dy.data, 'guided'));
@@ -241,6 +251,7 @@ function mapCases(name: string, m: ImageShape): BenchCase[] {
         const switches = gpu.tensor(pooled, 'switches');
         return {
           run: () => nn.maxPool2dForward(gpu, m, x.tensor, y, switches),
+          inputs: [],
           check: async () => {
             await nn.maxPool2dForward(gpu, m, x.tensor, y, switches);
             return ref.relativeError(await gpu.read(y), ref.maxPool2dForward(m, x.data).y);
@@ -266,6 +277,7 @@ function mapCases(name: string, m: ImageShape): BenchCase[] {
             await forward;
             await nn.maxPool2dBackward(gpu, m, dy.tensor, switches, dx);
           },
+          inputs: [],
           check: async () => {
             await forward;
             await nn.maxPool2dBackward(gpu, m, dy.tensor, switches, dx);
@@ -294,6 +306,7 @@ function imageCases(batch: number): BenchCase[] {
         const map = gpu.tensor(pixels, 'map');
         return {
           run: () => nn.saliencyMap(gpu, image, g.tensor, map),
+          inputs: [],
           check: async () => {
             await nn.saliencyMap(gpu, image, g.tensor, map);
             return ref.relativeError(await gpu.read(map), ref.saliencyMap(image, g.data));
@@ -313,6 +326,7 @@ function imageCases(batch: number): BenchCase[] {
         return {
           // A zero step leaves the image as it was, so repeated runs time the same work.
           run: () => nn.ascentStep(gpu, image.tensor, g.tensor, 0, 0),
+          inputs: [],
           check: async () => {
             const before = await gpu.read(image.tensor);
             await nn.ascentStep(gpu, image.tensor, g.tensor, 0.5, 0.01);

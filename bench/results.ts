@@ -13,6 +13,8 @@ export interface KernelResult {
   shareOfBandwidth: number;
   shareOfArithmetic: number;
   readonly relativeError: number;
+  /** The same op in the peers at batch 1: their time and deepinside's speed-up over them. */
+  readonly peers: Array<{ readonly peer: string; readonly op: string; readonly ms: number; readonly gflops: number; readonly speedup: number }>;
 }
 
 export interface BenchResults {
@@ -23,7 +25,14 @@ export interface BenchResults {
   readonly command: string;
   readonly ceilings: { readonly copyGBs: number; readonly arithmeticGFLOPs: number; readonly arithmeticFrom: string };
   readonly kernels: readonly KernelResult[];
-  readonly endToEnd: ReadonlyArray<{ readonly name: string; readonly batch: number; readonly ms: number; readonly msPerImage: number }>;
+  readonly endToEnd: ReadonlyArray<{
+    readonly name: string;
+    readonly batch: number;
+    readonly ms: number;
+    readonly msPerImage: number;
+    /** For a peer's run: its time over deepinside's saliency map at batch 1. */
+    readonly speedup?: number;
+  }>;
 }
 
 const percent = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : '–');
@@ -43,9 +52,18 @@ export function markdownTable(r: BenchResults): string {
         `| ${k.kernel} | ${k.layer} | ${k.batch} | ${k.shape} | ${k.ms.toFixed(2)} | ${k.gflops.toFixed(2)} | ${k.gbs.toFixed(2)} | ${percent(k.shareOfBandwidth)} | ${percent(k.shareOfArithmetic)} |`,
     ),
   ];
+  const withPeers = r.kernels.filter((k) => k.peers.length > 0);
+  if (withPeers.length > 0) {
+    lines.push('', '| kernel | layer | deepinside ms | peer | peer op | peer ms | deepinside speed-up |', '|---|---|---:|---|---|---:|---:|');
+    for (const k of withPeers) {
+      for (const p of k.peers) lines.push(`| ${k.kernel} | ${k.layer} | ${k.ms.toFixed(2)} | ${p.peer} | ${p.op} | ${p.ms.toFixed(2)} | ×${p.speedup.toFixed(2)} |`);
+    }
+  }
   if (r.endToEnd.length > 0) {
-    lines.push('', '| VGG16 224×224 end to end | batch | ms | ms per image |', '|---|---:|---:|---:|');
-    for (const e of r.endToEnd) lines.push(`| ${e.name} | ${e.batch} | ${e.ms.toFixed(0)} | ${e.msPerImage.toFixed(0)} |`);
+    lines.push('', '| VGG16 224×224 end to end | batch | ms | ms per image | deepinside speed-up |', '|---|---:|---:|---:|---:|');
+    for (const e of r.endToEnd) {
+      lines.push(`| ${e.name} | ${e.batch} | ${e.ms.toFixed(0)} | ${e.msPerImage.toFixed(0)} | ${e.speedup === undefined ? '' : `×${e.speedup.toFixed(2)}`} |`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,10 +1,12 @@
-// `npm run bench [-- words…] [--batch N] [--runs R] [--compare FILE] [--no-end-to-end]`
+// `npm run bench [-- words…] [--batch N] [--runs R] [--compare FILE] [--no-end-to-end] [--no-peers]`
 // Times every kernel at VGG16's layer shapes (224×224) at batch 1 and batch N on this machine's WebGPU
 // adapter, after checking each against the float64 reference at the same shape (a kernel that is wrong
 // is not timed, and the run fails). Reports the median of R runs, the work (FLOPs, bytes), GFLOP/s,
 // GB/s and the share of this adapter's ceilings measured in the same run: a large buffer copy for
 // bandwidth, the fastest conv kernel for arithmetic. Writes bench/results/<date>-<adapter>.json and .md.
-// Words choose the cases whose kernel or layer names contain one of them.
+// At batch 1, conv2_2, conv3_3, conv4_3, fc6, fc8 and the VGG16 saliency map also run in the peers,
+// TensorFlow.js's WebGPU backend on the same adapter and ONNX Runtime's CPU build, on the same inputs,
+// and the ratios are printed and saved. Words choose the cases whose kernel or layer names contain one.
 
 import { mkdirSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../src/cli/write_file_atomic.ts';
@@ -13,13 +15,16 @@ import { vggPreset } from '../src/model/mod.ts';
 import { Random } from '../src/random/mod.ts';
 import { type BenchCase, benchCases } from './cases.ts';
 import { endToEndCases } from './end_to_end.ts';
+import { PEER_LAYERS, peerOps } from './peer_cases.ts';
+import { openOnnxRuntime, openTfjs, outputChunksToFit, type OrtPeer, type TfjsPeer, VGG16_CLASSIFIER } from './peers/mod.ts';
 import { type BenchResults, compareResults, type KernelResult, markdownTable } from './results.ts';
 import { Timer } from './timer.ts';
 
 const LIMIT = 1e-4;
 const COPY_BYTES = 256 * 1024 * 1024;
 
-const { words, batch, runs, compare, endToEnd } = parseArguments(process.argv.slice(2));
+const { words, batch, runs, compare, endToEnd, peers } = parseArguments(process.argv.slice(2));
+const PEER_RUNS = 3;
 const gpu = await requestGpu();
 const timer = new Timer(gpu);
 const random = new Random(20140101);
@@ -33,7 +38,26 @@ const copy = await timer.time(async () => gpu.copy(source, 0, target, 0, COPY_BY
 const copyGBs = (2 * COPY_BYTES) / copy.medianMs / 1e6;
 source.buffer.destroy();
 target.buffer.destroy();
-console.log(`copy bandwidth: ${copyGBs.toFixed(2)} GB/s (256 MiB buffer copy, bytes read + written)\n`);
+console.log(`copy bandwidth: ${copyGBs.toFixed(2)} GB/s (256 MiB buffer copy, bytes read + written)`);
+
+let tfjs: TfjsPeer | undefined;
+let ort: OrtPeer | undefined;
+if (peers) {
+  const t = await openTfjs();
+  if ('unavailable' in t) console.log(`peer TensorFlow.js: unavailable (${t.unavailable})`);
+  else {
+    tfjs = t;
+    console.log(`peer: ${t.name} on ${t.adapterName}`);
+  }
+  const o = await openOnnxRuntime();
+  if ('unavailable' in o) console.log(`peer ONNX Runtime: unavailable (${o.unavailable})`);
+  else {
+    ort = o;
+    console.log(`peer: ${o.name}`);
+  }
+  console.log(`peers are timed on the wall clock (their ops include their own waits), median of ${PEER_RUNS}`);
+}
+console.log('');
 
 const chosen = benchCases(batch).filter((c) => words.length === 0 || words.some((w) => c.kernel.includes(w) || c.layer.includes(w)));
 const kernels: KernelResult[] = [];
@@ -52,6 +76,20 @@ for (const c of chosen) {
     const result = resultOf(c, timing.medianMs, error);
     kernels.push(result);
     console.log(`${c.kernel.padEnd(24)}${c.layer.padEnd(16)}${String(c.batch).padStart(5)}${timing.medianMs.toFixed(2).padStart(10)}${result.gflops.toFixed(2).padStart(10)}${result.gbs.toFixed(2).padStart(8)}`);
+    if (c.batch === 1 && PEER_LAYERS.has(c.layer)) {
+      for (const [peer, op] of await peerOps(c, prepared.inputs, tfjs, ort)) {
+        try {
+          const peerTiming = await timer.time(() => op.run(), PEER_RUNS, true);
+          const speedup = peerTiming.medianMs / timing.medianMs;
+          result.peers.push({ peer, op: op.name, ms: peerTiming.medianMs, gflops: c.flops / peerTiming.medianMs / 1e6, speedup });
+          console.log(`${''.padEnd(24)}${`vs ${peer}`.padEnd(16)}${''.padStart(5)}${peerTiming.medianMs.toFixed(2).padStart(10)}${(c.flops / peerTiming.medianMs / 1e6).toFixed(2).padStart(10)}    deepinside ×${speedup.toFixed(2)}`);
+        } catch (peerError) {
+          console.log(`${''.padEnd(24)}vs ${peer}: failed (${peerError instanceof Error ? peerError.message.split('\n')[0] : String(peerError)})`);
+        } finally {
+          op.dispose();
+        }
+      }
+    }
   } finally {
     prepared.release();
   }
@@ -76,6 +114,26 @@ if (endToEnd && words.length === 0) {
     e.release();
     endToEndResults.push({ name: e.name, batch: e.batch, ms: timing.medianMs, msPerImage: timing.medianMs / e.batch });
     console.log(`  ${e.name}, batch ${e.batch}: ${timing.medianMs.toFixed(0)} ms (${(timing.medianMs / e.batch).toFixed(0)} ms per image)`);
+  }
+  const ours = endToEndResults.find((e) => e.batch === 1 && e.name.startsWith('saliency'));
+  if (tfjs && ours) {
+    // The real fc6 first; TF.js needs it in row blocks where its weight exceeds one binding.
+    const chunks = outputChunksToFit(25088, 4096, tfjs.maxBindingBytes);
+    for (const fc6Chunks of chunks > 1 ? [1, chunks] : [1]) {
+      const label = fc6Chunks > 1 ? `tfjs tf.grad saliency (fc6 in ${fc6Chunks} blocks)` : 'tfjs tf.grad saliency';
+      let op;
+      try {
+        op = await tfjs.vgg16Saliency(224, VGG16_CLASSIFIER, { fc6Chunks });
+        const t = await timer.time(() => op!.run(), PEER_RUNS, true);
+        endToEndResults.push({ name: label, batch: 1, ms: t.medianMs, msPerImage: t.medianMs, speedup: t.medianMs / ours.ms });
+        console.log(`  ${label}, batch 1: ${t.medianMs.toFixed(0)} ms: deepinside ×${(t.medianMs / ours.ms).toFixed(2)}`);
+      } catch (peerError) {
+        console.log(`  ${label}: failed (${peerError instanceof Error ? peerError.message.split('\n')[0] : String(peerError)})`);
+        endToEndResults.push({ name: `${label}: failed`, batch: 1, ms: Number.NaN, msPerImage: Number.NaN });
+      } finally {
+        op?.dispose();
+      }
+    }
   }
 }
 
@@ -116,6 +174,7 @@ function resultOf(c: BenchCase, ms: number, error: number): KernelResult {
     shareOfBandwidth: 0,
     shareOfArithmetic: 0,
     relativeError: error,
+    peers: [],
   };
 }
 
@@ -129,6 +188,7 @@ function parseArguments(args: readonly string[]) {
   let runs = 5;
   let compare: string | undefined;
   let endToEnd = true;
+  let peers = true;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = () => {
@@ -140,10 +200,11 @@ function parseArguments(args: readonly string[]) {
     else if (a === '--runs') runs = Number(value());
     else if (a === '--compare') compare = value();
     else if (a === '--no-end-to-end') endToEnd = false;
+    else if (a === '--no-peers') peers = false;
     else if (a.startsWith('--')) throw new RangeError(`bench: unknown option ${a}`);
     else words.push(a);
   }
   if (!Number.isInteger(batch) || batch < 2) throw new RangeError(`bench: --batch ${batch} must be an integer ≥ 2`);
   if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`bench: --runs ${runs} must be a positive integer`);
-  return { words, batch, runs, compare, endToEnd };
+  return { words, batch, runs, compare, endToEnd, peers };
 }
