@@ -62,7 +62,8 @@ async function openGpu(): Promise<Gpu> {
   const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'deepinside' });
   const info = adapter.info;
-  const name = [info.vendor, info.architecture, info.description || info.device].filter(Boolean).join(' ');
+  // Drivers fill different fields (lavapipe the description, NVIDIA's Vulkan the device): keep each one.
+  const name = [...new Set([info.vendor, info.architecture, info.device, info.description].filter(Boolean))].join(' ');
   return new Gpu(device, name || 'unknown adapter');
 }
 
