@@ -64,6 +64,25 @@ test('VggModel.classScoreGradient backpropagates the chosen unnormalised score o
   model.destroy();
 });
 
+test('VggModel.backward takes dLogits on the GPU too, and skips the input gradient when training asks it to', async () => {
+  const [, spec] = CASES[0];
+  const weights = initVggWeights(spec, random, { bias: 0.1 });
+  const input = random.uniformArray(2 * 3 * 20 * 24);
+  const model = VggModel.create(gpu, { spec, weights });
+  const forward = referenceVggForward(spec, weights, input, 2);
+  const dLogits = random.uniformArray(20);
+  const expected = referenceVggBackward(spec, weights, forward, dLogits, 'gradient', true);
+  await model.forward(input, 2);
+  gpu.poison(model.inputGradient);
+  await model.backward(gpu.tensorFrom(dLogits, 'dLogits on the GPU'), 'gradient', { weights: true, input: false });
+  for (const p of model.parameters) assertClose(`∂${p.name}`, await gpu.read(p.gradient), expected.dWeights!.get(p.name)!, { random });
+  const untouched = await gpu.read(model.inputGradient);
+  if (!untouched.every(Number.isNaN)) throw new Error('input: false still wrote the input gradient');
+  await model.backward(gpu.tensorFrom(dLogits, 'dLogits on the GPU'), 'gradient');
+  assertClose('∂input', await gpu.read(model.inputGradient), expected.dInput, { random });
+  model.destroy();
+});
+
 test('VggModel rejects a class outside the labels and an input of the wrong size', async () => {
   const [, spec] = CASES[0];
   const model = VggModel.create(gpu, { spec, weights: initVggWeights(spec, random) });

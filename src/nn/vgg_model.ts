@@ -183,11 +183,17 @@ export class VggModel {
   }
 
   /**
-   * Backward from `dLogits` (n, classes), ∂L/∂S for the unnormalised scores of the last forward pass,
-   * to the input (`inputGradient`) under `rule` at every ReLU; with `weights`, also to every parameter's
-   * `gradient` (summed over the batch).
+   * Backward from `dLogits` (n, classes), ∂L/∂S for the unnormalised scores of the last forward pass (an
+   * array, or a GPU tensor such as softmax cross-entropy's output, which stays on the GPU), to the input
+   * (`inputGradient`) under `rule` at every ReLU; with `weights`, also to every parameter's `gradient`
+   * (summed over the batch). `input: false` skips the gradient to the input itself, which training
+   * does not need.
    */
-  async backward(dLogits: Float32Array, rule: ReluRule, options: { readonly weights?: boolean } = {}): Promise<void> {
+  async backward(
+    dLogits: Float32Array | GpuTensor,
+    rule: ReluRule,
+    options: { readonly weights?: boolean; readonly input?: boolean } = {},
+  ): Promise<void> {
     this.#assertForward('backward');
     if (dLogits.length !== this.#batch * this.classes) {
       throw new RangeError(`VggModel.backward: dLogits has ${dLogits.length} values but (${this.#batch}, ${this.classes}) needs ${this.#batch * this.classes}`);
@@ -195,7 +201,9 @@ export class VggModel {
     const gpu = this.gpu;
     const act = this.#activations;
     const grad = this.#gradients;
-    gpu.write(grad[this.layers.length], dLogits);
+    const top = grad[this.layers.length];
+    if (dLogits instanceof Float32Array) gpu.write(top, dLogits);
+    else gpu.copy(dLogits, 0, top, 0, dLogits.length);
     for (let i = this.layers.length - 1; i >= 0; i--) {
       const layer = this.layers[i];
       const dy = grad[i + 1];
@@ -206,8 +214,7 @@ export class VggModel {
           if (options.weights) {
             await conv2dBackwardWeight(gpu, s, act[i], dy, this.#gradient(layer.name, 'weight'), this.#gradient(layer.name, 'bias'));
           }
-          // The network input's gradient is wanted too; the first conv writes it like any other.
-          await conv2dBackwardInput(gpu, s, dy, this.#value(layer.name, 'weight'), dx);
+          if (i > 0 || options.input !== false) await conv2dBackwardInput(gpu, s, dy, this.#value(layer.name, 'weight'), dx);
           break;
         }
         case 'relu':

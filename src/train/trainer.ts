@@ -23,9 +23,9 @@ interface LossTensors {
 
 /**
  * Training steps on the GPU: forward, softmax cross-entropy (per-item losses and ∂L/∂logits of the
- * mean loss), backward to every weight, and the optimiser's update. Per step only dLogits and the
- * losses, n·(classes + 1) floats, come back to the CPU: `VggModel.backward` takes dLogits as an array,
- * and the accuracy follows from them (softmax = n·dLogits + one-hot).
+ * mean loss), backward to every weight, and the optimiser's update, recorded as one submission. Per
+ * step only dLogits and the losses, n·(classes + 1) floats, come back to the CPU, after the update; the
+ * accuracy follows from them (softmax = n·dLogits + one-hot).
  * @example
  * const trainer = new Trainer(model, { name: 'adam' });
  * const { loss, correct } = await trainer.step(makeBatch(data, indices, model.spec.normalize), 1e-3);
@@ -40,7 +40,7 @@ export class Trainer {
     this.optimizer = new Optimizer(model, options);
   }
 
-  /** One step on `batch` (normalised for the model) at `learningRate`; the update is recorded, not awaited. */
+  /** One step on `batch` (normalised for the model) at `learningRate`; resolves once it, update included, is done. */
   async step(batch: Batch, learningRate: number): Promise<StepResult> {
     const { model } = this;
     const gpu = model.gpu;
@@ -51,6 +51,9 @@ export class Trainer {
     gpu.write(t.labels, batch.labels);
     await model.forward(batch.input, n);
     await softmaxCrossEntropy(gpu, n, classes, model.logits, t.labels, t.losses, t.dLogits);
+    // The whole step is recorded before anything is read back, so it goes to the GPU as one submission.
+    await model.backward(t.dLogits, 'gradient', { weights: true, input: false });
+    await this.optimizer.step(learningRate);
     gpu.copy(t.dLogits, 0, t.readBack, 0, n * classes);
     gpu.copy(t.losses, 0, t.readBack, n * classes, n);
     const back = await gpu.read(t.readBack);
@@ -68,10 +71,6 @@ export class Trainer {
       }
       if (best === label) correct++;
     }
-    await model.backward(dLogits, 'gradient', { weights: true });
-    await this.optimizer.step(learningRate);
-    // Submitted now, the backward pass runs while the caller makes the next batch.
-    gpu.flush();
     return { n, loss: loss / n, correct };
   }
 
