@@ -17,7 +17,7 @@ const TARGET_MS = 25;
 const MOST_INNER = 1000;
 
 /**
- * Times `run` (which records GPU work on `gpu`) `repetitions` times after one warm-up, each run alone
+ * Times `run` (which records GPU work on `gpu`) `repetitions` times after one warm-up, each timing alone
  * on the queue: between two GPU timestamps when the adapter has `timestamp-query`, else on the wall
  * clock from submission to `onSubmittedWorkDone`. `run` may also do CPU-side work (a peer's whole op),
  * which only the wall clock sees: pass `wallClock` for those.
@@ -39,8 +39,7 @@ export class Timer {
 
   async time(run: () => Promise<void>, repetitions: number, wallClock = false): Promise<Timing> {
     const once = (inner: number) => (wallClock || !this.#querySet ? this.#wall(run, inner) : this.#stamped(run, inner));
-    await run();
-    await this.#gpu.sync();
+    // The warm-up run also says how many runs one timing needs.
     const first = await once(1);
     const inner = Math.min(MOST_INNER, Math.max(1, Math.ceil(TARGET_MS / Math.max(first, 1e-3))));
     const runs: number[] = [];
