@@ -8,45 +8,46 @@ import { decodePng } from '../src/cli/decode_png.ts';
 import { readNpy } from '../src/io/mod.ts';
 import { runCommand, temporaryFolder } from './support/cli_fixture.ts';
 import { assertClose } from './support/compare.ts';
-import { referenceClassModel } from './support/reference_class_model.ts';
+import { wellPosedClassModels } from './support/reference_class_model.ts';
 import { testRandom } from './support/seed.ts';
-import { COLOUR_SPEC, GREY_SPEC, writeModel } from './support/test_models.ts';
+import { COLOUR_SPEC, GREY_SPEC, saveModel } from './support/test_models.ts';
 
 const random = testRandom('cli_classviz');
 const folder = temporaryFolder();
-const colour = writeModel(folder, 'colour', COLOUR_SPEC, random);
-const grey = writeModel(folder, 'grey', GREY_SPEC, random);
 
 test('classviz --npy writes the class model of the float64 ascent (C, H, W), shows the score climbing, and writes the PNG', async () => {
-  const out = join(folder, 'robin.png');
-  const npy = join(folder, 'robin.npy');
-  const args = ['--model', colour.path, '--class', 'robin', '--steps', '6', '--lr', '0.5', '--l2', '0.05', '--out', out, '--npy', npy];
+  const { weights, classes: [c], references: [reference] } = wellPosedClassModels(COLOUR_SPEC, random, 1, 6, 0.5, 0.05);
+  const colour = saveModel(folder, 'colour', COLOUR_SPEC, weights);
+  const label = COLOUR_SPEC.labels[c];
+  const out = join(folder, 'class.png');
+  const npy = join(folder, 'class.npy');
+  const args = ['--model', colour.path, '--class', label, '--steps', '6', '--lr', '0.5', '--l2', '0.05', '--out', out, '--npy', npy];
   const { code, context } = await runCommand(classvizCommand, args);
   assert.is(code, 0);
-  const reference = referenceClassModel(COLOUR_SPEC, colour.weights, 9, 6, 0.5, 0.05);
   const saved = readNpy(readFileSync(npy));
   assert.equal(saved.shape, [3, 20, 24]);
   assertClose('class model', saved.data, reference.image, { random });
+  const name = `class ${c} "${label}"`;
   assert.is(context.progressLines.length, 7);
-  assert.match(context.progressLines[6], /^class 9 "robin" \[#{20}\] step 6\/6 {2}S_c \S+$/);
+  assert.ok(context.progressLines[6].startsWith(`${name} [${'#'.repeat(20)}] step 6/6  S_c `), context.progressLines[6]);
   const final = Number(/S_c (\S+)$/.exec(context.progressLines[6])![1]);
   assert.ok(Math.abs(final - reference.scores[6]) <= 1e-4 * Math.abs(reference.scores[6]) + 1e-5, `S_c ${final} vs ${reference.scores[6]}`);
-  assert.match(context.printed[0], /^class 9 "robin": S_c \S+ → \S+ in 6 steps$/);
+  assert.ok(context.printed[0].startsWith(`${name}: S_c `) && context.printed[0].endsWith(' in 6 steps'), context.printed[0]);
   const png = decodePng(readFileSync(out), out);
   assert.equal([png.width, png.height, png.channels], [24, 20, 3]);
 });
 
 test('classviz --class all renders every class into one labelled grid, and --npy stacks them (classes, C, H, W)', async () => {
+  const { learningRate, l2 } = CLASS_MODEL_DEFAULTS;
+  const { weights, classes, references } = wellPosedClassModels(GREY_SPEC, random, 'all', 3, learningRate, l2);
+  const grey = saveModel(folder, 'grey', GREY_SPEC, weights);
   const out = join(folder, 'all.png');
   const npy = join(folder, 'all.npy');
   const { code, context } = await runCommand(classvizCommand, ['--model', grey.path, '--class', 'all', '--steps', '3', '--out', out, '--npy', npy]);
   assert.is(code, 0);
   const saved = readNpy(readFileSync(npy));
   assert.equal(saved.shape, [3, 1, 12, 10]);
-  for (const c of [0, 1, 2]) {
-    const reference = referenceClassModel(GREY_SPEC, grey.weights, c, 3, CLASS_MODEL_DEFAULTS.learningRate, CLASS_MODEL_DEFAULTS.l2);
-    assertClose(`class ${c}`, saved.data.subarray(c * 120, (c + 1) * 120), reference.image, { random });
-  }
+  classes.forEach((c, i) => assertClose(`class ${c}`, saved.data.subarray(c * 120, (c + 1) * 120), references[i].image, { random }));
   assert.equal(context.printed.filter((line) => / in 3 steps$/.test(line)).length, 3);
   const grid = decodePng(readFileSync(out), out);
   // Two columns of tiles enlarged 10× (to ≥ 96 pixels wide), each with a label band: see labelledGrid.

@@ -28,7 +28,11 @@ export const GREY_SPEC: VggSpec = {
 
 /** A model saved to `folder` as `name`.safetensors: the spec, random He weights with biases in ±0.1, and the path. */
 export function writeModel(folder: string, name: string, spec: VggSpec, random: Random) {
-  const weights = initVggWeights(spec, random, { bias: 0.1 });
+  return saveModel(folder, name, spec, initVggWeights(spec, random, { bias: 0.1 }));
+}
+
+/** Given weights saved to `folder` as `name`.safetensors; the spec, the weights and the path. */
+export function saveModel(folder: string, name: string, spec: VggSpec, weights: Map<string, Float32Array>) {
   const path = join(folder, `${name}.safetensors`);
   writeFileSync(path, saveVgg({ spec, weights }));
   return { spec, weights, path };
