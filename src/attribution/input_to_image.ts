@@ -4,8 +4,9 @@ import type { PixelImage } from './pixel_image.ts';
 /**
  * How `inputToImage` brings values to [0, 255]: `clip` keeps the pixel scale (0 → 0, 1 → 255) and clips
  * what lies outside, right for a real image; `stretch` keeps the mean image as the background and scales
- * every pixel's difference from it by one factor, the largest that keeps the image in range, so that the
- * most extreme value reaches 0 or 255: right for a class model, whose scale is arbitrary.
+ * every pixel's difference from it by one factor, as large as keeps 99% of the values in range (the last
+ * 1% clip, so that a few extreme pixels cannot dim the rest): right for a class model, whose scale is
+ * arbitrary.
  */
 export type DisplayRange = 'clip' | 'stretch';
 
@@ -26,17 +27,21 @@ export function inputToImage(spec: VggSpec, input: ArrayLike<number>, range: Dis
   if (input.length !== channels * plane) {
     throw new RangeError(`inputToImage: input has ${input.length} values but (${channels}, ${height}, ${width}) needs ${channels * plane}`);
   }
-  // The stretch factor: the largest s with mean + s · deviation in [0, 1] at every pixel.
+  // The stretch factor: for each value, the largest s with mean + s · deviation in [0, 1]; the factor is
+  // the 1st percentile of those, so that 1% of values may clip rather than a few outliers dim the rest.
   let factor = Infinity;
   if (range === 'stretch') {
+    const limits: number[] = [];
     for (let c = 0; c < channels; c++) {
       const mean = spec.normalize.mean[c];
       for (let p = 0; p < plane; p++) {
         const deviation = input[c * plane + p] * spec.normalize.std[c];
-        if (deviation > 0) factor = Math.min(factor, (1 - mean) / deviation);
-        if (deviation < 0) factor = Math.min(factor, -mean / deviation);
+        if (deviation > 0) limits.push((1 - mean) / deviation);
+        if (deviation < 0) limits.push(-mean / deviation);
       }
     }
+    limits.sort((a, b) => a - b);
+    if (limits.length > 0) factor = limits[Math.floor(0.01 * limits.length)];
   }
   const scale = range === 'stretch' && Number.isFinite(factor) ? factor : 1;
   const data = new Uint8Array(channels * plane);

@@ -7,6 +7,6 @@ export interface PixelImage {
   readonly width: number;
   readonly height: number;
   readonly channels: 1 | 3 | 4;
-  /** height × width × channels values in [0, 255]. */
-  readonly data: Uint8Array;
+  /** height × width × channels values in [0, 255] (a canvas's `ImageData.data` is a Uint8ClampedArray). */
+  readonly data: Uint8Array | Uint8ClampedArray;
 }

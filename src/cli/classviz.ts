@@ -18,8 +18,8 @@ const HELP = `usage: deepinside classviz --model M.safetensors --class C|all --o
 Class-model visualisation (Simonyan et al. 2014, section 2): the image I that maximises
 S_c(I) - λ‖I‖², the unnormalised score of class c less an L2 penalty, by gradient ascent from
 the zero image: I ← I + η (dS_c/dI - 2λI), each step one forward and one backward pass. The
-score is shown as it climbs. The image is shown with the mean image added back (undoing the
-input normalisation) and its range stretched to 0-255.
+score is shown as it climbs. The PNG adds the mean image back (undoing the input
+normalisation) and stretches the difference from it until 99% of the values fill 0-255.
 
   --model PATH    the VGG, a .safetensors file (README, "Models")
   --preset NAME   the architecture of a bare torchvision file: vgg11, vgg13, vgg16 or vgg19
@@ -32,10 +32,11 @@ input normalisation) and its range stretched to 0-255.
   --npy PATH      also the raw optimised input, float32 .npy in normalised units: shape (C, H, W),
                   or (classes, C, H, W) with --class all
 
-The paper gives no η, λ or step count. The defaults suit the small VGGs trained here, whose
-normalised inputs lie within about ±2: λ = ${L2} lets the image grow until the score's gradient
-balances 2λI, and η = ${LR} with ${STEPS} steps gets there; a larger VGG may want more steps. If
-the score falls or diverges, lower --lr; if the image is noisy and saturated, raise --l2.
+The paper gives no η, λ or step count; the defaults were chosen on the small VGGs trained here
+(README). The ascent settles where dS_c/dI = 2λI, so λ sets the image's scale: λ = ${L2} settles
+near the scale of a real normalised image (root mean square about 1), and η = ${LR} gets there in
+${STEPS} steps. A model with larger or smaller gradients wants λ scaled with them: raise --l2 if the
+image saturates into noise, lower it if it stays faint; lower --lr if the score falls or diverges.
 Every file is written whole or not at all; missing folders are reported before any work.`;
 
 /** `deepinside classviz`: class models by regularised gradient ascent, one class or all of them. */
