@@ -8,7 +8,7 @@
 // TensorFlow.js's WebGPU backend on the same adapter and ONNX Runtime's CPU build, on the same inputs,
 // and the ratios are printed and saved. Words choose the cases whose kernel or layer names contain one.
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../src/cli/write_file_atomic.ts';
 import { requestGpu } from '../src/gpu/mod.ts';
 import { vggPreset } from '../src/model/mod.ts';
@@ -148,7 +148,10 @@ const results: BenchResults = {
   endToEnd: endToEndResults,
 };
 mkdirSync('bench/results', { recursive: true });
-const stem = `bench/results/${results.date.slice(0, 10)}-${slug(gpu.adapterName)}`;
+// A later run the same day gets its own name: -2, -3, …
+const base = `bench/results/${results.date.slice(0, 10)}-${slug(gpu.adapterName)}`;
+let stem = base;
+for (let i = 2; existsSync(`${stem}.json`); i++) stem = `${base}-${i}`;
 writeFileAtomic(`${stem}.json`, `${JSON.stringify(results, null, 2)}\n`);
 writeFileAtomic(`${stem}.md`, markdownTable(results));
 console.log(`\nresults: ${stem}.json and ${stem}.md`);

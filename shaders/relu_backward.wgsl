@@ -1,4 +1,4 @@
-// ReLU backward under one of three rules (Simonyan et al. 2014, section 5; Springenberg et al. 2015),
+// ReLU backward under one of three rules (Simonyan et al. 2014, section 4; Springenberg et al. 2015),
 // chosen when the pipeline is built:
 //   RULE 0, gradient:  dx = dy where the forward input x > 0
 //   RULE 1, deconvnet: dx = dy where dy > 0 (the forward input is ignored)

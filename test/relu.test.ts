@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import { Gpu } from '../src/gpu/mod.ts';
-import { reluBackward, reluForward } from '../src/nn/mod.ts';
+import { RELU_BACKWARD_VARIANTS, RELU_FORWARD_VARIANTS, reluBackward, reluForward, wholeVec4s } from '../src/nn/mod.ts';
 import { reluBackward as refBackward, reluForward as refForward } from '../src/reference/mod.ts';
 import { RELU_RULES, type ReluRule } from '../src/shapes/mod.ts';
 import { assertClose } from './support/compare.ts';
@@ -28,19 +28,26 @@ function withZeros(length: number): Float32Array {
   return data;
 }
 
+// Variant 2 takes vec4s, so it runs only where every slice is a whole number of them.
 async function checkForward(device: Gpu, length: number): Promise<void> {
   const x = withZeros(length);
-  const y = poisoned(length, 'y');
-  await reluForward(device, upload(x, 'x'), y);
-  assertClose('y', await device.read(y), refForward(x), { random });
+  for (const variant of RELU_FORWARD_VARIANTS) {
+    if (variant === 2 && !wholeVec4s(device, length)) continue;
+    const y = poisoned(length, 'y');
+    await reluForward(device, upload(x, 'x'), y, variant);
+    assertClose(`y (v${variant})`, await device.read(y), refForward(x), { random });
+  }
 }
 
 async function checkBackward(device: Gpu, length: number, rule: ReluRule): Promise<void> {
   const x = withZeros(length);
   const dy = withZeros(length);
-  const dx = poisoned(length, 'dx');
-  await reluBackward(device, upload(x, 'x'), upload(dy, 'dy'), dx, rule);
-  assertClose(`dx (${rule})`, await device.read(dx), refBackward(x, dy, rule), { random });
+  for (const variant of RELU_BACKWARD_VARIANTS) {
+    if (variant === 2 && !wholeVec4s(device, length)) continue;
+    const dx = poisoned(length, 'dx');
+    await reluBackward(device, upload(x, 'x'), upload(dy, 'dy'), dx, rule, variant);
+    assertClose(`dx (${rule}, v${variant})`, await device.read(dx), refBackward(x, dy, rule), { random });
+  }
 }
 
 // Lengths that divide no workgroup: relu sees only the element count, so the shapes name where such
@@ -50,6 +57,7 @@ const SHAPES: Array<[string, number]> = [
   ['1 channel, odd width (1, 1, 5, 7)', 35],
   ['3 channels, batch 2 (2, 3, 9, 11)', 594],
   ['a VGG-like 64-channel 17×19 map, batch 3', 3 * 64 * 17 * 19],
+  ['whole vec4s, (1, 4, 5, 7)', 140],
 ];
 
 for (const [name, length] of SHAPES) {
@@ -69,8 +77,17 @@ test(`relu_forward matches the reference for ${GRID_LENGTH} elements, more than 
 test(`relu_backward (guided) matches the reference for ${GRID_LENGTH} elements, more than one row of workgroups`, () =>
   checkBackward(gpu, GRID_LENGTH, 'guided'));
 
-// (2, 3, 13, 17): 1326 elements in four windows.
+// (2, 3, 13, 17): 1326 elements in four windows; (2, 3, 12, 17), 1224, in whole vec4s.
 const SLICED_LENGTH = 2 * 3 * 13 * 17;
+const SLICED_VEC4_LENGTH = 2 * 3 * 12 * 17;
+
+test(`relu forward and backward match the reference for (2, 3, 12, 17) in vec4s, bound in ${SLICED_BYTES}-byte windows`, async () => {
+  if (!wholeVec4s(sliced, SLICED_VEC4_LENGTH) || SLICED_VEC4_LENGTH <= 2 * sliced.maxWindowElements) {
+    throw new Error('the sliced vec4 case no longer needs several vec4 windows');
+  }
+  await checkForward(sliced, SLICED_VEC4_LENGTH);
+  for (const rule of RELU_RULES) await checkBackward(sliced, SLICED_VEC4_LENGTH, rule);
+});
 
 test(`relu_forward matches the reference for (2, 3, 13, 17) bound in ${SLICED_BYTES}-byte windows at unaligned offsets`, async () => {
   if (SLICED_LENGTH <= 2 * sliced.maxWindowElements) throw new Error('the sliced case no longer needs several windows');

@@ -16,10 +16,11 @@ export { LINEAR_BACKWARD_WEIGHT_VARIANTS, linearBackwardWeight, type LinearBackw
 export { LINEAR_FORWARD_VARIANTS, linearForward, type LinearForwardVariant } from './linear_forward.ts';
 export { maxPool2dBackward } from './max_pool2d_backward.ts';
 export { maxPool2dForward } from './max_pool2d_forward.ts';
-export { reluBackward } from './relu_backward.ts';
-export { reluForward } from './relu_forward.ts';
+export { RELU_BACKWARD_VARIANTS, reluBackward, type ReluBackwardVariant } from './relu_backward.ts';
+export { RELU_FORWARD_VARIANTS, reluForward, type ReluForwardVariant } from './relu_forward.ts';
 export { saliencyMap } from './saliency_map.ts';
 export { sgdMomentumStep } from './sgd_momentum_step.ts';
 export { checkLabels, softmaxCrossEntropy } from './softmax_cross_entropy.ts';
 export { type ClassScoreGradient, VggModel, type VggParameter } from './vgg_model.ts';
 export type { AdamOptions, SgdMomentumOptions } from '../shapes/mod.ts';
+export { wholeVec4s } from './slices.ts';

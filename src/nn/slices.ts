@@ -32,7 +32,8 @@ export function elementSlices(gpu: Gpu, count: number): Array<readonly [start: n
 
 /**
  * Records an elementwise kernel over `count` elements of each of `tensors` (bound at 1, 2, … in
- * order), slice by slice; its params are the count, each tensor's window base, then `extra` words.
+ * order), slice by slice; its params are the count, each tensor's window base, then `extra` words. A
+ * kernel that takes `perInvocation` elements per invocation gets that many times fewer invocations.
  */
 export function dispatchElementwise(
   gpu: Gpu,
@@ -40,10 +41,19 @@ export function dispatchElementwise(
   tensors: readonly GpuTensor[],
   count: number,
   extra: readonly number[] = [],
+  perInvocation = 1,
 ): void {
   for (const [start, n] of elementSlices(gpu, count)) {
     const windows = tensors.map((tensor) => gpu.window(tensor, start, n));
     const params = new Uint32Array([n, ...windows.map((w) => w.base), ...extra]);
-    gpu.dispatch(pipeline, params, windows.map((w) => w.binding), gpu.grid(Math.ceil(n / ELEMENTWISE_WORKGROUP)));
+    gpu.dispatch(pipeline, params, windows.map((w) => w.binding), gpu.grid(Math.ceil(n / perInvocation / ELEMENTWISE_WORKGROUP)));
   }
+}
+
+/**
+ * Whether an elementwise kernel over `count` elements can take them as vec4s: a whole number of them,
+ * in slices that start on a vec4 (slices start at multiples of their length, a multiple of 4 here).
+ */
+export function wholeVec4s(gpu: Gpu, count: number): boolean {
+  return count % 4 === 0 && elementSlices(gpu, count).every(([start, n]) => start % 4 === 0 && n % 4 === 0);
 }
