@@ -9,7 +9,7 @@
 // and the ratios are printed and saved. Words choose the cases whose kernel or layer names contain one.
 
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../src/cli/write_file_atomic.ts';
+import { writeFileAtomic } from '../src/cli/mod.ts';
 import { requestGpu } from '../src/gpu/mod.ts';
 import { vggPreset } from '../src/model/mod.ts';
 import { Random } from '../src/random/mod.ts';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { predictCommand } from '../src/cli/predict.ts';
+import { predictCommand } from '../src/cli/mod.ts';
 import { referenceVggForward } from '../src/reference/mod.ts';
 import { runCommand, temporaryFolder, writePng } from './support/cli_fixture.ts';
 import { assertClose } from './support/compare.ts';

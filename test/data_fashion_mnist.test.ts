@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFashionMnist } from '../src/cli/read_fashion_mnist.ts';
+import { readFashionMnist } from '../src/cli/mod.ts';
 import { FASHION_MNIST_LABELS, FASHION_MNIST_NORMALIZE, fashionMnistDataset, takeItems } from '../src/data/mod.ts';
 import { fashionMnist } from './support/fashion_mnist.ts';
 import { assertThrowsWith } from './support/throws_with.ts';

@@ -2,8 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PixelImage } from '../../src/attribution/mod.ts';
-import type { Command, CommandContext } from '../../src/cli/command.ts';
-import { encodePng } from '../../src/cli/encode_png.ts';
+import { type Command, type CommandContext, encodePng } from '../../src/cli/mod.ts';
 import type { Gpu } from '../../src/gpu/mod.ts';
 import { gpu } from './gpu.ts';
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { FASHION_MNIST_FOLDER, readFashionMnist } from '../../src/cli/read_fashion_mnist.ts';
+import { FASHION_MNIST_FOLDER, readFashionMnist } from '../../src/cli/mod.ts';
 import type { ImageDataset } from '../../src/data/mod.ts';
 
 const loaded = new Map<string, ImageDataset>();
