@@ -1,8 +1,9 @@
 /**
  * Attribution: what the paper computes from a network's passes. Image-specific class saliency maps under
  * each ReLU rule, class-model visualisation by regularised gradient ascent, and the plumbing between
- * images and the network: pixels to normalised input and back, colour maps, overlays, and a labelled grid
- * drawn in a built-in bitmap font. Works on typed arrays only, in Node and the browser alike.
+ * images and the network: pixels to normalised input and back, colour maps, overlays, labelled grids and
+ * titled stacks of them (a contact sheet), drawn in a built-in bitmap font. Works on typed arrays only, in
+ * Node and the browser alike.
  * @module
  */
 export { drawText, GLYPH_HEIGHT, GLYPH_WIDTH, printableText, textWidth } from './bitmap_font.ts';
@@ -14,3 +15,4 @@ export { labelledGrid, type LabelledGridOptions } from './labelled_grid.ts';
 export { overlayMap } from './overlay_map.ts';
 export type { PixelImage } from './pixel_image.ts';
 export { type SaliencyMaps, saliencyMaps, topClasses } from './saliency_maps.ts';
+export { type TitledSection, titledStack } from './titled_stack.ts';
