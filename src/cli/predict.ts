@@ -4,6 +4,7 @@ import type { Command } from './command.ts';
 import { loadModelOption } from './load_model_option.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
 import { readImages } from './read_images.ts';
+import { softmax } from './softmax.ts';
 
 const HELP = `usage: deepinside predict --model M.safetensors --image I.png [--top K] [--json] [--preset NAME]
 
@@ -65,11 +66,3 @@ export const predictCommand: Command = {
     return 0;
   },
 };
-
-/** exp(S_c) / Σ exp(S_k), in float64 with the largest score subtracted first. */
-function softmax(logits: Float32Array): number[] {
-  const largest = Math.max(...logits);
-  const exps = Array.from(logits, (s) => Math.exp(s - largest));
-  const sum = exps.reduce((a, b) => a + b, 0);
-  return exps.map((e) => e / sum);
-}
