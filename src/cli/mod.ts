@@ -13,5 +13,6 @@ export { evaluateCommand } from './evaluate.ts';
 export { predictCommand } from './predict.ts';
 export { FASHION_MNIST_FOLDER, readFashionMnist } from './read_fashion_mnist.ts';
 export { saliencyCommand } from './saliency.ts';
+export { showcaseCommand } from './showcase.ts';
 export { trainCommand } from './train.ts';
 export { writeFileAtomic } from './write_file_atomic.ts';

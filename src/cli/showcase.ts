@@ -1,0 +1,211 @@
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import {
+  CLASS_MODEL_DEFAULTS,
+  classModel,
+  colorizeMap,
+  imageToInput,
+  inputToImage,
+  labelledGrid,
+  overlayMap,
+  type PixelImage,
+  saliencyMaps,
+  type TitledSection,
+  titledStack,
+} from '../attribution/mod.ts';
+import type { VggModelData } from '../model/mod.ts';
+import { VggModel } from '../nn/mod.ts';
+import type { ReluRule } from '../shapes/mod.ts';
+import type { Command, CommandContext } from './command.ts';
+import { encodePng } from './encode_png.ts';
+import { loadModelOption } from './load_model_option.ts';
+import { parseNumber, parseOptions } from './parse_options.ts';
+import { progressBar } from './progress_bar.ts';
+import { type ImageFile, readImages } from './read_images.ts';
+import { softmax } from './softmax.ts';
+import { writeFileAtomic } from './write_file_atomic.ts';
+
+/** The shipped models, in the order shown, and the bundled images (`<weights>/images/<prefix>*.png`) each explains. */
+const SHIPPED = [
+  { file: 'vgg-fashion.safetensors', images: 'fashion-' },
+  { file: 'vgg-cluttered.safetensors', images: 'cluttered-' },
+] as const;
+
+/** What README's "Training and evaluating" runs to make the first shipped model. */
+const TRAIN = 'npx deepinside train --dataset fashion-mnist --epochs 5 --batch 128 --lr 2e-3 --out';
+
+/** Saliency under each rule, in the sheet's order: the paper's map first (section 3.1), then section 4's. */
+const RULES: readonly { rule: ReluRule; title: string }[] = [
+  { rule: 'gradient', title: 'saliency maps (section 3.1): max over channels of |dS_c/dI|, c the predicted class' },
+  { rule: 'deconvnet', title: 'the same through the deconvnet rule (section 4)' },
+  { rule: 'guided', title: 'the same by guided backpropagation (Springenberg et al. 2015)' },
+];
+
+const { steps: STEPS, learningRate: LR, l2: L2 } = CLASS_MODEL_DEFAULTS;
+
+const HELP = `usage: deepinside showcase [--weights DIR] [--out DIR] [--steps K]
+
+The paper on the shipped models: for each of DIR/vgg-fashion.safetensors (Fashion-MNIST, 1×28×28)
+and DIR/vgg-cluttered.safetensors (the cluttered colour set, 3×64×64) that exists, and the test
+images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
+
+  OUT/<model>/<image>-saliency.png   the image's saliency map for its predicted class (section 3.1),
+                                     grey, white = most salient: what deepinside saliency --out writes
+  OUT/<model>/<image>-overlay.png    the map blended over the image (saliency --overlay)
+  OUT/<model>/<image>-deconvnet.png  the map through the deconvnet rule (section 4)
+  OUT/<model>/<image>-guided.png     the map by guided backpropagation
+  OUT/<model>/class-models.png       every class's model (section 2), one labelled grid, as
+                                     deepinside classviz --class all writes it
+  OUT/contact-sheet.png              all of it on one page: per model, the images with their
+                                     predicted class and probability, the maps, the overlays and
+                                     the class models, every row titled
+
+  --weights DIR   where the models and images/ are (default weights)
+  --out DIR       the output folder, made if missing (default out)
+  --steps K       class-model ascent steps (default ${STEPS}; η ${LR}, λ ${L2} as classviz's defaults)
+
+A missing model is skipped with a note; with neither, showcase stops and says how to train one.
+Each file's path is printed as it is written, the contact sheet's last.`;
+
+/** A shipped model found on disk, with its images, read and checked before any GPU work. */
+interface Shown {
+  readonly name: string;
+  readonly path: string;
+  readonly data: VggModelData;
+  readonly images: readonly ImageFile[];
+  readonly input: Float32Array;
+}
+
+/** `deepinside showcase`: saliency maps, overlays and class models of the shipped models, and a contact sheet. */
+export const showcaseCommand: Command = {
+  name: 'showcase',
+  summary: 'maps, overlays and class models of the models in weights/, and one contact sheet',
+  help: HELP,
+  async run(args, context) {
+    const options = parseOptions('showcase', args, {
+      weights: { type: 'string' },
+      out: { type: 'string' },
+      steps: { type: 'string' },
+    });
+    const weights = options.weights ?? 'weights';
+    const out = options.out ?? 'out';
+    const steps = options.steps === undefined ? STEPS : parseNumber('--steps', options.steps, { integer: true, min: 0 });
+    if (existsSync(out) && !statSync(out).isDirectory()) throw new RangeError(`--out ${out} is a file; give a folder`);
+
+    const found = SHIPPED.filter(({ file }) => existsSync(join(weights, file)));
+    if (found.length === 0) {
+      const paths = SHIPPED.map(({ file }) => join(weights, file));
+      throw new RangeError(`no model to show: ${paths.join(' and ')} do not exist; train one with ${TRAIN} ${paths[0]}`);
+    }
+    for (const { file } of SHIPPED) if (!found.some((f) => f.file === file)) context.note(`${join(weights, file)} is not there yet: skipped`);
+    const shown = found.map(({ file, images: prefix }) => readShown(weights, file, prefix));
+
+    mkdirSync(out, { recursive: true });
+    const sections: TitledSection[] = [];
+    for (const model of shown) sections.push(...(await showModel(model, out, steps, context)));
+    const sheet = join(out, 'contact-sheet.png');
+    writeFileAtomic(sheet, encodePng(titledStack(sections)));
+    context.print(sheet);
+    return 0;
+  },
+};
+
+/** A shipped model and its bundled images, all checked (sizes, colour) so that nothing fails halfway. */
+function readShown(weights: string, file: string, prefix: string): Shown {
+  const path = join(weights, file);
+  const data = loadModelOption(path);
+  const folder = join(weights, 'images');
+  const names = existsSync(folder) ? readdirSync(folder).filter((name) => name.startsWith(prefix) && name.toLowerCase().endsWith('.png')) : [];
+  if (names.length === 0) throw new RangeError(`${path} has no images to explain: ${folder} holds no ${prefix}*.png`);
+  // By number, so that fashion-10 follows fashion-9.
+  names.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const images = readImages(names.map((name) => join(folder, name)));
+  const { channels, height, width } = data.spec.input;
+  const size = channels * height * width;
+  const input = new Float32Array(images.length * size);
+  images.forEach(({ path: image, image: pixels }, i) => input.set(imageToInput(data.spec, pixels, image), i * size));
+  return { name: basename(file, '.safetensors'), path, data, images, input };
+}
+
+/** Runs one model: writes its files, printing each path, and returns its rows of the contact sheet. */
+async function showModel({ name, path, data, images, input }: Shown, out: string, steps: number, context: CommandContext): Promise<TitledSection[]> {
+  const { spec } = data;
+  const { channels, height: h, width: w } = spec.input;
+  const n = images.length;
+  const classes = spec.labels.length;
+  const model = VggModel.create(await context.gpu(), data);
+  const maps = new Map<ReluRule, Float32Array>();
+  let logits: Float32Array;
+  let predicted: readonly number[];
+  const classInputs: Float32Array[] = [];
+  try {
+    const first = await saliencyMaps(model, input, n, 'top', 'gradient');
+    ({ logits, classes: predicted } = first);
+    maps.set('gradient', first.maps);
+    // The other rules explain the same class, so the rows compare like with like.
+    for (const { rule } of RULES.slice(1)) maps.set(rule, (await saliencyMaps(model, input, n, predicted, rule)).maps);
+    const every = Math.max(1, Math.floor(steps / 50));
+    for (let c = 0; c < classes; c++) {
+      const { input: best } = await classModel(model, c, {
+        steps,
+        onStep: (step, score) => {
+          if (step % every === 0 || step === steps) {
+            context.progress(`${name}: class model ${c + 1}/${classes} "${spec.labels[c]}" ${progressBar(steps === 0 ? 1 : step / steps)} step ${step}/${steps}  S_c ${score.toPrecision(5)}`);
+          }
+        },
+      });
+      classInputs.push(best);
+    }
+  } finally {
+    model.destroy();
+  }
+
+  const folder = join(out, name);
+  mkdirSync(folder, { recursive: true });
+  const write = (file: string, image: PixelImage) => {
+    const target = join(folder, file);
+    writeFileAtomic(target, encodePng(image));
+    context.print(target);
+  };
+  const plane = h * w;
+  const tiles = new Map<string, PixelImage[]>();
+  const tile = (row: string, image: PixelImage) => tiles.set(row, [...(tiles.get(row) ?? []), image]);
+  for (const [i, { path: file, image }] of images.entries()) {
+    const stem = basename(file, '.png');
+    for (const { rule } of RULES) {
+      const map = maps.get(rule)!.subarray(i * plane, (i + 1) * plane);
+      const grey = colorizeMap(map, w, h, 'grey');
+      write(`${stem}-${rule === 'gradient' ? 'saliency' : rule}.png`, grey);
+      tile(rule, grey);
+      if (rule === 'gradient') {
+        const overlay = overlayMap(image, map, 'grey');
+        write(`${stem}-overlay.png`, overlay);
+        tile('overlay', overlay);
+      }
+    }
+  }
+  const classImages = classInputs.map((x) => inputToImage(spec, x, 'stretch'));
+  const classLabels = spec.labels.map((label, c) => `${c} ${label.split(',')[0]}`);
+  write('class-models.png', labelledGrid(classImages, classLabels));
+
+  // One row per kind, every row at the same enlargement so that the columns line up.
+  const scale = Math.max(1, Math.ceil(96 / w));
+  const row = (images: readonly PixelImage[], labels?: readonly string[]) =>
+    labelledGrid(images, labels ?? images.map(() => ''), { columns: images.length, scale });
+  const guesses = images.map((_, i) => {
+    const c = predicted[i];
+    const p = softmax(logits.subarray(i * classes, (i + 1) * classes))[c];
+    return `${spec.labels[c].split(',')[0]} ${(100 * p).toFixed(0)}%`;
+  });
+  return [
+    { title: `${path}: ${channels}x${h}x${w}, ${classes} classes`, scale: 2 },
+    { title: 'bundled test images: predicted class and probability', image: row(images.map((f) => f.image), guesses) },
+    { title: RULES[0].title, image: row(tiles.get('gradient')!) },
+    { title: 'the saliency map over the image', image: row(tiles.get('overlay')!) },
+    ...RULES.slice(1).map(({ rule, title }) => ({ title, image: row(tiles.get(rule)!) })),
+    {
+      title: `class models (section 2): argmax of S_c(I) - lambda |I|^2 by gradient ascent, ${steps} steps, lr ${LR}, lambda ${L2}`,
+      image: row(classImages, classLabels),
+    },
+  ];
+}

@@ -1,0 +1,157 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { classvizCommand, decodePng, saliencyCommand, showcaseCommand } from '../src/cli/mod.ts';
+import { CLUTTERED_SEED, clutteredDataset } from '../src/data/mod.ts';
+import { commandError, runCommand, temporaryFolder, writePng } from './support/cli_fixture.ts';
+import { fashionMnist } from './support/fashion_mnist.ts';
+import { testRandom } from './support/seed.ts';
+import { COLOUR_SPEC, GREY_SPEC, randomImage, writeModel } from './support/test_models.ts';
+
+const random = testRandom('cli_showcase');
+
+/** A weights folder as the repository ships it, with tiny models: `models` names which of the two it holds. */
+function weightsFolder(models: readonly ('fashion' | 'cluttered')[]): string {
+  const folder = join(temporaryFolder(), 'weights');
+  const images = join(folder, 'images');
+  mkdirSync(images, { recursive: true });
+  if (models.includes('fashion')) writeModel(folder, 'vgg-fashion', GREY_SPEC, random);
+  if (models.includes('cluttered')) writeModel(folder, 'vgg-cluttered', COLOUR_SPEC, random);
+  for (const name of ['fashion-0-zero', 'fashion-1-one']) writePng(join(images, `${name}.png`), randomImage(random, 12, 10, 1));
+  for (const name of ['cluttered-0-tench', 'cluttered-1-goldfish', 'cluttered-2-shark']) writePng(join(images, `${name}.png`), randomImage(random, 20, 24, 3));
+  writeFileSync(join(images, 'README.md'), 'not an image');
+  return folder;
+}
+
+const FILES_PER_IMAGE = ['saliency', 'overlay', 'deconvnet', 'guided'];
+
+function pngSize(path: string): [number, number, number] {
+  const png = decodePng(readFileSync(path), path);
+  return [png.width, png.height, png.channels];
+}
+
+test('showcase writes each image\'s maps and overlay, each model\'s class-model grid and the contact sheet, printing every path, the sheet last', async () => {
+  const weights = weightsFolder(['fashion', 'cluttered']);
+  const out = join(temporaryFolder(), 'new', 'out');
+  const { code, context } = await runCommand(showcaseCommand, ['--weights', weights, '--out', out, '--steps', '2']);
+  assert.is(code, 0);
+  const expected = [
+    ...['fashion-0-zero', 'fashion-1-one'].flatMap((stem) => FILES_PER_IMAGE.map((kind) => join(out, 'vgg-fashion', `${stem}-${kind}.png`))),
+    join(out, 'vgg-fashion', 'class-models.png'),
+    ...['cluttered-0-tench', 'cluttered-1-goldfish', 'cluttered-2-shark'].flatMap((stem) => FILES_PER_IMAGE.map((kind) => join(out, 'vgg-cluttered', `${stem}-${kind}.png`))),
+    join(out, 'vgg-cluttered', 'class-models.png'),
+    join(out, 'contact-sheet.png'),
+  ];
+  assert.equal(context.printed, expected);
+  assert.equal(context.notes, []);
+  assert.equal(pngSize(join(out, 'vgg-fashion', 'fashion-1-one-saliency.png')), [10, 12, 1]);
+  assert.equal(pngSize(join(out, 'vgg-fashion', 'fashion-1-one-overlay.png')), [10, 12, 3]);
+  assert.equal(pngSize(join(out, 'vgg-fashion', 'fashion-1-one-guided.png')), [10, 12, 1]);
+  assert.equal(pngSize(join(out, 'vgg-cluttered', 'cluttered-2-shark-saliency.png')), [24, 20, 1]);
+  assert.equal(pngSize(join(out, 'vgg-cluttered', 'cluttered-2-shark-overlay.png')), [24, 20, 3]);
+  assert.equal(pngSize(join(out, 'vgg-cluttered', 'cluttered-0-tench-deconvnet.png')), [24, 20, 1]);
+  const [width, height, channels] = pngSize(join(out, 'contact-sheet.png'));
+  assert.is(channels, 3);
+  // The widest row: the colour model's ten class models side by side, 24 pixels enlarged 4×, 6 apart.
+  assert.ok(width >= 6 + 10 * (4 * 24 + 6), `sheet width ${width}`);
+  assert.ok(height > 2 * 6 * (4 * 20), `sheet height ${height}`);
+});
+
+test('showcase\'s saliency PNGs, overlays and class-model grid are what saliency and classviz write for the same images', async () => {
+  const weights = weightsFolder(['fashion', 'cluttered']);
+  const out = join(temporaryFolder(), 'out');
+  await runCommand(showcaseCommand, ['--weights', weights, '--out', out, '--steps', '3']);
+  const cli = temporaryFolder();
+  for (const [model, prefix] of [['vgg-fashion', 'fashion-'], ['vgg-cluttered', 'cluttered-']]) {
+    const images = readdirSync(join(weights, 'images')).filter((name) => name.startsWith(prefix)).sort();
+    const modelPath = join(weights, `${model}.safetensors`);
+    // The same batch as showcase runs, so that the maps are the same floats.
+    const args = ['--model', modelPath, ...images.flatMap((name) => ['--image', join(weights, 'images', name)])];
+    await runCommand(saliencyCommand, [...args, '--out', join(cli, `${model}.png`), '--overlay', join(cli, `${model}-overlay.png`)]);
+    await runCommand(saliencyCommand, [...args, '--rule', 'guided', '--out', join(cli, `${model}-guided.png`)]);
+    for (const [i, name] of images.entries()) {
+      const stem = name.slice(0, -'.png'.length);
+      for (const [kind, file] of [['saliency', `${model}-${i}.png`], ['overlay', `${model}-overlay-${i}.png`], ['guided', `${model}-guided-${i}.png`]]) {
+        const shown = readFileSync(join(out, model, `${stem}-${kind}.png`));
+        assert.ok(shown.equals(readFileSync(join(cli, file))), `${model} ${stem}-${kind}.png differs from saliency's ${file}`);
+      }
+    }
+    await runCommand(classvizCommand, ['--model', modelPath, '--class', 'all', '--steps', '3', '--out', join(cli, `${model}-classes.png`)]);
+    const grid = readFileSync(join(out, model, 'class-models.png'));
+    assert.ok(grid.equals(readFileSync(join(cli, `${model}-classes.png`))), `${model} class-models.png differs from classviz --class all`);
+  }
+});
+
+test('showcase skips a missing model in one note and shows the other', async () => {
+  const weights = weightsFolder(['fashion']);
+  const out = join(temporaryFolder(), 'out');
+  const { code, context } = await runCommand(showcaseCommand, ['--weights', weights, '--out', out, '--steps', '1']);
+  assert.is(code, 0);
+  assert.equal(context.notes, [`${join(weights, 'vgg-cluttered.safetensors')} is not there yet: skipped`]);
+  assert.ok(!existsSync(join(out, 'vgg-cluttered')));
+  assert.is(context.printed.length, 2 * 4 + 2);
+  assert.is(context.printed.at(-1), join(out, 'contact-sheet.png'));
+});
+
+test('showcase with no model stops before any work, in one line that says how to train one', async () => {
+  const weights = weightsFolder([]);
+  const out = join(temporaryFolder(), 'out');
+  const { error, context } = await commandError(showcaseCommand, ['--weights', weights, '--out', out]);
+  assert.instance(error, RangeError);
+  const fashion = join(weights, 'vgg-fashion.safetensors');
+  assert.is(
+    error.message,
+    `no model to show: ${fashion} and ${join(weights, 'vgg-cluttered.safetensors')} do not exist; ` +
+      `train one with npx deepinside train --dataset fashion-mnist --epochs 5 --batch 128 --lr 2e-3 --out ${fashion}`,
+  );
+  assert.is(context.gpuRequests, 0);
+  assert.ok(!existsSync(out));
+});
+
+test('showcase refuses, before any work, a model without images, images of the wrong size, and an --out that is a file', async () => {
+  const bare = join(temporaryFolder(), 'weights');
+  mkdirSync(bare);
+  writeModel(bare, 'vgg-fashion', GREY_SPEC, random);
+  const lonely = await commandError(showcaseCommand, ['--weights', bare, '--out', join(bare, 'out')]);
+  assert.is(lonely.error.message, `${join(bare, 'vgg-fashion.safetensors')} has no images to explain: ${join(bare, 'images')} holds no fashion-*.png`);
+
+  const wrong = weightsFolder(['fashion']);
+  writePng(join(wrong, 'images', 'fashion-2-two.png'), randomImage(random, 28, 28, 1));
+  const sized = await commandError(showcaseCommand, ['--weights', wrong, '--out', join(wrong, 'out')]);
+  assert.match(sized.error.message, /fashion-2-two\.png is 28×28 pixels \(height×width\) but the model expects 12×10/);
+
+  const file = join(temporaryFolder(), 'out.png');
+  writeFileSync(file, '');
+  const refused = await commandError(showcaseCommand, ['--weights', wrong, '--out', file]);
+  assert.is(refused.error.message, `--out ${file} is a file; give a folder`);
+  for (const { context } of [lonely, sized, refused]) assert.is(context.gpuRequests, 0);
+});
+
+test('the bundled images in weights/images are the first t10k item of each class, alone and in its cluttered test scene', () => {
+  const t10k = fashionMnist('test');
+  const cluttered = clutteredDataset(t10k, CLUTTERED_SEED + 1);
+  const slug = (label: string) => label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  for (const [c, label] of t10k.classes.entries()) {
+    let i = 0;
+    while (t10k.label(i) !== c) i++;
+    const grey = new Float32Array(28 * 28);
+    t10k.pixels(i, grey);
+    const fashion = decodePng(readFileSync(`weights/images/fashion-${c}-${slug(label)}.png`), 'fashion');
+    assert.equal([fashion.width, fashion.height, fashion.channels], [28, 28, 1]);
+    assert.equal(Array.from(fashion.data), Array.from(grey, (v) => Math.round(255 * v)), `fashion-${c}`);
+    const scene = cluttered.item(i).image;
+    const colour = decodePng(readFileSync(`weights/images/cluttered-${c}-${slug(label)}.png`), 'cluttered');
+    assert.equal([colour.width, colour.height, colour.channels], [64, 64, 3]);
+    // Rendered in float64 arithmetic through Math.sin and friends, whose last bit may differ between engines:
+    // a byte may round the other way.
+    for (let p = 0; p < 64 * 64; p++) {
+      for (let k = 0; k < 3; k++) {
+        const byte = Math.round(255 * Math.min(1, Math.max(0, scene[k * 64 * 64 + p])));
+        assert.ok(Math.abs(colour.data[3 * p + k] - byte) <= 1, `cluttered-${c} pixel ${p} channel ${k}: ${colour.data[3 * p + k]} vs ${byte}`);
+      }
+    }
+  }
+});
+
+test.run();
