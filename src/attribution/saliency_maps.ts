@@ -11,6 +11,14 @@ export interface SaliencyMaps {
   readonly classes: readonly number[];
 }
 
+/** What `saliencyMapsByRule` returns: one batch of maps per rule asked for. */
+export interface SaliencyMapsByRule {
+  /** Each rule's (n, H, W) maps, as `SaliencyMaps.maps`. */
+  readonly maps: ReadonlyMap<ReluRule, Float32Array>;
+  readonly logits: Float32Array;
+  readonly classes: readonly number[];
+}
+
 /**
  * Image-specific class saliency (Simonyan et al. 2014, section 3.1) for a batch: one forward pass, one
  * backward pass from the score S_c of each image's class under `rule` (`gradient` is the paper's map,
@@ -30,18 +38,41 @@ export async function saliencyMaps(
   classes: readonly number[] | 'top',
   rule: ReluRule = 'gradient',
 ): Promise<SaliencyMaps> {
+  const { maps, logits, classes: chosen } = await saliencyMapsByRule(model, input, n, classes, [rule]);
+  return { maps: maps.get(rule)!, logits, classes: chosen };
+}
+
+/**
+ * `saliencyMaps` under several rules from one forward pass: the rules differ only in how the backward
+ * pass crosses ReLUs, so the activations are shared and only the backward pass and reduction repeat.
+ *
+ * @throws RangeError when the input does not hold n images, a class is out of range, or no rule is given.
+ */
+export async function saliencyMapsByRule(
+  model: VggModel,
+  input: Float32Array,
+  n: number,
+  classes: readonly number[] | 'top',
+  rules: readonly ReluRule[],
+): Promise<SaliencyMapsByRule> {
+  if (rules.length === 0) throw new RangeError('saliencyMapsByRule: no rule given');
   // Checked before any work, so that a bad class costs no forward pass.
   if (classes !== 'top') model.oneHot(n, classes);
   const gpu = model.gpu;
   await model.forward(input, n);
   const logits = await gpu.read(model.logits);
   const chosen = classes === 'top' ? topClasses(logits, n, model.classes) : [...classes];
-  await model.backward(model.oneHot(n, chosen), rule);
+  const dLogits = model.oneHot(n, chosen);
   const { channels: c, height: h, width: w } = model.spec.input;
   const map = gpu.tensor(n * h * w, 'saliency map');
+  const maps = new Map<ReluRule, Float32Array>();
   try {
-    await saliencyMap(gpu, { n, c, h, w }, model.inputGradient, map);
-    return { maps: await gpu.read(map), logits, classes: chosen };
+    for (const rule of rules) {
+      await model.backward(dLogits, rule);
+      await saliencyMap(gpu, { n, c, h, w }, model.inputGradient, map);
+      maps.set(rule, await gpu.read(map));
+    }
+    return { maps, logits, classes: chosen };
   } finally {
     map.buffer.destroy();
   }

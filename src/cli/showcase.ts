@@ -9,7 +9,7 @@ import {
   labelledGrid,
   overlayMap,
   type PixelImage,
-  saliencyMaps,
+  saliencyMapsByRule,
   type TitledSection,
   titledStack,
 } from '../attribution/mod.ts';
@@ -134,16 +134,13 @@ async function showModel({ name, path, data, images, input }: Shown, out: string
   const n = images.length;
   const classes = spec.labels.length;
   const model = VggModel.create(await context.gpu(), data);
-  const maps = new Map<ReluRule, Float32Array>();
+  let maps: ReadonlyMap<ReluRule, Float32Array>;
   let logits: Float32Array;
   let predicted: readonly number[];
   const classInputs: Float32Array[] = [];
   try {
-    const first = await saliencyMaps(model, input, n, 'top', 'gradient');
-    ({ logits, classes: predicted } = first);
-    maps.set('gradient', first.maps);
-    // The other rules explain the same class, so the rows compare like with like.
-    for (const { rule } of RULES.slice(1)) maps.set(rule, (await saliencyMaps(model, input, n, predicted, rule)).maps);
+    // Every rule explains the same (top) class, so the rows compare like with like.
+    ({ maps, logits, classes: predicted } = await saliencyMapsByRule(model, input, n, 'top', RULES.map(({ rule }) => rule)));
     const every = Math.max(1, Math.floor(steps / 50));
     for (let c = 0; c < classes; c++) {
       const { input: best } = await classModel(model, c, {

@@ -11,3 +11,15 @@ export function assertThrowsWith(run: () => unknown, type: ErrorConstructor, pat
   }
   assert.unreachable(`expected a ${type.name} matching ${pattern}`);
 }
+
+/** Asserts that the promise `run` returns rejects with a `type` whose message matches `pattern`. */
+export async function assertRejectsWith(run: () => Promise<unknown>, type: ErrorConstructor, pattern: RegExp): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    assert.instance(error, type);
+    assert.match((error as Error).message, pattern);
+    return;
+  }
+  assert.unreachable(`expected a rejection with a ${type.name} matching ${pattern}`);
+}
