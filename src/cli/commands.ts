@@ -2,10 +2,11 @@ import { checkCommand } from './check.ts';
 import { classvizCommand } from './classviz.ts';
 import type { Command } from './command.ts';
 import { evaluateCommand } from './evaluate.ts';
+import { localiseCommand } from './localise.ts';
 import { predictCommand } from './predict.ts';
 import { saliencyCommand } from './saliency.ts';
 import { showcaseCommand } from './showcase.ts';
 import { trainCommand } from './train.ts';
 
 /** Every `deepinside` command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [checkCommand, predictCommand, saliencyCommand, classvizCommand, showcaseCommand, trainCommand, evaluateCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, predictCommand, saliencyCommand, classvizCommand, showcaseCommand, trainCommand, evaluateCommand, localiseCommand];

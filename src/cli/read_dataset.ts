@@ -1,4 +1,4 @@
-import { CLUTTERED_SEED, clutteredDataset, type ImageDataset } from '../data/mod.ts';
+import { CLUTTERED_SEED, type ClutteredDataset, clutteredDataset, type ImageDataset } from '../data/mod.ts';
 import { FASHION_MNIST_FOLDER, readFashionMnist } from './read_fashion_mnist.ts';
 
 /** The datasets the command line knows. */
@@ -24,6 +24,15 @@ export function readDataset(name: DatasetName, split: 'train' | 'test', folder =
     case 'fashion-mnist':
       return source;
     case 'cluttered':
-      return clutteredDataset(source, split === 'train' ? CLUTTERED_SEED : CLUTTERED_SEED + 1, `cluttered ${split}`);
+      return clutteredFrom(source, split);
   }
+}
+
+/** The cluttered scenes of a split, with their masks and boxes (see `readDataset`). */
+export function readClutteredDataset(split: 'train' | 'test', folder = FASHION_MNIST_FOLDER): ClutteredDataset {
+  return clutteredFrom(readFashionMnist(split, folder), split);
+}
+
+function clutteredFrom(source: ImageDataset, split: 'train' | 'test'): ClutteredDataset {
+  return clutteredDataset(source, split === 'train' ? CLUTTERED_SEED : CLUTTERED_SEED + 1, `cluttered ${split}`);
 }
