@@ -56,6 +56,23 @@ test('train --dataset cluttered writes a 3×64×64 model that evaluate takes on 
   assert.match(error.message, /does not fit fashion-mnist: the model takes 3×64×64 images but fashion-mnist test has 1×28×28/);
 });
 
+test('train --init starts from a model: a negligible step keeps its weights; --save-each-epoch writes it after each epoch', async () => {
+  const start = join(folder, 'fashion.safetensors');
+  const out = join(folder, 'continued.safetensors');
+  const args = ['--dataset', 'fashion-mnist', '--init', start, '--limit', '16', '--epochs', '2', '--batch', '16', '--lr', '1e-20', '--test-limit', '4'];
+  const { code, context } = await runCommand(trainCommand, [...args, '--save-each-epoch', '--out', out]);
+  assert.is(code, 0);
+  assert.ok(context.notes.includes(`starting from the weights of ${start}`), context.notes.join('\n'));
+  assert.ok(context.notes.includes(`wrote ${out} (after epoch 1)`), context.notes.join('\n'));
+  const before = loadVgg(readFileSync(start));
+  const after = loadVgg(readFileSync(out));
+  assert.equal(after.spec, before.spec);
+  for (const [name, values] of before.weights) {
+    const moved = after.weights.get(name)!;
+    for (let i = 0; i < values.length; i++) assert.ok(Math.abs(moved[i] - values[i]) <= 1e-6 * Math.max(1, Math.abs(values[i])), `${name}[${i}] moved`);
+  }
+});
+
 test('train and evaluate refuse bad input in one line, before any GPU work', async () => {
   const out = join(folder, 'never.safetensors');
   const cases: Array<[typeof trainCommand, string[], RegExp]> = [
@@ -68,6 +85,9 @@ test('train and evaluate refuse bad input in one line, before any GPU work', asy
     [trainCommand, ['--dataset', 'cluttered', '--out', out, '--optimizer', 'rmsprop'], /^--optimizer rmsprop is not one of adam, sgd$/],
     [trainCommand, ['--dataset', 'cluttered', '--out', out, '--data', folder], /train-images-idx3-ubyte\.gz is missing; install Debian's package dataset-fashion-mnist/],
     [trainCommand, ['--dataset', 'cluttered', '--out', out, '--frobnicate'], /^train: Unknown option '--frobnicate'/],
+    [trainCommand, ['--dataset', 'fashion-mnist', '--out', out, '--init', join(folder, 'cluttered.safetensors')], /^train: --init .*cluttered\.safetensors does not fit fashion-mnist: the model takes 3×64×64 images/],
+    [trainCommand, ['--dataset', 'fashion-mnist', '--out', out, '--init', join(folder, 'fashion.safetensors'), '--features', '8,M'], /^train: --init takes its architecture from the model; leave out --features and --classifier$/],
+    [trainCommand, ['--dataset', 'fashion-mnist', '--out', out, '--init', join(folder, 'none.safetensors')], /none\.safetensors does not exist/],
     [evaluateCommand, ['--model', join(folder, 'none.safetensors'), '--dataset', 'fashion-mnist'], /none\.safetensors does not exist/],
     [evaluateCommand, ['--model', out, '--dataset', 'imagenet'], /^evaluate: unknown dataset "imagenet"/],
     [evaluateCommand, ['--model', out, '--dataset', 'cluttered', '--split', 'val'], /^--split val is not one of test, train$/],

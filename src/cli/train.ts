@@ -1,10 +1,11 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { takeItems } from '../data/mod.ts';
-import { saveVgg, type VggFeature, vggLayers } from '../model/mod.ts';
+import { saveVgg, type VggFeature, vggLayers, type VggModelData } from '../model/mod.ts';
 import { VggModel } from '../nn/mod.ts';
 import { Random } from '../random/mod.ts';
 import {
+  checkDatasetFits,
   DATASET_ARCHITECTURES,
   evaluate,
   initTrainingWeights,
@@ -17,6 +18,7 @@ import {
   vggSpecForDataset,
 } from '../train/mod.ts';
 import type { Command } from './command.ts';
+import { loadModelOption } from './load_model_option.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
 import { progressBar } from './progress_bar.ts';
 import { formatDuration, throttle } from './progress_timing.ts';
@@ -49,7 +51,10 @@ prints its accuracy on the test split.
   --limit N         train on the first N training items only, for quick runs
   --test-limit N    test on the first N test items only
   --test-each-epoch  also print the test accuracy after every epoch
+  --save-each-epoch  also write the model after every epoch, so a long run stopped early leaves one
   --no-augment      no random mirroring (nor, for fashion-mnist, shifts of up to 2 pixels)
+  --init MODEL      start from this model's weights (and architecture) instead of random ones, to
+                    train further: a second run with a small --lr fine-tunes a trained model
   --features LIST   another architecture's conv widths and pools, e.g. 16,16,M,32,32,M
   --classifier LIST  and its hidden widths, e.g. 128 (none: --classifier "")
   --data FOLDER     Fashion-MNIST's gzip IDX files (default ${FASHION_MNIST_FOLDER})`;
@@ -74,9 +79,11 @@ export const trainCommand: Command = {
       'test-limit': { type: 'string' },
       'no-augment': { type: 'boolean' },
       'test-each-epoch': { type: 'boolean' },
+      'save-each-epoch': { type: 'boolean' },
       data: { type: 'string' },
       features: { type: 'string' },
       classifier: { type: 'string' },
+      init: { type: 'string' },
     });
     const name = datasetOption('train', options.dataset);
     const out = options.out;
@@ -104,13 +111,29 @@ export const trainCommand: Command = {
     let testSet = readDataset(name, 'test', dataFolder);
     if (testLimit !== undefined) testSet = takeItems(testSet, testLimit);
 
-    const spec = vggSpecForDataset(trainSet, {
-      features: options.features === undefined ? DATASET_ARCHITECTURES[name].features : featuresOption(options.features),
-      classifier: options.classifier === undefined ? DATASET_ARCHITECTURES[name].classifier : classifierOption(options.classifier),
-    });
-    vggLayers(spec);
+    let start: VggModelData;
+    if (options.init !== undefined) {
+      if (options.features !== undefined || options.classifier !== undefined) {
+        throw new RangeError('train: --init takes its architecture from the model; leave out --features and --classifier');
+      }
+      start = loadModelOption(options.init);
+      try {
+        checkDatasetFits(start.spec, trainSet);
+      } catch (error) {
+        throw new RangeError(`train: --init ${options.init} does not fit ${name}: ${(error as Error).message}`);
+      }
+    } else {
+      const spec = vggSpecForDataset(trainSet, {
+        features: options.features === undefined ? DATASET_ARCHITECTURES[name].features : featuresOption(options.features),
+        classifier: options.classifier === undefined ? DATASET_ARCHITECTURES[name].classifier : classifierOption(options.classifier),
+      });
+      vggLayers(spec);
+      start = { spec, weights: initTrainingWeights(spec, new Random(seed)) };
+    }
+    const { spec } = start;
     const gpu = await context.gpu();
-    const model = VggModel.create(gpu, { spec, weights: initTrainingWeights(spec, new Random(seed)) });
+    const model = VggModel.create(gpu, start);
+    if (options.init !== undefined) context.note(`starting from the weights of ${options.init}`);
     context.note(`training on ${trainSet.name} (${trainSet.length} items) with ${gpu.adapterName}`);
     context.note(
       `VGG features ${JSON.stringify(spec.features)}, classifier ${JSON.stringify(spec.classifier)}; ${optimizer} η=${learningRate} ${schedule}, batch ${batchSize}, ` +
@@ -139,6 +162,10 @@ export const trainCommand: Command = {
           `epoch ${s.epoch}: loss ${s.loss.toFixed(4)}, train accuracy ${(100 * s.accuracy).toFixed(2)}%${test}, ` +
             `${s.imagesPerSecond.toFixed(1)} images/s, ${formatDuration(s.seconds)}`,
         );
+        if (options['save-each-epoch'] && s.epoch < epochs) {
+          writeFileAtomic(out, saveVgg(await readVggWeights(model)));
+          context.note(`wrote ${out} (after epoch ${s.epoch})`);
+        }
       },
     });
     writeFileAtomic(out, saveVgg(await readVggWeights(model)));
