@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { classModel } from '../src/attribution/mod.ts';
+import { classModel, classModels } from '../src/attribution/mod.ts';
 import { initVggWeights } from '../src/model/mod.ts';
 import { VggModel } from '../src/nn/mod.ts';
 import { assertClose } from './support/compare.ts';
@@ -26,6 +26,24 @@ for (const [name, spec] of [['a colour model', COLOUR_SPEC], ['a grey model', GR
   });
 }
 
+test('classModels runs every class of a grey model as one batch, each following its own float64 ascent', async () => {
+  const [steps, learningRate, l2] = [4, 0.5, 0.05];
+  const { weights, classes, references } = wellPosedClassModels(GREY_SPEC, random, 'all', steps, learningRate, l2);
+  const model = VggModel.create(gpu, { spec: GREY_SPEC, weights });
+  const reported: number[][] = [];
+  // In reverse, so that a row cannot pass by being its class's index.
+  const order = [...classes].reverse();
+  const results = await classModels(model, order, { steps, learningRate, l2, onStep: (step, scores) => void reported.push([step, ...scores]) });
+  order.forEach((c, i) => {
+    const reference = references[classes.indexOf(c)];
+    assertClose(`class model ${c}`, results[i].input, reference.image, { random });
+    assertClose(`scores of ${c}`, results[i].scores, reference.scores, { random });
+  });
+  assert.equal(reported.map(([step]) => step), [0, 1, 2, 3, 4]);
+  assert.equal(reported.map((row) => row.slice(1)), Array.from({ length: steps + 1 }, (_, step) => results.map(({ scores }) => scores[step])));
+  model.destroy();
+});
+
 test('classModel climbs: with the defaults the score rises well above its start', async () => {
   // Positive biases keep every ReLU open at the zero image, so that the score has a gradient to climb
   // (with biases of both signs a random net can be dead there, and then the ascent rightly stays put).
@@ -45,6 +63,7 @@ test('classModel refuses a class out of range, a negative step count, a learning
     () => classModel(model, 0, { steps: -1 }),
     () => classModel(model, 0, { learningRate: 0 }),
     () => classModel(model, 0, { l2: -1 }),
+    () => classModels(model, []),
   ]) {
     try {
       await run();
@@ -58,6 +77,7 @@ test('classModel refuses a class out of range, a negative step count, a learning
   assert.match(messages[1], /steps must be a whole number ≥ 0, got -1/);
   assert.match(messages[2], /learning rate must be positive and finite, got 0/);
   assert.match(messages[3], /λ must be ≥ 0 and finite, got -1/);
+  assert.match(messages[4], /classModels: no class given/);
   model.destroy();
 });
 

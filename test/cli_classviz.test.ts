@@ -36,13 +36,13 @@ test('classviz --npy writes the class model of the float64 ascent (C, H, W), sho
   assert.equal([png.width, png.height, png.channels], [24, 20, 3]);
 });
 
-test('classviz --class all renders every class into one labelled grid, and --npy stacks them (classes, C, H, W)', async () => {
+test('classviz --class all renders every class into one labelled grid, and --npy stacks them (classes, C, H, W), in batches of --batch', async () => {
   const { learningRate, l2 } = CLASS_MODEL_DEFAULTS;
   const { weights, classes, references } = wellPosedClassModels(GREY_SPEC, random, 'all', 3, learningRate, l2);
   const grey = saveModel(folder, 'grey', GREY_SPEC, weights);
   const out = join(folder, 'all.png');
   const npy = join(folder, 'all.npy');
-  const { code, context } = await runCommand(classvizCommand, ['--model', grey.path, '--class', 'all', '--steps', '3', '--out', out, '--npy', npy]);
+  const { code, context } = await runCommand(classvizCommand, ['--model', grey.path, '--class', 'all', '--steps', '3', '--batch', '2', '--out', out, '--npy', npy]);
   assert.is(code, 0);
   const saved = readNpy(readFileSync(npy));
   assert.equal(saved.shape, [3, 1, 12, 10]);

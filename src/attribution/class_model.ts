@@ -31,6 +31,12 @@ export interface ClassModel {
   readonly scores: Float32Array;
 }
 
+/** Options of `classModels`: those of `classModel`, with every class's score reported at each step. */
+export interface ClassModelsOptions extends Omit<ClassModelOptions, 'onStep'> {
+  /** Called after the start and after every step with the step number and each class's S_c, in order. */
+  readonly onStep?: (step: number, scores: Float32Array) => void | Promise<void>;
+}
+
 /**
  * Class-model visualisation (Simonyan et al. 2014, section 2): the image I that maximises S_c(I) − λ‖I‖²,
  * found by gradient ascent from the zero image (which is the mean image, once normalised): repeatedly
@@ -43,27 +49,46 @@ export interface ClassModel {
  * const { input } = await classModel(model, 3, { onStep: (step, score) => console.log(step, score) });
  */
 export async function classModel(model: VggModel, classIndex: number, options: ClassModelOptions = {}): Promise<ClassModel> {
+  const { onStep, ...rest } = options;
+  const [result] = await classModels(model, [classIndex], { ...rest, ...(onStep ? { onStep: (step, scores) => onStep(step, scores[0]) } : {}) });
+  return result;
+}
+
+/**
+ * `classModel` for several classes at once: one ascent per class, run side by side as one batch (the
+ * images never meet: each row of the batch has its own one-hot score), so that each step is one forward
+ * and one backward pass of n images rather than n passes of one. Mind the GPU memory a batch of n needs.
+ *
+ * @throws RangeError as `classModel`, and for an empty list of classes.
+ */
+export async function classModels(model: VggModel, classes: readonly number[], options: ClassModelsOptions = {}): Promise<ClassModel[]> {
   const { steps = CLASS_MODEL_DEFAULTS.steps, learningRate = CLASS_MODEL_DEFAULTS.learningRate, l2 = CLASS_MODEL_DEFAULTS.l2 } = options;
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`classModel: steps must be a whole number ≥ 0, got ${steps}`);
   if (!(learningRate > 0 && Number.isFinite(learningRate))) {
     throw new RangeError(`classModel: the learning rate must be positive and finite, got ${learningRate}`);
   }
   if (!(l2 >= 0 && Number.isFinite(l2))) throw new RangeError(`classModel: λ must be ≥ 0 and finite, got ${l2}`);
-  const dLogits = model.oneHot(1, [classIndex]);
+  const n = classes.length;
+  if (n === 0) throw new RangeError('classModels: no class given');
+  const dLogits = model.oneHot(n, classes);
   const gpu = model.gpu;
-  const scores = new Float32Array(steps + 1);
-  await model.forward(new Float32Array(model.inputSize), 1);
+  const scores = Array.from({ length: n }, () => new Float32Array(steps + 1));
+  await model.forward(new Float32Array(n * model.inputSize), n);
   for (let step = 0; ; step++) {
-    const score = (await gpu.read(model.logits, classIndex, 1))[0];
-    if (!Number.isFinite(score)) {
-      throw new RangeError(`classModel: the ascent diverged at step ${step} (score ${score}); use a smaller learning rate`);
+    const logits = await gpu.read(model.logits);
+    const now = Float32Array.from(classes, (c, i) => logits[i * model.classes + c]);
+    const bad = now.findIndex((score) => !Number.isFinite(score));
+    if (bad >= 0) {
+      throw new RangeError(`classModel: the ascent of class ${classes[bad]} diverged at step ${step} (score ${now[bad]}); use a smaller learning rate`);
     }
-    scores[step] = score;
-    await options.onStep?.(step, score);
+    now.forEach((score, i) => void (scores[i][step] = score));
+    await options.onStep?.(step, now);
     if (step === steps) break;
     await model.backward(dLogits, 'gradient');
     await ascentStep(gpu, model.input, model.inputGradient, learningRate, l2);
     await model.forward();
   }
-  return { input: await gpu.read(model.input), scores };
+  const inputs = await gpu.read(model.input);
+  const size = model.inputSize;
+  return classes.map((_, i) => ({ input: inputs.slice(i * size, (i + 1) * size), scores: scores[i] }));
 }

@@ -10,7 +10,14 @@
 export { drawText, GLYPH_HEIGHT, GLYPH_WIDTH, printableText, textWidth } from './bitmap_font.ts';
 export { type BoxScores, boxScores } from './box_scores.ts';
 export { centredGaussian } from './centred_gaussian.ts';
-export { CLASS_MODEL_DEFAULTS, classModel, type ClassModel, type ClassModelOptions } from './class_model.ts';
+export {
+  CLASS_MODEL_DEFAULTS,
+  classModel,
+  type ClassModel,
+  type ClassModelOptions,
+  classModels,
+  type ClassModelsOptions,
+} from './class_model.ts';
 export { COLORMAP_NAMES, colormapColor, type ColormapName, colorizeMap } from './colormap.ts';
 export { imageToInput } from './image_to_input.ts';
 export { type DisplayRange, inputToImage } from './input_to_image.ts';

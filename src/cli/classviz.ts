@@ -1,4 +1,4 @@
-import { CLASS_MODEL_DEFAULTS, classModel, inputToImage, labelledGrid } from '../attribution/mod.ts';
+import { CLASS_MODEL_DEFAULTS, classModels, inputToImage, labelledGrid } from '../attribution/mod.ts';
 import { writeNpy } from '../io/mod.ts';
 import { VggModel } from '../nn/mod.ts';
 import { checkOutputPath } from './check_output_path.ts';
@@ -13,7 +13,7 @@ import { writeFileAtomic } from './write_file_atomic.ts';
 const { steps: STEPS, learningRate: LR, l2: L2 } = CLASS_MODEL_DEFAULTS;
 
 const HELP = `usage: deepinside classviz --model M.safetensors --class C|all --out class.png
-                          [--steps K] [--lr η] [--l2 λ] [--npy x.npy] [--preset NAME]
+                          [--steps K] [--lr η] [--l2 λ] [--npy x.npy] [--batch B] [--preset NAME]
 
 Class-model visualisation (Simonyan et al. 2014, section 2): the image I that maximises
 S_c(I) - λ‖I‖², the unnormalised score of class c less an L2 penalty, by gradient ascent from
@@ -29,6 +29,8 @@ normalisation) and stretches the difference from it until 99% of the values fill
   --l2 λ          weight of the L2 penalty (default ${L2})
   --out PATH      the image as a PNG at the model's input size; with --class all, a grid of
                   every class, enlarged, each labelled with its index and label
+  --batch B       with --class all, how many classes ascend side by side in one batch (default
+                  16; fewer for a big model on a small GPU: each needs its own activations)
   --npy PATH      also the raw optimised input, float32 .npy in normalised units: shape (C, H, W),
                   or (classes, C, H, W) with --class all
 
@@ -54,10 +56,12 @@ export const classvizCommand: Command = {
       l2: { type: 'string' },
       out: { type: 'string' },
       npy: { type: 'string' },
+      batch: { type: 'string' },
     });
     const steps = options.steps === undefined ? STEPS : parseNumber('--steps', options.steps, { integer: true, min: 0 });
     const learningRate = options.lr === undefined ? LR : parseNumber('--lr', options.lr, { positive: true });
     const l2 = options.l2 === undefined ? L2 : parseNumber('--l2', options.l2, { min: 0 });
+    const batch = parseNumber('--batch', options.batch ?? '16', { integer: true, min: 1 });
     if (options.class === undefined) throw new RangeError('--class is required: an index, a label, or all');
     if (options.out === undefined) throw new RangeError('--out is required: where to write the PNG');
     if (options.npy !== undefined && options.npy === options.out) throw new RangeError('--out and --npy must name different files');
@@ -73,20 +77,25 @@ export const classvizCommand: Command = {
     try {
       // Every step would flood a log; about 50 reports a class show the climb.
       const every = Math.max(1, Math.floor(steps / 50));
-      for (const c of classes) {
-        const name = `class ${c} "${spec.labels[c]}"`;
-        const { input, scores } = await classModel(model, c, {
+      for (let first = 0; first < classes.length; first += batch) {
+        const chunk = classes.slice(first, first + batch);
+        const name = chunk.length === 1 ? `class ${chunk[0]} "${spec.labels[chunk[0]]}"` : `classes ${chunk[0]}-${chunk.at(-1)}`;
+        const results = await classModels(model, chunk, {
           steps,
           learningRate,
           l2,
-          onStep: (step, score) => {
+          onStep: (step, scores) => {
             if (step % every === 0 || step === steps) {
-              context.progress(`${name} ${progressBar(steps === 0 ? 1 : step / steps)} step ${step}/${steps}  S_c ${score.toPrecision(5)}`);
+              const shown = chunk.length === 1 ? `S_c ${scores[0].toPrecision(5)}` : `highest S_c ${Math.max(...scores).toPrecision(5)}`;
+              context.progress(`${name} ${progressBar(steps === 0 ? 1 : step / steps)} step ${step}/${steps}  ${shown}`);
             }
           },
         });
-        context.print(`${name}: S_c ${scores[0].toPrecision(5)} → ${scores[steps].toPrecision(5)} in ${steps} steps`);
-        inputs.push(input);
+        results.forEach(({ input, scores }, i) => {
+          const c = chunk[i];
+          context.print(`class ${c} "${spec.labels[c]}": S_c ${scores[0].toPrecision(5)} → ${scores[steps].toPrecision(5)} in ${steps} steps`);
+          inputs.push(input);
+        });
       }
     } finally {
       model.destroy();
