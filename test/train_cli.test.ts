@@ -56,6 +56,17 @@ test('train --dataset cluttered writes a 3×64×64 model that evaluate takes on 
   assert.match(error.message, /does not fit fashion-mnist: the model takes 3×64×64 images but fashion-mnist test has 1×28×28/);
 });
 
+test('train --avgpool puts an adaptive average pool before the classifier, and the model keeps it', async () => {
+  const out = join(folder, 'pooled.safetensors');
+  const args = ['--dataset', 'cluttered', '--features', '4,M,4,M', '--avgpool', '1,1', '--classifier', '8', '--limit', '4', '--epochs', '1', '--batch', '4', '--test-limit', '4', '--out', out];
+  const { code, context } = await runCommand(trainCommand, args);
+  assert.is(code, 0);
+  assert.ok(context.notes.some((line) => line.startsWith('VGG features [4,"M",4,"M"], avgpool [1,1], classifier [8];')), context.notes.join('\n'));
+  const model = loadVgg(readFileSync(out));
+  assert.equal(model.spec.avgpool, [1, 1]);
+  assert.equal(model.weights.get('classifier.0.weight')!.length, 8 * 4);
+});
+
 test('train --init starts from a model: a negligible step keeps its weights; --save-each-epoch writes it after each epoch', async () => {
   const start = join(folder, 'fashion.safetensors');
   const out = join(folder, 'continued.safetensors');
@@ -86,8 +97,10 @@ test('train and evaluate refuse bad input in one line, before any GPU work', asy
     [trainCommand, ['--dataset', 'cluttered', '--out', out, '--data', folder], /train-images-idx3-ubyte\.gz is missing; install Debian's package dataset-fashion-mnist/],
     [trainCommand, ['--dataset', 'cluttered', '--out', out, '--frobnicate'], /^train: Unknown option '--frobnicate'/],
     [trainCommand, ['--dataset', 'fashion-mnist', '--out', out, '--init', join(folder, 'cluttered.safetensors')], /^train: --init .*cluttered\.safetensors does not fit fashion-mnist: the model takes 3×64×64 images/],
-    [trainCommand, ['--dataset', 'fashion-mnist', '--out', out, '--init', join(folder, 'fashion.safetensors'), '--features', '8,M'], /^train: --init takes its architecture from the model; leave out --features and --classifier$/],
+    [trainCommand, ['--dataset', 'fashion-mnist', '--out', out, '--init', join(folder, 'fashion.safetensors'), '--features', '8,M'], /^train: --init takes its architecture from the model; leave out --features, --classifier and --avgpool$/],
     [trainCommand, ['--dataset', 'fashion-mnist', '--out', out, '--init', join(folder, 'none.safetensors')], /none\.safetensors does not exist/],
+    [trainCommand, ['--dataset', 'cluttered', '--out', out, '--avgpool', '2'], /^--avgpool 2 must be two whole numbers, height,width/],
+    [trainCommand, ['--dataset', 'cluttered', '--out', out, '--avgpool', '0,1'], /^--avgpool 0 must be a whole number ≥ 1$/],
     [evaluateCommand, ['--model', join(folder, 'none.safetensors'), '--dataset', 'fashion-mnist'], /none\.safetensors does not exist/],
     [evaluateCommand, ['--model', out, '--dataset', 'imagenet'], /^evaluate: unknown dataset "imagenet"/],
     [evaluateCommand, ['--model', out, '--dataset', 'cluttered', '--split', 'val'], /^--split val is not one of test, train$/],

@@ -14,6 +14,7 @@ import {
   OPTIMIZER_NAMES,
   type OptimizerName,
   readVggWeights,
+  type VggArchitecture,
   train,
   vggSpecForDataset,
 } from '../train/mod.ts';
@@ -27,8 +28,8 @@ import { datasetOption, readDataset } from './read_dataset.ts';
 import { writeFileAtomic } from './write_file_atomic.ts';
 
 const architecture = (name: keyof typeof DATASET_ARCHITECTURES) => {
-  const { features, classifier } = DATASET_ARCHITECTURES[name];
-  return `features ${JSON.stringify(features)}, classifier ${JSON.stringify(classifier)}`;
+  const { features, classifier, avgpool } = DATASET_ARCHITECTURES[name] as VggArchitecture;
+  return `features ${JSON.stringify(features)}, ${avgpool ? `avgpool ${JSON.stringify(avgpool)}, ` : ''}classifier ${JSON.stringify(classifier)}`;
 };
 
 const HELP = `usage: deepinside train --dataset fashion-mnist|cluttered --out MODEL.safetensors [options]
@@ -57,6 +58,8 @@ prints its accuracy on the test split.
                     train further: a second run with a small --lr fine-tunes a trained model
   --features LIST   another architecture's conv widths and pools, e.g. 16,16,M,32,32,M
   --classifier LIST  and its hidden widths, e.g. 128 (none: --classifier "")
+  --avgpool H,W     an adaptive average pool to H×W before the classifier (1,1: global average
+                    pooling, so that the classifier sees what, not where)
   --data FOLDER     Fashion-MNIST's gzip IDX files (default ${FASHION_MNIST_FOLDER})`;
 
 /** `deepinside train`: trains the dataset's VGG from scratch on the GPU and writes it as safetensors. */
@@ -84,6 +87,7 @@ export const trainCommand: Command = {
       features: { type: 'string' },
       classifier: { type: 'string' },
       init: { type: 'string' },
+      avgpool: { type: 'string' },
     });
     const name = datasetOption('train', options.dataset);
     const out = options.out;
@@ -113,8 +117,8 @@ export const trainCommand: Command = {
 
     let start: VggModelData;
     if (options.init !== undefined) {
-      if (options.features !== undefined || options.classifier !== undefined) {
-        throw new RangeError('train: --init takes its architecture from the model; leave out --features and --classifier');
+      if (options.features !== undefined || options.classifier !== undefined || options.avgpool !== undefined) {
+        throw new RangeError('train: --init takes its architecture from the model; leave out --features, --classifier and --avgpool');
       }
       start = loadModelOption(options.init);
       try {
@@ -126,6 +130,7 @@ export const trainCommand: Command = {
       const spec = vggSpecForDataset(trainSet, {
         features: options.features === undefined ? DATASET_ARCHITECTURES[name].features : featuresOption(options.features),
         classifier: options.classifier === undefined ? DATASET_ARCHITECTURES[name].classifier : classifierOption(options.classifier),
+        ...(options.avgpool !== undefined ? { avgpool: avgpoolOption(options.avgpool) } : architectureAvgpool(DATASET_ARCHITECTURES[name])),
       });
       vggLayers(spec);
       start = { spec, weights: initTrainingWeights(spec, new Random(seed)) };
@@ -136,7 +141,7 @@ export const trainCommand: Command = {
     if (options.init !== undefined) context.note(`starting from the weights of ${options.init}`);
     context.note(`training on ${trainSet.name} (${trainSet.length} items) with ${gpu.adapterName}`);
     context.note(
-      `VGG features ${JSON.stringify(spec.features)}, classifier ${JSON.stringify(spec.classifier)}; ${optimizer} η=${learningRate} ${schedule}, batch ${batchSize}, ` +
+      `VGG features ${JSON.stringify(spec.features)}, ${spec.avgpool ? `avgpool ${JSON.stringify(spec.avgpool)}, ` : ''}classifier ${JSON.stringify(spec.classifier)}; ${optimizer} η=${learningRate} ${schedule}, batch ${batchSize}, ` +
         `${epochs} epoch(s), ${augment ? 'augmented' : 'not augmented'}, seed ${seed}`,
     );
     const show = throttle(1);
@@ -194,6 +199,17 @@ function featuresOption(text: string): VggFeature[] {
 /** `--classifier 256,128`: hidden widths; empty for none. */
 function classifierOption(text: string): number[] {
   return text.trim() === '' ? [] : text.split(',').map((entry) => parseNumber('--classifier', entry.trim(), { integer: true, min: 1 }));
+}
+
+/** `--avgpool 1,1`: the pooled height and width. */
+function avgpoolOption(text: string): [number, number] {
+  const sizes = text.split(',').map((entry) => parseNumber('--avgpool', entry.trim(), { integer: true, min: 1 }));
+  if (sizes.length !== 2) throw new RangeError(`--avgpool ${text} must be two whole numbers, height,width (1,1 for a global average)`);
+  return [sizes[0], sizes[1]];
+}
+
+function architectureAvgpool(architecture: VggArchitecture): { avgpool?: readonly [number, number] } {
+  return architecture.avgpool ? { avgpool: architecture.avgpool } : {};
 }
 
 function choice(option: string, text: string, choices: readonly string[]): string {

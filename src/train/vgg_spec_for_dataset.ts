@@ -5,6 +5,8 @@ import type { VggFeature, VggSpec } from '../model/mod.ts';
 export interface VggArchitecture {
   readonly features: readonly VggFeature[];
   readonly classifier: readonly number[];
+  /** An adaptive average pool between the features and the classifier, [height, width]; none when left out. */
+  readonly avgpool?: readonly [number, number];
 }
 
 /**
@@ -25,6 +27,7 @@ export function vggSpecForDataset(dataset: ImageDataset, architecture: VggArchit
     architecture: 'vgg',
     features: [...architecture.features],
     classifier: [...architecture.classifier],
+    ...(architecture.avgpool ? { avgpool: [architecture.avgpool[0], architecture.avgpool[1]] as const } : {}),
     input: { ...dataset.input },
     normalize: { mean: [...dataset.normalize.mean], std: [...dataset.normalize.std] },
     labels: [...dataset.classes],
