@@ -1,10 +1,9 @@
 import { imageToInput } from '../attribution/mod.ts';
-import { VggModel } from '../nn/mod.ts';
+import { softmax, VggModel } from '../nn/mod.ts';
 import type { Command } from './command.ts';
 import { loadModelOption } from './load_model_option.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
 import { readImages } from './read_images.ts';
-import { softmax } from './softmax.ts';
 
 const HELP = `usage: deepinside predict --model M.safetensors --image I.png [--top K] [--json] [--preset NAME]
 

@@ -1,7 +1,8 @@
 /**
  * The layers, forward and backward, each a hand-written WGSL kernel in shaders/ under the same name,
- * dispatched from here; plus the saliency reduction, the class-model ascent step, and training's loss
- * and optimisers. Every function records its dispatches on the `Gpu`; `gpu.read` or `gpu.sync` waits.
+ * dispatched from here; plus the saliency reduction, the class-model ascent step, training's loss and
+ * optimisers, and the softmax of a row of scores (on the CPU). Every function records its dispatches on
+ * the `Gpu`; `gpu.read` or `gpu.sync` waits.
  * @module
  */
 export { adamStep } from './adam_step.ts';
@@ -20,6 +21,7 @@ export { RELU_BACKWARD_VARIANTS, reluBackward, type ReluBackwardVariant } from '
 export { RELU_FORWARD_VARIANTS, reluForward, type ReluForwardVariant } from './relu_forward.ts';
 export { saliencyMap } from './saliency_map.ts';
 export { sgdMomentumStep } from './sgd_momentum_step.ts';
+export { softmax } from './softmax.ts';
 export { checkLabels, softmaxCrossEntropy } from './softmax_cross_entropy.ts';
 export { type ClassScoreGradient, VggModel, type VggParameter } from './vgg_model.ts';
 export type { AdamOptions, SgdMomentumOptions } from '../shapes/mod.ts';
