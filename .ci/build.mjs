@@ -1,8 +1,8 @@
 // Bundles an entry point (tests, benchmarks, the CLI) with esbuild into .build/, so that Node and the
 // browser run the same TypeScript and read the same shaders/*.wgsl (as text, through the loader).
 import { build } from 'esbuild';
-import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,7 +35,51 @@ const targets = {
   // The benchmark's peers (TF.js, ONNX Runtime) checked against the reference and timed on their own.
   peers: () => build({ ...common, entryPoints: ['bench/peers/check.ts'], outfile: '.build/bench/peers-check.mjs' }),
   cli: () => build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: '.build/cli/main.mjs' }),
+  // The browser demo as a static folder (DEEPINSIDE_DEMO_OUT, default demo/dist) with the models and images
+  // of DEEPINSIDE_DEMO_WEIGHTS (default weights), and the small server `npm run demo` runs on it.
+  demo: () => buildDemo(resolve(root, process.env.DEEPINSIDE_DEMO_WEIGHTS || 'weights'), resolve(root, process.env.DEEPINSIDE_DEMO_OUT || 'demo/dist')),
 };
+
+async function buildDemo(weights, out) {
+  if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, 'manifest.json'))) {
+    throw new Error(`build demo: ${out} is not empty and holds no manifest.json, so it is not an earlier build; refusing to replace it`);
+  }
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, 'weights', 'images'), { recursive: true });
+  await build({
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    packages: undefined,
+    minify: true,
+    sourcemap: 'linked',
+    entryPoints: ['demo/main.ts'],
+    outfile: join(out, 'main.js'),
+  });
+  for (const file of ['index.html', 'style.css']) copyFileSync(join(root, 'demo', file), join(out, file));
+  // The page lists what is shipped, so it is read here: every model in the folder, every bundled image.
+  const models = readdirSync(weights).filter((f) => f.endsWith('.safetensors')).sort();
+  for (const file of models) copyFileSync(join(weights, file), join(out, 'weights', file));
+  const folder = join(weights, 'images');
+  const pngs = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.png')).sort() : [];
+  const images = pngs.map((file) => {
+    copyFileSync(join(folder, file), join(out, 'weights', 'images', file));
+    return { file, ...pngHeader(readFileSync(join(folder, file)), file) };
+  });
+  const manifest = { models: models.map((f) => f.slice(0, -'.safetensors'.length)), images };
+  writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+  await build({ ...common, entryPoints: ['demo/serve.ts'], outfile: '.build/demo/serve.mjs' });
+  console.log(`build demo: ${out} (${models.length} model(s): ${manifest.models.join(', ') || 'none'}; ${images.length} image(s))`);
+}
+
+// A PNG's size and whether it is grey, from its IHDR chunk (colour types 0 and 4 are grey).
+function pngHeader(bytes, file) {
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length < 29 || signature.some((b, i) => bytes[i] !== b) || bytes.toString('latin1', 12, 16) !== 'IHDR') {
+    throw new Error(`build demo: ${file} is not a PNG`);
+  }
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), grey: bytes[25] === 0 || bytes[25] === 4 };
+}
 
 const names = process.argv.slice(2);
 for (const name of names.length ? names : Object.keys(targets)) {

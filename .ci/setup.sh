@@ -22,6 +22,18 @@ if [ ! -d /usr/share/datasets/fashion-mnist ]; then
   fi
 fi
 
+# Chromium, for the browser demo's test (test/demo_page.test.ts drives it through playwright-core, which
+# never downloads a browser here): Debian's own package, which exposes WebGPU headless.
+if [ ! -x /usr/bin/chromium ] && [ -z "${DEEPINSIDE_CHROMIUM:-}" ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing chromium from Debian (the browser demo's test runs in it)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
+  else
+    echo "setup: /usr/bin/chromium is missing; install Debian's package chromium, or set DEEPINSIDE_CHROMIUM to a Chromium with WebGPU (the browser demo's test needs it)" >&2
+  fi
+fi
+
 if node .ci/probe_adapter.mjs >/dev/null 2>&1; then
   exit 0
 fi

@@ -1,0 +1,33 @@
+import type { ReluRule } from '../src/mod.ts';
+
+/**
+ * What the page last computed, kept on `globalThis.deepinsideDemo` so that a test (or a curious reader in
+ * the console) can compare it with `deepinside saliency … --npy` and `deepinside classviz … --npy`.
+ */
+export interface DemoResults {
+  adapter?: string;
+  timing?: string;
+  saliency?: {
+    readonly model: string;
+    /** The bundled example's file name, or the dropped file's. */
+    readonly image: string;
+    readonly rule: ReluRule;
+    readonly classIndex: number;
+    /** (H, W), unscaled, as the CLI's `--npy` holds it. */
+    readonly map: Float32Array;
+    readonly logits: Float32Array;
+    readonly ms: number;
+  };
+  classModel?: {
+    readonly model: string;
+    readonly classIndex: number;
+    readonly steps: number;
+    readonly learningRate: number;
+    readonly l2: number;
+    /** (C, H, W) in normalised units, as `classviz --npy` holds it. */
+    readonly input: Float32Array;
+    readonly scores: Float32Array;
+    /** Each step's time in ms (step 1 onwards). */
+    readonly stepMs: readonly number[];
+  };
+}

@@ -1,0 +1,329 @@
+// The browser demo: wires the page's controls to the engine (src/mod.ts, the same shaders as the CLI).
+// Everything it computes is the engine's own call; this file only reads controls and draws.
+import {
+  CLASS_MODEL_DEFAULTS,
+  classModel,
+  COLORMAP_NAMES,
+  type ColormapName,
+  colorizeMap,
+  imageToInput,
+  inputToImage,
+  loadVgg,
+  NoWebGpuError,
+  overlayMap,
+  type PixelImage,
+  type ReluRule,
+  requestGpu,
+  saliencyMaps,
+  type VggSpec,
+  VggModel,
+} from '../src/mod.ts';
+import type { DemoResults } from './demo_results.ts';
+import { drawImage } from './draw_image.ts';
+import { fitImage } from './fit_image.ts';
+import { GpuJobs } from './gpu_jobs.ts';
+import { type DemoManifest, examplesFor } from './manifest.ts';
+import { renderPredictions } from './prediction_chart.ts';
+import { TimedGpu } from './timed_gpu.ts';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const ui = {
+  adapter: $<HTMLParagraphElement>('adapter'),
+  problem: $<HTMLDivElement>('problem'),
+  model: $<HTMLSelectElement>('model'),
+  modelStatus: $<HTMLParagraphElement>('model-status'),
+  example: $<HTMLSelectElement>('example'),
+  file: $<HTMLInputElement>('file'),
+  notes: $<HTMLParagraphElement>('image-notes'),
+  predictions: $<HTMLOListElement>('predictions'),
+  colormap: $<HTMLSelectElement>('colormap'),
+  opacity: $<HTMLInputElement>('opacity'),
+  opacityValue: $<HTMLOutputElement>('opacity-value'),
+  saliencyStatus: $<HTMLParagraphElement>('saliency-status'),
+  imageCanvas: $<HTMLCanvasElement>('image-canvas'),
+  mapCanvas: $<HTMLCanvasElement>('map-canvas'),
+  overlayCanvas: $<HTMLCanvasElement>('overlay-canvas'),
+  classModelClass: $<HTMLSelectElement>('class-model-class'),
+  steps: $<HTMLInputElement>('steps'),
+  learningRate: $<HTMLInputElement>('learning-rate'),
+  l2: $<HTMLInputElement>('l2'),
+  start: $<HTMLButtonElement>('start'),
+  stop: $<HTMLButtonElement>('stop'),
+  classModelStatus: $<HTMLParagraphElement>('class-model-status'),
+  stepTime: $<HTMLParagraphElement>('step-time'),
+  classModelCanvas: $<HTMLCanvasElement>('class-model-canvas'),
+  classModelCaption: $<HTMLElement>('class-model-caption'),
+};
+
+/** A shipped model on the GPU: one copy for predictions and maps, one for the ascent, so neither disturbs the other. */
+interface LoadedModel {
+  readonly name: string;
+  readonly spec: VggSpec;
+  readonly maps: VggModel;
+  readonly ascent: VggModel;
+}
+
+const results: DemoResults = {};
+(globalThis as { deepinsideDemo?: DemoResults }).deepinsideDemo = results;
+const jobs = new GpuJobs();
+let gpu: TimedGpu;
+let model: LoadedModel | undefined;
+const loaded = new Map<string, Promise<LoadedModel>>();
+let image: { image: PixelImage; name: string } | undefined;
+let chosenClass: number | 'top' = 'top';
+let shown: { map: Float32Array; image: PixelImage } | undefined;
+let saliencyRequest = 0;
+let ascent: AbortController | undefined;
+
+/** Shows a problem above the page, in words: no WebGPU, a limit of this adapter, or anything else. */
+function showProblem(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  let text: string;
+  if (error instanceof NoWebGpuError) text = `No WebGPU here, so nothing can be computed: ${message}.`;
+  else if (error instanceof RangeError && /exceed|limit|maxStorage|maxBuffer/i.test(message)) text = `A limit of this WebGPU adapter was hit: ${message}`;
+  else text = `Something went wrong: ${message}`;
+  ui.problem.textContent = text;
+  ui.problem.hidden = false;
+  console.error(error);
+}
+
+function clearProblem(): void {
+  ui.problem.hidden = true;
+  ui.problem.textContent = '';
+}
+
+const rule = (): ReluRule => (document.querySelector<HTMLInputElement>('input[name="rule"]:checked')?.value ?? 'gradient') as ReluRule;
+const colormap = (): ColormapName => ui.colormap.value as ColormapName;
+const format = (ms: number) => `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
+
+async function loadModel(name: string): Promise<LoadedModel> {
+  let promise = loaded.get(name);
+  if (!promise) {
+    promise = (async () => {
+      const response = await fetch(`weights/${name}.safetensors`);
+      if (!response.ok) throw new Error(`weights/${name}.safetensors: ${response.status} ${response.statusText}`);
+      const data = loadVgg(new Uint8Array(await response.arrayBuffer()));
+      if (data.spec.input.channels !== 1 && data.spec.input.channels !== 3) {
+        throw new RangeError(`${name} reads ${data.spec.input.channels} channels; the page shows grey (1) and RGB (3) models`);
+      }
+      return { name, spec: data.spec, maps: VggModel.create(gpu, data), ascent: VggModel.create(gpu, data) };
+    })();
+    promise.catch(() => loaded.delete(name));
+    loaded.set(name, promise);
+  }
+  return promise;
+}
+
+async function selectModel(manifest: DemoManifest, name: string): Promise<void> {
+  ascent?.abort();
+  ui.modelStatus.textContent = `Loading ${name}…`;
+  const next = await loadModel(name);
+  model = next;
+  const { channels, height, width } = next.spec.input;
+  const labels = next.spec.labels;
+  ui.modelStatus.textContent = `${name}: ${channels === 1 ? 'grey' : 'colour'} ${width}×${height} input, ${labels.length} classes.`;
+  const examples = examplesFor(manifest.images, next.spec.input);
+  ui.example.replaceChildren(
+    ...examples.map(({ file }) => new Option(file.replace(/\.png$/, ''), file)),
+    new Option('(your own image)', '', false, false),
+  );
+  ui.example.options[ui.example.options.length - 1].disabled = true;
+  ui.classModelClass.replaceChildren(...labels.map((label, c) => new Option(`${c} ${label}`, String(c))));
+  for (const control of [ui.example, ui.file, ui.classModelClass, ui.start]) control.disabled = false;
+  if (examples.length > 0) await selectExample(examples[0].file);
+  else {
+    image = undefined;
+    ui.notes.textContent = 'No bundled example fits this model: choose or drop an image of your own.';
+  }
+}
+
+async function selectExample(file: string): Promise<void> {
+  if (!model) return;
+  const response = await fetch(`weights/images/${file}`);
+  if (!response.ok) throw new Error(`weights/images/${file}: ${response.status} ${response.statusText}`);
+  await useImage(await response.blob(), file);
+}
+
+async function useImage(file: Blob, name: string): Promise<void> {
+  if (!model) return;
+  const { channels, height, width } = model.spec.input;
+  const fitted = await fitImage(file, width, height, channels as 1 | 3);
+  image = { image: fitted.image, name };
+  ui.notes.textContent = fitted.notes.length ? `${name}: ${fitted.notes.join('; ')}.` : '';
+  chosenClass = 'top';
+  await computeSaliency();
+}
+
+/** The map for the current model, image, class and rule; a request overtaken by a newer one is dropped. */
+async function computeSaliency(): Promise<void> {
+  const request = ++saliencyRequest;
+  const current = model;
+  const picture = image;
+  if (!current || !picture) return;
+  const chosenRule = rule();
+  ui.saliencyStatus.textContent = 'Computing…';
+  const outcome = await jobs.run(async () => {
+    if (request !== saliencyRequest) return undefined;
+    const input = imageToInput(current.spec, picture.image, picture.name);
+    gpu.takeMs();
+    const start = performance.now();
+    const result = await saliencyMaps(current.maps, input, 1, chosenClass === 'top' ? 'top' : [chosenClass], chosenRule);
+    const wall = performance.now() - start;
+    return { result, ms: gpu.method === 'wall clock' ? wall : gpu.takeMs(), wall };
+  });
+  if (!outcome || request !== saliencyRequest) return;
+  const { result, ms, wall } = outcome;
+  const classIndex = result.classes[0];
+  const labels = current.spec.labels;
+  renderPredictions(ui.predictions, labels, result.logits, classIndex, (c) => {
+    chosenClass = c;
+    computeSaliency().catch(showProblem);
+  });
+  shown = { map: result.maps, image: picture.image };
+  drawMaps();
+  const timing = gpu.method === 'wall clock' ? `${format(wall)} on the wall clock` : `${format(ms)} on the GPU timeline (${format(wall)} on the wall clock, read-backs included)`;
+  ui.saliencyStatus.textContent = `Class ${classIndex} “${labels[classIndex]}”${chosenClass === 'top' ? ' (the top class)' : ''}, ${chosenRule} rule: one forward and one backward pass took ${timing}.`;
+  results.saliency = { model: current.name, image: picture.name, rule: chosenRule, classIndex, map: result.maps, logits: result.logits, ms };
+}
+
+function drawMaps(): void {
+  if (!shown) return;
+  const { map, image: picture } = shown;
+  const opacity = Number(ui.opacity.value);
+  ui.opacityValue.textContent = opacity.toFixed(2);
+  drawImage(ui.imageCanvas, picture);
+  drawImage(ui.mapCanvas, colorizeMap(map, picture.width, picture.height, colormap()));
+  drawImage(ui.overlayCanvas, overlayMap(picture, map, colormap(), opacity));
+}
+
+function readNumber(input: HTMLInputElement, name: string, rule: (v: number) => boolean, wanted: string): number {
+  const value = Number(input.value);
+  if (input.value.trim() === '' || !rule(value)) throw new RangeError(`${name} must be ${wanted}, got “${input.value}”`);
+  return value;
+}
+
+/** Runs the class-model ascent, drawing the image and its score after every step, until done or stopped. */
+async function runAscent(): Promise<void> {
+  const current = model;
+  if (!current || ascent) return;
+  const classIndex = Number(ui.classModelClass.value);
+  const steps = readNumber(ui.steps, 'Steps', (v) => Number.isInteger(v) && v >= 0 && v <= 100000, 'a whole number from 0 to 100000');
+  const learningRate = readNumber(ui.learningRate, 'η', (v) => v > 0 && Number.isFinite(v), 'a positive number');
+  const l2 = readNumber(ui.l2, 'λ', (v) => v >= 0 && Number.isFinite(v), 'a number ≥ 0');
+  const controller = new AbortController();
+  ascent = controller;
+  ui.start.disabled = true;
+  ui.stop.disabled = false;
+  const label = `${classIndex} “${current.spec.labels[classIndex]}”`;
+  ui.classModelCaption.textContent = `class model of ${label}`;
+  ui.classModelStatus.textContent = `Waiting for the GPU…`;
+  ui.stepTime.textContent = '';
+  const stepMs: number[] = [];
+  let lastStep = 0;
+  try {
+    await jobs.run(async () => {
+      gpu.takeMs();
+      let since = performance.now();
+      const result = await classModel(current.ascent, classIndex, {
+        steps,
+        learningRate,
+        l2,
+        onStep: async (step, score) => {
+          // Step 0 is the first forward pass; each later step is a backward pass, the update and a forward pass.
+          const ms = gpu.method === 'wall clock' ? performance.now() - since : gpu.takeMs();
+          if (step > 0) stepMs.push(ms);
+          lastStep = step;
+          if (controller.signal.aborted) throw new DOMException('the ascent was stopped', 'AbortError');
+          drawImage(ui.classModelCanvas, inputToImage(current.spec, await gpu.read(current.ascent.input), 'stretch'));
+          ui.classModelStatus.textContent = `Step ${step} of ${steps}: S_c = ${score.toPrecision(5)}, λ = ${l2}, η = ${learningRate}.`;
+          if (step > 0) {
+            const sorted = [...stepMs].sort((a, b) => a - b);
+            ui.stepTime.textContent =
+              `Step ${step} took ${format(ms)}; median ${format(sorted[Math.floor(sorted.length / 2)])} over ${stepMs.length} ` +
+              `step${stepMs.length === 1 ? '' : 's'}, measured on the ${gpu.method}.`;
+          }
+          // Let a saliency map asked for meanwhile run, and the page draw, before the next step.
+          await jobs.between();
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          gpu.takeMs();
+          since = performance.now();
+        },
+      });
+      ui.classModelStatus.textContent = `Done: ${steps} steps, S_c ${result.scores[0].toPrecision(5)} → ${result.scores[steps].toPrecision(5)}, λ = ${l2}, η = ${learningRate}.`;
+      results.classModel = { model: current.name, classIndex, steps, learningRate, l2, input: result.input, scores: result.scores, stepMs };
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') ui.classModelStatus.textContent = `Stopped after step ${lastStep} of ${steps}.`;
+    else throw error;
+  } finally {
+    ascent = undefined;
+    ui.start.disabled = false;
+    ui.stop.disabled = true;
+  }
+}
+
+/** Runs an event handler's work, showing what goes wrong instead of failing silently. */
+function guarded(work: () => Promise<void>): () => void {
+  return () => {
+    clearProblem();
+    work().catch(showProblem);
+  };
+}
+
+async function main(): Promise<void> {
+  ui.colormap.replaceChildren(...COLORMAP_NAMES.map((name) => new Option(name, name, name === 'inferno', name === 'inferno')));
+  ui.steps.value = String(CLASS_MODEL_DEFAULTS.steps);
+  ui.learningRate.value = String(CLASS_MODEL_DEFAULTS.learningRate);
+  ui.l2.value = String(CLASS_MODEL_DEFAULTS.l2);
+  const response = await fetch('manifest.json');
+  if (!response.ok) throw new Error(`manifest.json: ${response.status} ${response.statusText}; build the page with npm run demo:build`);
+  const manifest = (await response.json()) as DemoManifest;
+  if (manifest.models.length === 0) throw new Error('no model was shipped with this page (weights/*.safetensors was empty when it was built)');
+  ui.model.replaceChildren(...manifest.models.map((name) => new Option(name, name)));
+
+  try {
+    gpu = TimedGpu.over(await requestGpu());
+  } catch (error) {
+    ui.adapter.textContent = 'No WebGPU adapter.';
+    throw error;
+  }
+  ui.adapter.textContent = `WebGPU adapter: ${gpu.adapterName}. Times are measured on the ${gpu.method}.`;
+  results.adapter = gpu.adapterName;
+  results.timing = gpu.method;
+  void gpu.device.lost.then((info) => showProblem(new Error(`the GPU device was lost (${info.reason}: ${info.message}); reload the page`)));
+
+  ui.model.addEventListener('change', guarded(() => selectModel(manifest, ui.model.value)));
+  ui.example.addEventListener('change', guarded(() => selectExample(ui.example.value)));
+  ui.file.addEventListener('change', guarded(async () => {
+    const file = ui.file.files?.[0];
+    if (!file) return;
+    ui.example.value = '';
+    await useImage(file, file.name);
+  }));
+  for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="rule"]')) {
+    radio.addEventListener('change', guarded(computeSaliency));
+  }
+  ui.colormap.addEventListener('change', drawMaps);
+  ui.opacity.addEventListener('input', drawMaps);
+  ui.start.addEventListener('click', guarded(runAscent));
+  ui.stop.addEventListener('click', () => ascent?.abort());
+  // Dropping a picture anywhere on the page uses it, as choosing it would.
+  document.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    document.body.classList.add('dragging');
+  });
+  document.addEventListener('dragleave', () => document.body.classList.remove('dragging'));
+  document.addEventListener('drop', (event) => {
+    event.preventDefault();
+    document.body.classList.remove('dragging');
+    const file = event.dataTransfer?.files[0];
+    if (!file || !model) return;
+    ui.example.value = '';
+    guarded(() => useImage(file, file.name))();
+  });
+
+  ui.model.disabled = false;
+  await selectModel(manifest, manifest.models[0]);
+}
+
+main().catch(showProblem);

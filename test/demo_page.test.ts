@@ -1,0 +1,216 @@
+// The browser demo end to end: builds the page with the shipped models (or DEEPINSIDE_DEMO_WEIGHTS's),
+// serves it on 127.0.0.1, opens it in Debian's headless Chromium through playwright-core, and checks that
+// the maps and class models the page computes on the browser's WebGPU are the ones `deepinside saliency`
+// and `deepinside classviz` write with --npy in Node. Screenshots go to out/demo/.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { classvizCommand, saliencyCommand } from '../src/cli/mod.ts';
+import { readNpy } from '../src/io/mod.ts';
+import { classModel, Gpu, loadVgg, VggModel } from '../src/mod.ts';
+import type { DemoResults } from '../demo/demo_results.ts';
+import { runCommand, temporaryFolder } from './support/cli_fixture.ts';
+import { relativeError } from './support/compare.ts';
+import { gpu } from './support/gpu.ts';
+
+const WEIGHTS = process.env.DEEPINSIDE_DEMO_WEIGHTS || 'weights';
+const CHROMIUM = process.env.DEEPINSIDE_CHROMIUM || '/usr/bin/chromium';
+const SCREENSHOTS = join('out', 'demo');
+// PLATFORM.md's flags: WebGPU on (SwiftShader headless), and nothing that reaches the network.
+const FLAGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const STEPS = 20;
+const TOLERANCE = 1e-4;
+// A class model starts from the zero image, where neighbouring activations tie exactly, so which input a
+// max-pool passes the gradient to is decided by rounding: the CLI on lavapipe runs conv2d_forward_v3 and the
+// page on SwiftShader runs v2 (see conv2d_forward.ts), and after 20 steps their images differ by a few per
+// cent while every score agrees to float precision. The page is held to TOLERANCE against the same engine
+// in Node on the same kernels, and to this against the CLI's own run.
+const CLASS_MODEL_VS_CLI = 0.15;
+
+type Arrays = { [K in keyof DemoResults]: unknown };
+const models = readdirSync(WEIGHTS).filter((f) => f.endsWith('.safetensors')).sort().map((f) => f.slice(0, -'.safetensors'.length));
+const folder = temporaryFolder();
+let server: ChildProcess | undefined;
+let browser: Browser | undefined;
+let address = '';
+
+/** Largest |a − e| over the largest |e|, and ‖a − e‖/‖e‖: how far the page is from the CLI. */
+function differences(actual: ArrayLike<number>, expected: ArrayLike<number>): { max: number; norm: number } {
+  let largest = 0;
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    largest = Math.max(largest, Math.abs(expected[i]));
+    worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+  }
+  return { max: largest === 0 ? worst : worst / largest, norm: relativeError(actual, expected) };
+}
+
+function assertNear(name: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = TOLERANCE, against = 'CLI'): void {
+  assert.is(actual.length, expected.length, `${name}: ${actual.length} values, the ${against} has ${expected.length}`);
+  const { max, norm } = differences(actual, expected);
+  console.log(`  ${name}: page vs ${against}, max |Δ|/max|${against}| ${max.toExponential(2)}, ‖Δ‖/‖${against}‖ ${norm.toExponential(2)}`);
+  assert.ok(max < tolerance && norm < tolerance, `${name}: the page is ${max.toExponential(2)} (max) / ${norm.toExponential(2)} (norm) from the ${against}, over ${tolerance}`);
+}
+
+/** Waits until the page's results satisfy `ready`, failing with the page's problem message if it shows one. */
+async function waitFor(page: Page, what: string, ready: string): Promise<void> {
+  const outcome = await page.waitForFunction(
+    ([condition]) => {
+      const problem = document.getElementById('problem')!;
+      if (!problem.hidden) return `problem: ${problem.textContent}`;
+      const results = (globalThis as { deepinsideDemo?: unknown }).deepinsideDemo;
+      return new Function('r', `return ${condition}`)(results) ? 'ok' : false;
+    },
+    [ready],
+    { timeout: 300_000, polling: 100 },
+  );
+  const value = await outcome.jsonValue();
+  if (value !== 'ok') throw new Error(`${what}: the page says ${value}`);
+}
+
+async function openPage(init?: () => void): Promise<Page> {
+  const page = await browser!.newPage({ viewport: { width: 1100, height: 1500 } });
+  page.on('pageerror', (error) => console.log(`  page error: ${error.message}`));
+  if (init) await page.addInitScript(init);
+  await page.goto(address);
+  return page;
+}
+
+test.before(async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: npm test's set-up installs Debian's chromium as root; elsewhere set DEEPINSIDE_CHROMIUM`);
+  const dist = join(folder, 'dist');
+  execFileSync(process.execPath, ['.ci/build.mjs', 'demo'], { env: { ...process.env, DEEPINSIDE_DEMO_WEIGHTS: WEIGHTS, DEEPINSIDE_DEMO_OUT: dist }, stdio: 'pipe' });
+  const child = spawn(process.execPath, ['.build/demo/serve.mjs', '--port', '0', '--dir', dist], { stdio: ['ignore', 'pipe', 'inherit'] });
+  server = child;
+  address = await new Promise<string>((resolve, reject) => {
+    let printed = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
+      const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(printed);
+      if (match) resolve(match[0]);
+    });
+    child.on('exit', (code) => reject(new Error(`the demo server exited (${code}) before printing its address: ${printed}`)));
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+test.after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+test(`the demo page finds ${models.join(' and ')} and the browser's WebGPU adapter, and times on the GPU timeline or says it uses the wall clock`, async () => {
+  assert.ok(models.length > 0, `${WEIGHTS} holds no model`);
+  const page = await openPage();
+  await waitFor(page, 'the first model', 'r.saliency !== undefined');
+  const { adapter, timing } = (await page.evaluate(() => (globalThis as unknown as { deepinsideDemo: Arrays }).deepinsideDemo)) as DemoResults;
+  console.log(`  chromium's adapter: ${adapter}; timing: ${timing}`);
+  assert.match(await page.textContent('#adapter') ?? '', `WebGPU adapter: ${adapter}`);
+  assert.equal(await page.$$eval('#model option', (options) => options.map((o) => (o as HTMLOptionElement).value)), models);
+  await page.close();
+});
+
+for (const name of models) {
+  test(`the page's saliency maps and ${STEPS}-step class model of ${name} are the CLI's (--npy), within ${TOLERANCE} relative`, async () => {
+    const page = await openPage();
+    await waitFor(page, 'the first model', 'r.saliency !== undefined');
+    await page.selectOption('#model', name);
+    await waitFor(page, `${name}'s first map`, `r.saliency.model === ${JSON.stringify(name)}`);
+    const model = join(WEIGHTS, `${name}.safetensors`);
+    const example = await page.inputValue('#example');
+    const image = join(WEIGHTS, 'images', example);
+    const read = (key: 'saliency' | 'classModel') =>
+      page.evaluate((k) => {
+        const result = (globalThis as unknown as { deepinsideDemo: Record<string, Record<string, unknown>> }).deepinsideDemo[k];
+        return { ...result, map: Array.from((result.map ?? []) as Float32Array), input: Array.from((result.input ?? []) as Float32Array) };
+      }, key) as Promise<Record<string, unknown> & { map: number[]; input: number[] }>;
+
+    // The page's default: the top class under the gradient rule.
+    const top = await read('saliency');
+    assert.is(top.image, example);
+    assert.is(top.rule, 'gradient');
+    const npy = join(folder, `${name}-top.npy`);
+    await runCommand(saliencyCommand, ['--model', model, '--image', image, '--out', join(folder, `${name}-top.png`), '--npy', npy]);
+    assertNear(`${name} ${example} gradient map, class ${top.classIndex}`, top.map, readNpy(readFileSync(npy)).data);
+
+    // The second prediction, pressed in the chart, under the guided rule.
+    await page.check('input[name="rule"][value="guided"]');
+    await waitFor(page, 'the guided map', `r.saliency.rule === 'guided'`);
+    await page.click('#predictions li:nth-child(2) button');
+    await waitFor(page, 'the second class', `r.saliency.rule === 'guided' && r.saliency.classIndex !== ${top.classIndex}`);
+    const second = await read('saliency');
+    const npy2 = join(folder, `${name}-second.npy`);
+    await runCommand(saliencyCommand, ['--model', model, '--image', image, '--rule', 'guided', '--class', String(second.classIndex), '--out', join(folder, `${name}-second.png`), '--npy', npy2]);
+    assertNear(`${name} ${example} guided map, class ${second.classIndex}`, second.map, readNpy(readFileSync(npy2)).data);
+
+    // The class model of the top class, STEPS steps at the defaults, as classviz runs it.
+    await page.check('input[name="rule"][value="gradient"]');
+    await page.selectOption('#class-model-class', String(top.classIndex));
+    await page.fill('#steps', String(STEPS));
+    await page.click('#start');
+    await waitFor(page, 'the class model', `r.classModel && r.classModel.model === ${JSON.stringify(name)} && r.classModel.steps === ${STEPS}`);
+    const ascent = await read('classModel');
+    const npy3 = join(folder, `${name}-class.npy`);
+    const cli = await runCommand(classvizCommand, ['--model', model, '--class', String(top.classIndex), '--steps', String(STEPS), '--out', join(folder, `${name}-class.png`), '--npy', npy3]);
+    const what = `${name} class model of class ${top.classIndex}, ${STEPS} steps`;
+    assertNear(what, ascent.input, readNpy(readFileSync(npy3)).data, CLASS_MODEL_VS_CLI);
+    const scores = ascent.scores as Record<string, number>;
+    // classviz prints S_c at the start and the end, to 5 digits: the page climbs as high (the ties move it a little).
+    const printed = cli.context.printed.find((line) => line.includes('S_c')) ?? '';
+    const climb = /S_c (\S+) → (\S+) in/.exec(printed);
+    assert.ok(climb, `classviz printed ${printed}`);
+    assertNear(`${what} first and last score`, [scores[0], scores[STEPS]], Float32Array.from(climb.slice(1, 3).map(Number)), 1e-2);
+    // The same engine in Node with the kernels the page ran (the conv variant follows the adapter's name).
+    const sameKernels = VggModel.create(new Gpu(gpu.device, `${gpu.adapterName} (kernels as on swiftshader)`), loadVgg(readFileSync(model)));
+    try {
+      const node = await classModel(sameKernels, top.classIndex as number, { steps: STEPS });
+      assertNear(`${what}, same kernels`, ascent.input, node.input, TOLERANCE, 'engine in Node');
+      assertNear(`${what} scores, same kernels`, Object.values(scores), node.scores, TOLERANCE, 'engine in Node');
+    } finally {
+      sameKernels.destroy();
+    }
+    const stepMs = ascent.stepMs as number[];
+    assert.is(stepMs.length, STEPS);
+    const median = [...stepMs].sort((a, b) => a - b)[STEPS >> 1];
+    console.log(`  ${name}: saliency ${(top.ms as number).toFixed(2)} ms, class-model step median ${median.toFixed(2)} ms (${await page.textContent('#step-time')})`);
+    assert.match(await page.textContent('#class-model-status') ?? '', `Done: ${STEPS} steps`);
+
+    // Back to the top class's map for the picture.
+    await page.click('#predictions li:nth-child(2) button');
+    await page.click('#predictions li:nth-child(1) button');
+    await waitFor(page, 'the top map again', `r.saliency.classIndex === ${top.classIndex}`);
+    const shot = join(SCREENSHOTS, `${name}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`  screenshot → ${shot}`);
+    await page.close();
+  });
+}
+
+test('without WebGPU the page says so in words instead of staying blank', async () => {
+  const page = await openPage(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined }));
+  await page.waitForSelector('#problem:not([hidden])');
+  assert.match((await page.textContent('#problem')) ?? '', /No WebGPU here.*navigator\.gpu is missing/);
+  await page.close();
+});
+
+test('a limit of the adapter that the model cannot fit is named on the page', async () => {
+  // A device whose largest buffer is 64 KiB: the model's weights cannot be uploaded.
+  const page = await openPage(() => {
+    const limits = Object.getOwnPropertyDescriptor(GPUDevice.prototype, 'limits')!.get!;
+    Object.defineProperty(GPUDevice.prototype, 'limits', {
+      get() {
+        const real = limits.call(this) as GPUSupportedLimits;
+        return new Proxy(real, { get: (target, key) => (key === 'maxBufferSize' ? 65536 : Reflect.get(target, key)) });
+      },
+    });
+  });
+  await page.waitForSelector('#problem:not([hidden])');
+  assert.match((await page.textContent('#problem')) ?? '', /A limit of this WebGPU adapter was hit: .*maxBufferSize/);
+  await page.close();
+});
+
+test.run();
