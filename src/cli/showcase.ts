@@ -14,7 +14,7 @@ import {
   titledStack,
 } from '../attribution/mod.ts';
 import type { VggModelData } from '../model/mod.ts';
-import { VggModel } from '../nn/mod.ts';
+import { softmax, VggModel } from '../nn/mod.ts';
 import type { ReluRule } from '../shapes/mod.ts';
 import type { Command, CommandContext } from './command.ts';
 import { encodePng } from './encode_png.ts';
@@ -22,7 +22,6 @@ import { loadModelOption } from './load_model_option.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
 import { progressBar } from './progress_bar.ts';
 import { type ImageFile, readImages } from './read_images.ts';
-import { softmax } from './softmax.ts';
 import { writeFileAtomic } from './write_file_atomic.ts';
 
 /** The shipped models, in the order shown, and the bundled images (`<weights>/images/<prefix>*.png`) each explains. */
