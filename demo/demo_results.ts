@@ -1,4 +1,4 @@
-import type { ReluRule } from '../src/mod.ts';
+import type { KernelSet, ReluRule } from '../src/mod.ts';
 
 /**
  * What the page last computed, kept on `globalThis.deepinsideDemo` so that a test (or a curious reader in
@@ -6,6 +6,8 @@ import type { ReluRule } from '../src/mod.ts';
  */
 export interface DemoResults {
   adapter?: string;
+  /** The kernel set the page's engine runs (`Gpu.kernels`), for the CLI to run the same. */
+  kernels?: KernelSet;
   timing?: string;
   saliency?: {
     readonly model: string;

@@ -289,6 +289,7 @@ async function main(): Promise<void> {
   }
   ui.adapter.textContent = `WebGPU adapter: ${gpu.adapterName}. Times are measured on the ${gpu.method}.`;
   results.adapter = gpu.adapterName;
+  results.kernels = gpu.kernels;
   results.timing = gpu.method;
   void gpu.device.lost.then((info) => showProblem(new Error(`the GPU device was lost (${info.reason}: ${info.message}); reload the page`)));
 

@@ -1,4 +1,4 @@
-import { Gpu, type GpuTensor } from '../src/mod.ts';
+import { Gpu, type GpuTensor, type KernelSet } from '../src/mod.ts';
 
 /** How `TimedGpu` measures: on the GPU's own clock where the adapter has timestamp queries, else the wall clock. */
 export type TimingMethod = 'GPU timeline (timestamp-query)' | 'wall clock';
@@ -21,13 +21,13 @@ export class TimedGpu extends Gpu {
   #open = false;
   #ms = 0;
 
-  /** A timed `Gpu` on `gpu`'s device (the engine's `requestGpu()` picked the adapter and limits). */
+  /** A timed `Gpu` on `gpu`'s device (the engine's `requestGpu()` picked the adapter, limits and kernels). */
   static over(gpu: Gpu): TimedGpu {
-    return new TimedGpu(gpu.device, gpu.adapterName);
+    return new TimedGpu(gpu.device, gpu.adapterName, gpu.kernels);
   }
 
-  constructor(device: GPUDevice, adapterName: string) {
-    super(device, adapterName);
+  constructor(device: GPUDevice, adapterName: string, kernels: KernelSet) {
+    super(device, adapterName, { kernels });
     if (this.hasTimestamps) {
       this.#querySet = device.createQuerySet({ type: 'timestamp', count: 2, label: 'demo step timer' });
       this.#resolve = device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });

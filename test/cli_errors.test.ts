@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { classvizCommand, type Command, predictCommand, saliencyCommand } from '../src/cli/mod.ts';
 import { commandError, temporaryFolder, writePng } from './support/cli_fixture.ts';
+import { assertClose } from './support/compare.ts';
 import { testRandom } from './support/seed.ts';
 import { COLOUR_SPEC, GREY_SPEC, randomImage, writeModel } from './support/test_models.ts';
 
@@ -78,7 +79,8 @@ for (const [command, args, pattern] of OUTPUT_CASES) {
 
 test('the deepinside launcher builds the command line and runs it: results on stdout, an error as one line and exit code 1', () => {
   const launcher = join(process.cwd(), 'src', 'cli', 'deepinside.mjs');
-  const run = (args: string[]) => spawnSync(process.execPath, [launcher, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const run = (args: string[], kernels?: string) =>
+    spawnSync(process.execPath, [launcher, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DEEPINSIDE_KERNELS: kernels ?? '' } });
   const failed = run(['predict', '--model', join(folder, 'missing.safetensors'), '--image', rgb]);
   assert.is(failed.status, 1, failed.stderr);
   assert.is(failed.stdout, '');
@@ -86,6 +88,13 @@ test('the deepinside launcher builds the command line and runs it: results on st
   const predicted = run(['predict', '--model', colour, '--image', rgb, '--json']);
   assert.is(predicted.status, 0, predicted.stderr);
   assert.equal(JSON.parse(predicted.stdout).labels, COLOUR_SPEC.labels);
+  // The portable kernels (what a browser without a GPU runs) give the same logits.
+  const portable = run(['predict', '--model', colour, '--image', rgb, '--json'], 'portable');
+  assert.is(portable.status, 0, portable.stderr);
+  assertClose('logits, portable kernels', JSON.parse(portable.stdout).logits, JSON.parse(predicted.stdout).logits);
+  const unknown = run(['predict', '--model', colour, '--image', rgb], 'fastest');
+  assert.is(unknown.status, 1);
+  assert.match(unknown.stderr, /^deepinside: DEEPINSIDE_KERNELS=fastest is not one of tuned, portable\n$/);
   const help = run(['classviz', '--help']);
   assert.is(help.status, 0);
   assert.match(help.stdout, /^usage: deepinside classviz/);

@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { classvizCommand, saliencyCommand } from '../src/cli/mod.ts';
 import { readNpy } from '../src/io/mod.ts';
-import { classModel, Gpu, loadVgg, VggModel } from '../src/mod.ts';
+import type { KernelSet } from '../src/mod.ts';
 import type { DemoResults } from '../demo/demo_results.ts';
 import { runCommand, temporaryFolder } from './support/cli_fixture.ts';
 import { relativeError } from './support/compare.ts';
@@ -24,11 +24,9 @@ const FLAGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--no
 const STEPS = 20;
 const TOLERANCE = 1e-4;
 // A class model starts from the zero image, where neighbouring activations tie exactly, so which input a
-// max-pool passes the gradient to is decided by rounding: the CLI on lavapipe runs conv2d_forward_v3 and the
-// page on SwiftShader runs v2 (see conv2d_forward.ts), and after 20 steps their images differ by a few per
-// cent while every score agrees to float precision. The page is held to TOLERANCE against the same engine
-// in Node on the same kernels, and to this against the CLI's own run.
-const CLASS_MODEL_VS_CLI = 0.15;
+// max-pool passes the gradient to is decided by rounding: kernels that sum in another order (lavapipe's tuned
+// conv2d_forward_v3, SwiftShader's portable v2) end 20 steps a few per cent apart. So the CLI runs the page's
+// kernel set (DEEPINSIDE_KERNELS=portable does the same for the deepinside command) and must agree to TOLERANCE.
 
 type Arrays = { [K in keyof DemoResults]: unknown };
 const models = readdirSync(WEIGHTS).filter((f) => f.endsWith('.safetensors')).sort().map((f) => f.slice(0, -'.safetensors'.length));
@@ -155,24 +153,23 @@ for (const name of models) {
     await waitFor(page, 'the class model', `r.classModel && r.classModel.model === ${JSON.stringify(name)} && r.classModel.steps === ${STEPS}`);
     const ascent = await read('classModel');
     const npy3 = join(folder, `${name}-class.npy`);
-    const cli = await runCommand(classvizCommand, ['--model', model, '--class', String(top.classIndex), '--steps', String(STEPS), '--out', join(folder, `${name}-class.png`), '--npy', npy3]);
-    const what = `${name} class model of class ${top.classIndex}, ${STEPS} steps`;
-    assertNear(what, ascent.input, readNpy(readFileSync(npy3)).data, CLASS_MODEL_VS_CLI);
+    const kernels = gpu.kernels;
+    const pageKernels = await page.evaluate(() => (globalThis as unknown as { deepinsideDemo: DemoResults }).deepinsideDemo.kernels as KernelSet);
+    gpu.kernels = pageKernels;
+    let cli: Awaited<ReturnType<typeof runCommand>>;
+    try {
+      cli = await runCommand(classvizCommand, ['--model', model, '--class', String(top.classIndex), '--steps', String(STEPS), '--out', join(folder, `${name}-class.png`), '--npy', npy3]);
+    } finally {
+      gpu.kernels = kernels;
+    }
+    const what = `${name} class model of class ${top.classIndex}, ${STEPS} steps, ${pageKernels} kernels`;
+    assertNear(what, ascent.input, readNpy(readFileSync(npy3)).data);
     const scores = ascent.scores as Record<string, number>;
-    // classviz prints S_c at the start and the end, to 5 digits: the page climbs as high (the ties move it a little).
+    // classviz prints S_c at the start and the end, to 5 significant digits.
     const printed = cli.context.printed.find((line) => line.includes('S_c')) ?? '';
     const climb = /S_c (\S+) → (\S+) in/.exec(printed);
     assert.ok(climb, `classviz printed ${printed}`);
-    assertNear(`${what} first and last score`, [scores[0], scores[STEPS]], Float32Array.from(climb.slice(1, 3).map(Number)), 1e-2);
-    // The same engine in Node with the kernels the page ran (the conv variant follows the adapter's name).
-    const sameKernels = VggModel.create(new Gpu(gpu.device, `${gpu.adapterName} (kernels as on swiftshader)`), loadVgg(readFileSync(model)));
-    try {
-      const node = await classModel(sameKernels, top.classIndex as number, { steps: STEPS });
-      assertNear(`${what}, same kernels`, ascent.input, node.input, TOLERANCE, 'engine in Node');
-      assertNear(`${what} scores, same kernels`, Object.values(scores), node.scores, TOLERANCE, 'engine in Node');
-    } finally {
-      sameKernels.destroy();
-    }
+    assertNear(`${what}, first and last score`, [scores[0], scores[STEPS]], Float32Array.from(climb.slice(1, 3).map(Number)), 1e-4);
     const stepMs = ascent.stepMs as number[];
     assert.is(stepMs.length, STEPS);
     const median = [...stepMs].sort((a, b) => a - b)[STEPS >> 1];

@@ -1,13 +1,17 @@
 // The `deepinside` command line: finds the command, runs it, and turns any error into one line and a
 // non-zero exit code.
-import { NoWebGpuError, requestGpu } from '../gpu/mod.ts';
+import { type Gpu, type KernelSet, NoWebGpuError, requestGpu } from '../gpu/mod.ts';
 import type { CommandContext } from './command.ts';
 import { COMMANDS } from './commands.ts';
 
 const USAGE = `usage: deepinside <command> [options]   (deepinside <command> --help for each)
 
 commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}`;
+${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
+
+environment:
+  DEEPINSIDE_KERNELS=portable  run the plainer kernels that a browser without a GPU (SwiftShader) runs,
+                               to reproduce its numbers bit for bit (default: tuned, the fastest here)`;
 
 // A progress line redrawn on the terminal has no newline yet; whatever is written next ends it first.
 let progressShown = false;
@@ -16,8 +20,15 @@ function endProgress(): void {
   progressShown = false;
 }
 
+/** The GPU, with the kernels DEEPINSIDE_KERNELS names (checked before any command runs). */
+async function gpu(): Promise<Gpu> {
+  const shared = await requestGpu();
+  if (kernelSet !== undefined) shared.kernels = kernelSet;
+  return shared;
+}
+
 const context: CommandContext = {
-  gpu: requestGpu,
+  gpu,
   print: (line) => {
     endProgress();
     console.log(line);
@@ -36,7 +47,14 @@ const context: CommandContext = {
   },
 };
 
+let kernelSet: KernelSet | undefined;
+
 async function main(args: readonly string[]): Promise<number> {
+  const kernels = process.env.DEEPINSIDE_KERNELS;
+  if (kernels !== undefined && kernels !== '' && kernels !== 'tuned' && kernels !== 'portable') {
+    throw new RangeError(`DEEPINSIDE_KERNELS=${kernels} is not one of tuned, portable`);
+  }
+  kernelSet = kernels === 'tuned' || kernels === 'portable' ? kernels : undefined;
   const [name, ...rest] = args;
   if (name === undefined || name === '--help' || name === '-h') {
     console.log(USAGE);

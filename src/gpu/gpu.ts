@@ -17,6 +17,13 @@ export interface GpuLimits {
 }
 
 /**
+ * Which kernels dispatchers pick by default where several compute the same thing: `tuned`, the fastest
+ * measured (register-blocked, vector loads); `portable`, the plainer tiled ones, for compilers that choke on
+ * the tuned ones (SwiftShader) and to reproduce on one adapter, bit for bit, what another computed with them.
+ */
+export type KernelSet = 'tuned' | 'portable';
+
+/**
  * One WebGPU device and what the engine keeps for it: compiled pipelines (once per shader and
  * constants), the command encoder that dispatches go into until the next read, and the first error the
  * device reported, which the next read throws with the shader's name.
@@ -26,6 +33,8 @@ export class Gpu {
   readonly adapterName: string;
   readonly limits: GpuLimits;
   readonly hasTimestamps: boolean;
+  /** The default kernels (see `KernelSet`); a kernel given a variant explicitly runs that one. */
+  kernels: KernelSet;
   #pipelines = new Map<string, Promise<GPUComputePipeline>>();
   #scratch = new Map<string, GpuTensor>();
   #params = new Map<string, GPUBuffer>();
@@ -36,11 +45,12 @@ export class Gpu {
 
   /**
    * `maxBindingBytes` lowers the binding limit below the adapter's, so that tests can drive the sliced
-   * paths with small tensors; it cannot raise it.
+   * paths with small tensors; it cannot raise it. `kernels` defaults to `tuned`.
    */
-  constructor(device: GPUDevice, adapterName: string, options: { readonly maxBindingBytes?: number } = {}) {
+  constructor(device: GPUDevice, adapterName: string, options: { readonly maxBindingBytes?: number; readonly kernels?: KernelSet } = {}) {
     this.device = device;
     this.adapterName = adapterName;
+    this.kernels = options.kernels ?? 'tuned';
     const l = device.limits;
     this.limits = {
       maxBindingBytes: Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize, options.maxBindingBytes ?? Infinity),

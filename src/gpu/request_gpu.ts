@@ -64,7 +64,9 @@ async function openGpu(): Promise<Gpu> {
   const info = adapter.info;
   // Drivers fill different fields (lavapipe the description, NVIDIA's Vulkan the device): keep each one.
   const name = [...new Set([info.vendor, info.architecture, info.device, info.description].filter(Boolean))].join(' ');
-  return new Gpu(device, name || 'unknown adapter');
+  // SwiftShader (Chromium's WebGPU without a GPU) spent over 150 s compiling conv2d_forward_v3 without
+  // finishing, where every other shader compiles in about 2 s.
+  return new Gpu(device, name || 'unknown adapter', { kernels: /swiftshader/i.test(name) ? 'portable' : 'tuned' });
 }
 
 async function findGpu(): Promise<GPU> {

@@ -10,7 +10,7 @@ import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 /**
  * The conv2d backward-to-input kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 the forward
  * kernel conv2d_forward_v3 run as the transposed convolution (dy, the weight turned 180° with its
- * channel roles swapped, padding size − 1 − pad): the default for 3×3 kernels except on SwiftShader, others use 2.
+ * channel roles swapped, padding size − 1 − pad): the default for 3×3 kernels with `gpu.kernels` tuned; others, and portable kernels, use 2.
  */
 export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3] as const;
 export type Conv2dBackwardInputVariant = (typeof CONV2D_BACKWARD_INPUT_VARIANTS)[number];
@@ -37,8 +37,7 @@ export async function conv2dBackwardInput(
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_backward_input', s.n, { dx: inImage, dy: outImage });
-  // v3 runs conv2d_forward_v3, which SwiftShader (Chromium's WebGPU without a GPU) takes minutes to compile.
-  variant ??= s.size === 3 && !/swiftshader/i.test(gpu.adapterName) ? 3 : 2;
+  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? 3 : 2;
   if (!CONV2D_BACKWARD_INPUT_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
   }

@@ -9,7 +9,7 @@ import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
 /**
  * The conv2d forward kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 the register-blocked
- * direct 3×3 convolution with vector loads (the default for 3×3 kernels except on SwiftShader; others use 2).
+ * direct 3×3 convolution with vector loads (the default for 3×3 kernels with `gpu.kernels` tuned; others, and portable kernels, use 2).
  */
 export const CONV2D_FORWARD_VARIANTS = [1, 2, 3] as const;
 export type Conv2dForwardVariant = (typeof CONV2D_FORWARD_VARIANTS)[number];
@@ -42,8 +42,7 @@ export async function conv2dForward(
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_forward', s.n, { x: inImage, y: outImage });
-  // SwiftShader (Chromium's WebGPU without a GPU) spends minutes compiling v3, so it runs v2 there.
-  variant ??= s.size === 3 && !/swiftshader/i.test(gpu.adapterName) ? 3 : 2;
+  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? 3 : 2;
   if (!CONV2D_FORWARD_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_forward: no variant ${variant}; known: ${CONV2D_FORWARD_VARIANTS.join(', ')}`);
   }
