@@ -187,6 +187,41 @@ for (const name of models) {
   });
 }
 
+test('every control has a label, no tabindex reorders the page, and Tab walks the controls in page order', async () => {
+  const page = await openPage();
+  await page.waitForSelector('#start:not([disabled])');
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input, select, button, output, canvas[role="img"]')]
+      .filter((element) => {
+        const labels = (element as HTMLInputElement).labels;
+        const text = element.getAttribute('aria-label') ?? (labels && labels.length > 0 ? labels[0].textContent : element.textContent);
+        return !text || text.trim() === '';
+      })
+      .map((element) => element.outerHTML.slice(0, 80)),
+  );
+  assert.equal(unlabelled, [], 'controls without a label');
+  assert.is(await page.locator('[tabindex]:not([tabindex="0"]):not([tabindex="-1"])').count(), 0, 'a positive tabindex');
+  // Tab from the top: the focused controls come in the order the document lists them.
+  const order = await page.evaluate(() =>
+    [...document.querySelectorAll('input:not([disabled]), select:not([disabled]), button:not([disabled])')]
+      .filter((element) => (element as HTMLElement).offsetParent !== null)
+      .map((element) => element.id || `${element.getAttribute('name')}=${(element as HTMLInputElement).value}`),
+  );
+  const focused: string[] = [];
+  await page.focus('body');
+  for (let i = 0; i < order.length + 2 && focused.length < 4; i++) {
+    await page.keyboard.press('Tab');
+    const id = await page.evaluate(() => {
+      const element = document.activeElement as HTMLInputElement | null;
+      return element && element !== document.body ? element.id || `${element.getAttribute('name')}=${element.value}` : '';
+    });
+    if (id && !focused.includes(id)) focused.push(id);
+  }
+  const expected = order.filter((id) => !/^rule=(deconvnet|guided)$/.test(id)).slice(0, 4);
+  assert.equal(focused, expected, 'the first four controls Tab reaches');
+  await page.close();
+});
+
 test('without WebGPU the page says so in words instead of staying blank', async () => {
   const page = await openPage(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined }));
   await page.waitForSelector('#problem:not([hidden])');
