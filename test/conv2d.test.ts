@@ -1,4 +1,5 @@
 import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { Gpu } from '../src/gpu/mod.ts';
 import {
   CONV2D_BACKWARD_INPUT_VARIANTS,
@@ -25,7 +26,13 @@ const SHAPES: Array<[string, Conv2dShape]> = [
   ['1×1 kernel', { n: 1, c: 3, h: 4, w: 4, k: 1, size: 1, pad: 0 }],
   ['no padding, 17→33 channels', { n: 2, c: 17, h: 13, w: 15, k: 33, size: 3, pad: 0 }],
   ['a VGG-like 36→70 layer at 19×21', { n: 2, c: 36, h: 19, w: 21, k: 70, size: 3, pad: 1 }],
+  ['rows of whole vec4s, 3→6 channels, batch 2', { n: 2, c: 3, h: 7, w: 12, k: 6, size: 3, pad: 1 }],
+  ['1 channel, width 4, batch 3', { n: 3, c: 1, h: 5, w: 4, k: 3, size: 3, pad: 1 }],
+  ['rows of whole vec4s, no padding', { n: 1, c: 2, h: 6, w: 8, k: 4, size: 3, pad: 0 }],
 ];
+
+/** Whether conv2d_backward_weight v3 (3×3, padding 1, rows of whole vec4s) takes the shape. */
+const streams = (s: Conv2dShape) => s.size === 3 && s.pad === 1 && s.w % 4 === 0;
 
 for (const [name, s] of SHAPES) {
   const [oh, ow] = conv2dOutputSize(s);
@@ -52,7 +59,7 @@ for (const [name, s] of SHAPES) {
     });
   }
   for (const variant of CONV2D_BACKWARD_WEIGHT_VARIANTS) {
-    if (variant === 2 && s.size !== 3) continue;
+    if ((variant === 2 && s.size !== 3) || (variant === 3 && !streams(s))) continue;
     test(`conv2d_backward_weight v${variant} matches the reference for ${name}`, async () => {
       const dWeight = poisoned(weight.data.length, 'dWeight');
       const dBias = poisoned(s.k, 'dBias');
@@ -99,6 +106,7 @@ const SLICED: Conv2dShape = { n: 5, c: 3, h: 9, w: 11, k: 4, size: 3, pad: 1 };
     });
   }
   for (const variant of CONV2D_BACKWARD_WEIGHT_VARIANTS) {
+    if (variant === 3) continue;
     test(`conv2d_backward_weight v${variant} matches the reference for ${where}, accumulating over the batch`, async () => {
       const dWeight = poisoned(weight.data.length, 'dWeight');
       const dBias = poisoned(s.k, 'dBias');
@@ -109,6 +117,32 @@ const SLICED: Conv2dShape = { n: 5, c: 3, h: 9, w: 11, k: 4, size: 3, pad: 1 };
     });
   }
 }
+
+test('conv2d_backward_weight v3 matches the reference for (5, 3, 10, 8) → 5 channels bound in 2048-byte windows, one image each', async () => {
+  const s: Conv2dShape = { n: 5, c: 3, h: 10, w: 8, k: 5, size: 3, pad: 1 };
+  if (2 * s.c * s.h * s.w <= sliced.maxWindowElements) throw new Error('the sliced case no longer splits the batch');
+  const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
+  const dy = randomTensor(random, s.n * s.k * s.h * s.w, 'dy');
+  const dWeight = poisoned(s.k * s.c * 9, 'dWeight');
+  const dBias = poisoned(s.k, 'dBias');
+  await conv2dBackwardWeight(sliced, s, x.tensor, dy.tensor, dWeight, dBias, 3);
+  const expected = refBackwardWeight(s, x.data, dy.data);
+  assertClose('dWeight', await sliced.read(dWeight), expected.dWeight, { random });
+  assertClose('dBias', await sliced.read(dBias), expected.dBias, { random });
+});
+
+test('conv2d_backward_weight refuses v3 for a shape it does not take', async () => {
+  const s: Conv2dShape = { n: 1, c: 2, h: 5, w: 6, k: 2, size: 3, pad: 1 };
+  const x = randomTensor(random, 60, 'x').tensor;
+  const dy = randomTensor(random, 60, 'dy').tensor;
+  let message = '';
+  try {
+    await conv2dBackwardWeight(gpu, s, x, dy, poisoned(36, 'dWeight'), poisoned(2, 'dBias'), 3);
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assert.match(message, /variant 3 takes padding 1 and rows of whole vec4s \(width 6, padding 1\)/);
+});
 
 test('conv2d_forward rejects a weight whose channels disagree with the input', async () => {
   const s: Conv2dShape = { n: 1, c: 3, h: 4, w: 4, k: 2, size: 3, pad: 1 };

@@ -1,0 +1,114 @@
+// conv2d backward to the weights and bias, version 3: version 2 with each input row streamed.
+// x: (N, C, H, W)  dy: (N, K, OH, OW)  dw: (K, C, 3, 3)  db: (K)
+//   dw[k, c, r, s] = Σ_{n, oy, ox} dy[n, k, oy, ox] · x[n, c, oy + r − 1, ox + s − 1],  db[k] = Σ dy[n, k, ·, ·]
+//
+// For 3×3 kernels with padding 1 whose rows are whole vec4s (W a multiple of 4); version 2 covers the rest.
+// An invocation owns 4 output channels × 1 input channel × the 9 taps, as in version 2, and walks each
+// output row 4 pixels at a time. Version 2 loads the 6 input values of each of the 3 rows the taps see
+// afresh at every step (a vec4 and two halo scalars); here each row's previous and current vec4 stay in
+// registers as the walk moves right, so a step loads one new vec4 per input row: 7 loads (4 of dy, 3 of
+// x) for 144 multiply-adds instead of 13, which is what counts on lavapipe (it pays for each load lane
+// by lane). The invocations of input channel 0 also sum dy for the bias. When the batch is split into
+// several dispatches, accumulate = 1 adds to what earlier ones wrote. Invocation index = (k block) · C + c.
+
+override WG: u32;
+
+struct Params {
+  n: u32, c: u32, h: u32, w: u32,
+  k: u32, oh: u32, ow: u32, pad: u32,
+  x_base: u32, dy_base: u32, accumulate: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x4: array<vec4f>;
+@group(0) @binding(2) var<storage, read> dy4: array<vec4f>;
+@group(0) @binding(3) var<storage, read_write> dweight: array<f32>;
+@group(0) @binding(4) var<storage, read_write> dbias: array<f32>;
+
+// The vec4 of input row `row` (in vec4s from the plane's start) at vec4 column `q`, or 0 past the row's
+// end or outside the image.
+fn x_quad(plane: u32, row: i32, q: u32) -> vec4f {
+  if (row < 0 || row >= i32(p.h) || q * 4u >= p.w) { return vec4f(0.0); }
+  return x4[(plane + u32(row) * p.w) / 4u + q];
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u,
+        @builtin(local_invocation_index) lid: u32) {
+  let item = (wid.y * groups.x + wid.x) * WG + lid;
+  let blocks = (p.k + 3u) / 4u;
+  if (item >= blocks * p.c) { return; }
+  let c = item % p.c;
+  let kb = (item / p.c) * 4u;
+  // Channels past K read channel K − 1 and are never stored.
+  let kmax = p.k - 1u;
+  let planes = p.oh * p.ow;
+  let quads = p.ow / 4u;
+
+  let k0 = min(kb + 0u, kmax);
+  let k1 = min(kb + 1u, kmax);
+  let k2 = min(kb + 2u, kmax);
+  let k3 = min(kb + 3u, kmax);
+  var a00 = vec4f(0.0); var a01 = vec4f(0.0); var a02 = vec4f(0.0); var a03 = vec4f(0.0); var a04 = vec4f(0.0); var a05 = vec4f(0.0); var a06 = vec4f(0.0); var a07 = vec4f(0.0); var a08 = vec4f(0.0);
+  var a10 = vec4f(0.0); var a11 = vec4f(0.0); var a12 = vec4f(0.0); var a13 = vec4f(0.0); var a14 = vec4f(0.0); var a15 = vec4f(0.0); var a16 = vec4f(0.0); var a17 = vec4f(0.0); var a18 = vec4f(0.0);
+  var a20 = vec4f(0.0); var a21 = vec4f(0.0); var a22 = vec4f(0.0); var a23 = vec4f(0.0); var a24 = vec4f(0.0); var a25 = vec4f(0.0); var a26 = vec4f(0.0); var a27 = vec4f(0.0); var a28 = vec4f(0.0);
+  var a30 = vec4f(0.0); var a31 = vec4f(0.0); var a32 = vec4f(0.0); var a33 = vec4f(0.0); var a34 = vec4f(0.0); var a35 = vec4f(0.0); var a36 = vec4f(0.0); var a37 = vec4f(0.0); var a38 = vec4f(0.0);
+  var bias0 = vec4f(0.0); var bias1 = vec4f(0.0); var bias2 = vec4f(0.0); var bias3 = vec4f(0.0);
+
+  for (var n = 0u; n < p.n; n++) {
+    let x_plane = p.x_base + (n * p.c + c) * p.h * p.w;
+    let dy_image = p.dy_base + n * p.k * planes;
+    for (var oy = 0u; oy < p.oh; oy++) {
+      let row0 = i32(oy) - 1;
+      // Each input row as (the vec4 left of the current one, the current one); 0 left of the row.
+      var p0 = vec4f(0.0); var c0 = x_quad(x_plane, row0, 0u);
+      var p1 = vec4f(0.0); var c1 = x_quad(x_plane, row0 + 1, 0u);
+      var p2 = vec4f(0.0); var c2 = x_quad(x_plane, row0 + 2, 0u);
+      let dy_row0 = (dy_image + k0 * planes + oy * p.ow) / 4u;
+      let dy_row1 = (dy_image + k1 * planes + oy * p.ow) / 4u;
+      let dy_row2 = (dy_image + k2 * planes + oy * p.ow) / 4u;
+      let dy_row3 = (dy_image + k3 * planes + oy * p.ow) / 4u;
+      for (var q = 0u; q < quads; q++) {
+        let d0 = dy4[dy_row0 + q];
+        let d1 = dy4[dy_row1 + q];
+        let d2 = dy4[dy_row2 + q];
+        let d3 = dy4[dy_row3 + q];
+        let n0 = x_quad(x_plane, row0, q + 1u);
+        let n1 = x_quad(x_plane, row0 + 1, q + 1u);
+        let n2 = x_quad(x_plane, row0 + 2, q + 1u);
+        // The taps s = 0, 1, 2 of the 4 pixels see the row shifted by −1, 0 and +1.
+        let r0 = array<vec4f, 3>(vec4f(p0.w, c0.xyz), c0, vec4f(c0.yzw, n0.x));
+        let r1 = array<vec4f, 3>(vec4f(p1.w, c1.xyz), c1, vec4f(c1.yzw, n1.x));
+        let r2 = array<vec4f, 3>(vec4f(p2.w, c2.xyz), c2, vec4f(c2.yzw, n2.x));
+        a00 = fma(d0, r0[0], a00); a01 = fma(d0, r0[1], a01); a02 = fma(d0, r0[2], a02); a03 = fma(d0, r1[0], a03); a04 = fma(d0, r1[1], a04);
+        a05 = fma(d0, r1[2], a05); a06 = fma(d0, r2[0], a06); a07 = fma(d0, r2[1], a07); a08 = fma(d0, r2[2], a08);
+        a10 = fma(d1, r0[0], a10); a11 = fma(d1, r0[1], a11); a12 = fma(d1, r0[2], a12); a13 = fma(d1, r1[0], a13); a14 = fma(d1, r1[1], a14);
+        a15 = fma(d1, r1[2], a15); a16 = fma(d1, r2[0], a16); a17 = fma(d1, r2[1], a17); a18 = fma(d1, r2[2], a18);
+        a20 = fma(d2, r0[0], a20); a21 = fma(d2, r0[1], a21); a22 = fma(d2, r0[2], a22); a23 = fma(d2, r1[0], a23); a24 = fma(d2, r1[1], a24);
+        a25 = fma(d2, r1[2], a25); a26 = fma(d2, r2[0], a26); a27 = fma(d2, r2[1], a27); a28 = fma(d2, r2[2], a28);
+        a30 = fma(d3, r0[0], a30); a31 = fma(d3, r0[1], a31); a32 = fma(d3, r0[2], a32); a33 = fma(d3, r1[0], a33); a34 = fma(d3, r1[1], a34);
+        a35 = fma(d3, r1[2], a35); a36 = fma(d3, r2[0], a36); a37 = fma(d3, r2[1], a37); a38 = fma(d3, r2[2], a38);
+        bias0 += d0; bias1 += d1; bias2 += d2; bias3 += d3;
+        p0 = c0; c0 = n0; p1 = c1; c1 = n1; p2 = c2; c2 = n2;
+      }
+    }
+  }
+  store(kb + 0u, c, array<vec4f, 9>(a00, a01, a02, a03, a04, a05, a06, a07, a08), bias0);
+  store(kb + 1u, c, array<vec4f, 9>(a10, a11, a12, a13, a14, a15, a16, a17, a18), bias1);
+  store(kb + 2u, c, array<vec4f, 9>(a20, a21, a22, a23, a24, a25, a26, a27, a28), bias2);
+  store(kb + 3u, c, array<vec4f, 9>(a30, a31, a32, a33, a34, a35, a36, a37, a38), bias3);
+}
+
+// Adds up each accumulator's 4 lanes into dw[k, c, ·, ·] (and db[k] from channel 0's invocation).
+fn store(k: u32, c: u32, taps: array<vec4f, 9>, bias_sum: vec4f) {
+  if (k >= p.k) { return; }
+  let base = (k * p.c + c) * 9u;
+  let keep = p.accumulate == 1u;
+  for (var t = 0u; t < 9u; t++) {
+    let total = dot(taps[t], vec4f(1.0));
+    dweight[base + t] = select(0.0, dweight[base + t], keep) + total;
+  }
+  if (c == 0u) {
+    dbias[k] = select(0.0, dbias[k], keep) + dot(bias_sum, vec4f(1.0));
+  }
+}
