@@ -29,6 +29,7 @@ const SHAPES: Array<[string, Conv2dShape]> = [
   ['rows of whole vec4s, 3→6 channels, batch 2', { n: 2, c: 3, h: 7, w: 12, k: 6, size: 3, pad: 1 }],
   ['1 channel, width 4, batch 3', { n: 3, c: 1, h: 5, w: 4, k: 3, size: 3, pad: 1 }],
   ['rows of whole vec4s, no padding', { n: 1, c: 2, h: 6, w: 8, k: 4, size: 3, pad: 0 }],
+  ['rows of whole vec4s over three 16-pixel groups, 5→9 channels', { n: 2, c: 5, h: 6, w: 36, k: 9, size: 3, pad: 1 }],
 ];
 
 /** Whether conv2d_backward_weight v3 (3×3, padding 1, rows of whole vec4s) takes the shape. */
@@ -43,7 +44,7 @@ for (const [name, s] of SHAPES) {
   const dy = randomTensor(random, yLength, 'dy');
 
   for (const variant of CONV2D_FORWARD_VARIANTS) {
-    if (variant === 3 && s.size !== 3) continue;
+    if (variant >= 3 && s.size !== 3) continue;
     test(`conv2d_forward v${variant} matches the reference for ${name}`, async () => {
       const y = poisoned(yLength, 'y');
       await conv2dForward(gpu, s, x.tensor, weight.tensor, bias.tensor, y, variant);
@@ -51,7 +52,7 @@ for (const [name, s] of SHAPES) {
     });
   }
   for (const variant of CONV2D_BACKWARD_INPUT_VARIANTS) {
-    if (variant === 3 && s.size !== 3) continue;
+    if (variant >= 3 && s.size !== 3) continue;
     test(`conv2d_backward_input v${variant} matches the reference for ${name}`, async () => {
       const dx = poisoned(x.data.length, 'dx');
       await conv2dBackwardInput(gpu, s, dy.tensor, weight.tensor, dx, variant);

@@ -3,16 +3,17 @@ import type { Conv2dShape } from '../shapes/mod.ts';
 import v1 from '../../shaders/conv2d_backward_input_v1.wgsl';
 import v2 from '../../shaders/conv2d_backward_input_v2.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
-import { conv2dForwardV3 } from './conv2d_forward.ts';
+import { conv2dForwardDirect } from './conv2d_forward.ts';
 import { conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
 /**
- * The conv2d backward-to-input kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 the forward
- * kernel conv2d_forward_v3 run as the transposed convolution (dy, the weight turned 180° with its
- * channel roles swapped, padding size − 1 − pad): the default for 3×3 kernels with `gpu.kernels` tuned; others, and portable kernels, use 2.
+ * The conv2d backward-to-input kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 and 4 the
+ * forward kernels conv2d_forward_v3 and v4 run as the transposed convolution (dy, the weight turned 180°
+ * with its channel roles swapped, padding size − 1 − pad). 4 is the default for 3×3 kernels with
+ * `gpu.kernels` tuned; others, and portable kernels, use 2.
  */
-export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3] as const;
+export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4] as const;
 export type Conv2dBackwardInputVariant = (typeof CONV2D_BACKWARD_INPUT_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'conv2d_backward_input_v1', code: v1 };
@@ -37,15 +38,15 @@ export async function conv2dBackwardInput(
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_backward_input', s.n, { dx: inImage, dy: outImage });
-  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? 3 : 2;
+  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? 4 : 2;
   if (!CONV2D_BACKWARD_INPUT_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
   }
-  if (variant === 3) {
-    if (s.size !== 3) throw new RangeError(`conv2d_backward_input: variant 3 takes 3×3 kernels, not ${s.size}×${s.size}`);
+  if (variant === 3 || variant === 4) {
+    if (s.size !== 3) throw new RangeError(`conv2d_backward_input: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, true);
     const transposed = { n: s.n, c: s.k, h: oh, w: ow, k: s.c, size: s.size, pad: s.size - 1 - s.pad };
-    await conv2dForwardV3(gpu, transposed, s.h, s.w, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices);
+    await conv2dForwardDirect(gpu, transposed, s.h, s.w, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, variant);
     return;
   }
   const pipeline = variant === 1

@@ -3,15 +3,17 @@ import type { Conv2dShape } from '../shapes/mod.ts';
 import v1 from '../../shaders/conv2d_forward_v1.wgsl';
 import v2 from '../../shaders/conv2d_forward_v2.wgsl';
 import v3 from '../../shaders/conv2d_forward_v3.wgsl';
+import v4 from '../../shaders/conv2d_forward_v4.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
 import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
 /**
  * The conv2d forward kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 the register-blocked
- * direct 3×3 convolution with vector loads (the default for 3×3 kernels with `gpu.kernels` tuned; others, and portable kernels, use 2).
+ * direct 3×3 convolution with vector loads (8 channels × 8 pixels an invocation), 4 the same with 16
+ * pixels (the default for 3×3 kernels with `gpu.kernels` tuned; others, and portable kernels, use 2).
  */
-export const CONV2D_FORWARD_VARIANTS = [1, 2, 3] as const;
+export const CONV2D_FORWARD_VARIANTS = [1, 2, 3, 4] as const;
 export type Conv2dForwardVariant = (typeof CONV2D_FORWARD_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'conv2d_forward_v1', code: v1 };
@@ -20,9 +22,9 @@ const SHADER_V2 = { name: 'conv2d_forward_v2', code: v2 };
 const V2_TILE = 64;
 const V2_SLAB = 16;
 const SHADER_V3 = { name: 'conv2d_forward_v3', code: v3 };
-// v3: each invocation computes 8 output channels × 8 pixels of a row.
-const V3_WORKGROUP = 32;
-const V3_PIXELS = 8;
+// v3: each invocation computes 8 output channels × 8 pixels of a row; v4 × 16 pixels.
+const DIRECT_WORKGROUP = 32;
+const DIRECT = { 3: { shader: SHADER_V3, pixels: 8 }, 4: { shader: { name: 'conv2d_forward_v4', code: v4 }, pixels: 16 } } as const;
 
 /**
  * y = conv(x, weight) + bias, stride 1, zero padding.
@@ -42,14 +44,14 @@ export async function conv2dForward(
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_forward', s.n, { x: inImage, y: outImage });
-  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? 3 : 2;
+  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? 4 : 2;
   if (!CONV2D_FORWARD_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_forward: no variant ${variant}; known: ${CONV2D_FORWARD_VARIANTS.join(', ')}`);
   }
-  if (variant === 3) {
-    if (s.size !== 3) throw new RangeError(`conv2d_forward: variant 3 takes 3×3 kernels, not ${s.size}×${s.size}`);
+  if (variant === 3 || variant === 4) {
+    if (s.size !== 3) throw new RangeError(`conv2d_forward: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, false);
-    await conv2dForwardV3(gpu, s, oh, ow, x, wt, padded, bias, y, slices);
+    await conv2dForwardDirect(gpu, s, oh, ow, x, wt, padded, bias, y, slices, variant);
     return;
   }
   const pipeline = variant === 1
@@ -68,10 +70,10 @@ export async function conv2dForward(
 }
 
 /**
- * Runs conv2d_forward_v3 over the batch runs `slices`, with `wt` the weight as conv2dWeightLayout
+ * Runs conv2d_forward_v3 or v4 over the batch runs `slices`, with `wt` the weight as conv2dWeightLayout
  * rearranged it (`padded` channels). Also the gradient to the input, given the flipped weight.
  */
-export async function conv2dForwardV3(
+export async function conv2dForwardDirect(
   gpu: Gpu,
   s: Conv2dShape,
   oh: number,
@@ -82,7 +84,9 @@ export async function conv2dForwardV3(
   bias: GpuTensor,
   y: GpuTensor,
   slices: ReadonlyArray<readonly [number, number]>,
+  version: 3 | 4,
 ): Promise<void> {
+  const { shader, pixels } = DIRECT[version];
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   for (const [n0, n] of slices) {
@@ -90,9 +94,9 @@ export async function conv2dForwardV3(
     const yw = gpu.window(y, n0 * outImage, n * outImage);
     // Rows of whole vec4s, starting on a vec4, let the kernel load 4 pixels at once.
     const vectors = s.w % 4 === 0 && xw.base % 4 === 0;
-    const pipeline = await gpu.pipeline(SHADER_V3, { WG: V3_WORKGROUP, VEC_X: vectors ? 1 : 0 });
+    const pipeline = await gpu.pipeline(shader, { WG: DIRECT_WORKGROUP, VEC_X: vectors ? 1 : 0 });
     const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, padded, s.pad, xw.base, yw.base]);
     const bindings = [xw.binding, xw.binding, gpu.window(wt, 0, s.c * 9 * padded).binding, gpu.window(bias).binding, yw.binding];
-    gpu.dispatch(pipeline, params, bindings, [Math.ceil((oh * Math.ceil(ow / V3_PIXELS)) / V3_WORKGROUP), Math.ceil(s.k / CHANNEL_BLOCK), n]);
+    gpu.dispatch(pipeline, params, bindings, [Math.ceil((oh * Math.ceil(ow / pixels)) / DIRECT_WORKGROUP), Math.ceil(s.k / CHANNEL_BLOCK), n]);
   }
 }
