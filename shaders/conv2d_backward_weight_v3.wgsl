@@ -1,15 +1,16 @@
-// conv2d backward to the weights and bias, version 3: version 2 with each input row streamed.
+// conv2d backward to the weights and bias, version 3: version 2 streaming input rows through registers.
 // x: (N, C, H, W)  dy: (N, K, OH, OW)  dw: (K, C, 3, 3)  db: (K)
 //   dw[k, c, r, s] = Σ_{n, oy, ox} dy[n, k, oy, ox] · x[n, c, oy + r − 1, ox + s − 1],  db[k] = Σ dy[n, k, ·, ·]
 //
 // For 3×3 kernels with padding 1 whose rows are whole vec4s (W a multiple of 4); version 2 covers the rest.
-// An invocation owns 4 output channels × 1 input channel × the 9 taps, as in version 2, and walks each
-// output row 4 pixels at a time. Version 2 loads the 6 input values of each of the 3 rows the taps see
-// afresh at every step (a vec4 and two halo scalars); here each row's previous and current vec4 stay in
-// registers as the walk moves right, so a step loads one new vec4 per input row: 7 loads (4 of dy, 3 of
-// x) for 144 multiply-adds instead of 13, which is what counts on lavapipe (it pays for each load lane
-// by lane). The invocations of input channel 0 also sum dy for the bias. When the batch is split into
-// several dispatches, accumulate = 1 adds to what earlier ones wrote. Invocation index = (k block) · C + c.
+// An invocation owns 4 output channels × 1 input channel × the 9 taps (36 vec4 accumulators, as in
+// version 2) and walks two output rows at once, 4 pixels at a time: rows oy and oy + 1 see input rows
+// oy − 1 … oy + 2, and each of those keeps its previous and current vec4 in registers as the walk moves
+// right, so a step loads one new vec4 per input row and one per channel and output row: 12 loads for 288
+// multiply-adds, where version 2 loads 13 for 144 (lavapipe pays for each load lane by lane). Measured on
+// lavapipe, 4 channels beat 2 and 8 (fewer registers spill), and two rows beat one. The invocations of
+// input channel 0 also sum dy for the bias. When the batch is split into several dispatches,
+// accumulate = 1 adds to what earlier ones wrote. Invocation index = (k block) · C + c.
 
 override WG: u32;
 
@@ -44,55 +45,59 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   let kmax = p.k - 1u;
   let planes = p.oh * p.ow;
   let quads = p.ow / 4u;
-
   let k0 = min(kb + 0u, kmax);
   let k1 = min(kb + 1u, kmax);
   let k2 = min(kb + 2u, kmax);
   let k3 = min(kb + 3u, kmax);
-  var a00 = vec4f(0.0); var a01 = vec4f(0.0); var a02 = vec4f(0.0); var a03 = vec4f(0.0); var a04 = vec4f(0.0); var a05 = vec4f(0.0); var a06 = vec4f(0.0); var a07 = vec4f(0.0); var a08 = vec4f(0.0);
-  var a10 = vec4f(0.0); var a11 = vec4f(0.0); var a12 = vec4f(0.0); var a13 = vec4f(0.0); var a14 = vec4f(0.0); var a15 = vec4f(0.0); var a16 = vec4f(0.0); var a17 = vec4f(0.0); var a18 = vec4f(0.0);
-  var a20 = vec4f(0.0); var a21 = vec4f(0.0); var a22 = vec4f(0.0); var a23 = vec4f(0.0); var a24 = vec4f(0.0); var a25 = vec4f(0.0); var a26 = vec4f(0.0); var a27 = vec4f(0.0); var a28 = vec4f(0.0);
-  var a30 = vec4f(0.0); var a31 = vec4f(0.0); var a32 = vec4f(0.0); var a33 = vec4f(0.0); var a34 = vec4f(0.0); var a35 = vec4f(0.0); var a36 = vec4f(0.0); var a37 = vec4f(0.0); var a38 = vec4f(0.0);
-  var bias0 = vec4f(0.0); var bias1 = vec4f(0.0); var bias2 = vec4f(0.0); var bias3 = vec4f(0.0);
+  var a00 = vec4f(0.0); var a01 = vec4f(0.0); var a02 = vec4f(0.0); var a03 = vec4f(0.0); var a04 = vec4f(0.0); var a05 = vec4f(0.0); var a06 = vec4f(0.0); var a07 = vec4f(0.0); var a08 = vec4f(0.0); var bias0 = vec4f(0.0);
+  var a10 = vec4f(0.0); var a11 = vec4f(0.0); var a12 = vec4f(0.0); var a13 = vec4f(0.0); var a14 = vec4f(0.0); var a15 = vec4f(0.0); var a16 = vec4f(0.0); var a17 = vec4f(0.0); var a18 = vec4f(0.0); var bias1 = vec4f(0.0);
+  var a20 = vec4f(0.0); var a21 = vec4f(0.0); var a22 = vec4f(0.0); var a23 = vec4f(0.0); var a24 = vec4f(0.0); var a25 = vec4f(0.0); var a26 = vec4f(0.0); var a27 = vec4f(0.0); var a28 = vec4f(0.0); var bias2 = vec4f(0.0);
+  var a30 = vec4f(0.0); var a31 = vec4f(0.0); var a32 = vec4f(0.0); var a33 = vec4f(0.0); var a34 = vec4f(0.0); var a35 = vec4f(0.0); var a36 = vec4f(0.0); var a37 = vec4f(0.0); var a38 = vec4f(0.0); var bias3 = vec4f(0.0);
 
   for (var n = 0u; n < p.n; n++) {
     let x_plane = p.x_base + (n * p.c + c) * p.h * p.w;
     let dy_image = p.dy_base + n * p.k * planes;
-    for (var oy = 0u; oy < p.oh; oy++) {
+    // Two output rows a pass: rows oy and oy + 1 see input rows oy − 1 … oy + 2, four rows for six.
+    for (var oy = 0u; oy < p.oh; oy += 2u) {
       let row0 = i32(oy) - 1;
-      // Each input row as (the vec4 left of the current one, the current one); 0 left of the row.
+      // A second row past the end reads dy as 0 (it adds nothing).
+      let second = oy + 1u < p.oh;
       var p0 = vec4f(0.0); var c0 = x_quad(x_plane, row0, 0u);
       var p1 = vec4f(0.0); var c1 = x_quad(x_plane, row0 + 1, 0u);
       var p2 = vec4f(0.0); var c2 = x_quad(x_plane, row0 + 2, 0u);
+      var p3 = vec4f(0.0); var c3 = x_quad(x_plane, row0 + 3, 0u);
       let dy_row0 = (dy_image + k0 * planes + oy * p.ow) / 4u;
       let dy_row1 = (dy_image + k1 * planes + oy * p.ow) / 4u;
       let dy_row2 = (dy_image + k2 * planes + oy * p.ow) / 4u;
       let dy_row3 = (dy_image + k3 * planes + oy * p.ow) / 4u;
+      let below = select(0u, quads, second);
       for (var q = 0u; q < quads; q++) {
-        let d0 = dy4[dy_row0 + q];
-        let d1 = dy4[dy_row1 + q];
-        let d2 = dy4[dy_row2 + q];
-        let d3 = dy4[dy_row3 + q];
         let n0 = x_quad(x_plane, row0, q + 1u);
         let n1 = x_quad(x_plane, row0 + 1, q + 1u);
         let n2 = x_quad(x_plane, row0 + 2, q + 1u);
-        // The taps s = 0, 1, 2 of the 4 pixels see the row shifted by −1, 0 and +1.
-        let r0 = array<vec4f, 3>(vec4f(p0.w, c0.xyz), c0, vec4f(c0.yzw, n0.x));
-        let r1 = array<vec4f, 3>(vec4f(p1.w, c1.xyz), c1, vec4f(c1.yzw, n1.x));
-        let r2 = array<vec4f, 3>(vec4f(p2.w, c2.xyz), c2, vec4f(c2.yzw, n2.x));
-        a00 = fma(d0, r0[0], a00); a01 = fma(d0, r0[1], a01); a02 = fma(d0, r0[2], a02); a03 = fma(d0, r1[0], a03); a04 = fma(d0, r1[1], a04);
-        a05 = fma(d0, r1[2], a05); a06 = fma(d0, r2[0], a06); a07 = fma(d0, r2[1], a07); a08 = fma(d0, r2[2], a08);
-        a10 = fma(d1, r0[0], a10); a11 = fma(d1, r0[1], a11); a12 = fma(d1, r0[2], a12); a13 = fma(d1, r1[0], a13); a14 = fma(d1, r1[1], a14);
-        a15 = fma(d1, r1[2], a15); a16 = fma(d1, r2[0], a16); a17 = fma(d1, r2[1], a17); a18 = fma(d1, r2[2], a18);
-        a20 = fma(d2, r0[0], a20); a21 = fma(d2, r0[1], a21); a22 = fma(d2, r0[2], a22); a23 = fma(d2, r1[0], a23); a24 = fma(d2, r1[1], a24);
-        a25 = fma(d2, r1[2], a25); a26 = fma(d2, r2[0], a26); a27 = fma(d2, r2[1], a27); a28 = fma(d2, r2[2], a28);
-        a30 = fma(d3, r0[0], a30); a31 = fma(d3, r0[1], a31); a32 = fma(d3, r0[2], a32); a33 = fma(d3, r1[0], a33); a34 = fma(d3, r1[1], a34);
-        a35 = fma(d3, r1[2], a35); a36 = fma(d3, r2[0], a36); a37 = fma(d3, r2[1], a37); a38 = fma(d3, r2[2], a38);
-        bias0 += d0; bias1 += d1; bias2 += d2; bias3 += d3;
-        p0 = c0; c0 = n0; p1 = c1; c1 = n1; p2 = c2; c2 = n2;
+        let n3 = x_quad(x_plane, row0 + 3, q + 1u);
+        // Each input row shifted by −1, 0 and +1 for the taps s = 0, 1, 2.
+        let r00 = vec4f(p0.w, c0.xyz); let r01 = c0; let r02 = vec4f(c0.yzw, n0.x);
+        let r10 = vec4f(p1.w, c1.xyz); let r11 = c1; let r12 = vec4f(c1.yzw, n1.x);
+        let r20 = vec4f(p2.w, c2.xyz); let r21 = c2; let r22 = vec4f(c2.yzw, n2.x);
+        let r30 = vec4f(p3.w, c3.xyz); let r31 = c3; let r32 = vec4f(c3.yzw, n3.x);
+        let d0 = dy4[dy_row0 + q];
+        let e0 = select(vec4f(0.0), dy4[dy_row0 + below + q], second);
+        let d1 = dy4[dy_row1 + q];
+        let e1 = select(vec4f(0.0), dy4[dy_row1 + below + q], second);
+        let d2 = dy4[dy_row2 + q];
+        let e2 = select(vec4f(0.0), dy4[dy_row2 + below + q], second);
+        let d3 = dy4[dy_row3 + q];
+        let e3 = select(vec4f(0.0), dy4[dy_row3 + below + q], second);
+        a00 = fma(e0, r10, fma(d0, r00, a00)); a01 = fma(e0, r11, fma(d0, r01, a01)); a02 = fma(e0, r12, fma(d0, r02, a02)); a03 = fma(e0, r20, fma(d0, r10, a03)); a04 = fma(e0, r21, fma(d0, r11, a04)); a05 = fma(e0, r22, fma(d0, r12, a05)); a06 = fma(e0, r30, fma(d0, r20, a06)); a07 = fma(e0, r31, fma(d0, r21, a07)); a08 = fma(e0, r32, fma(d0, r22, a08)); bias0 += d0 + e0;
+        a10 = fma(e1, r10, fma(d1, r00, a10)); a11 = fma(e1, r11, fma(d1, r01, a11)); a12 = fma(e1, r12, fma(d1, r02, a12)); a13 = fma(e1, r20, fma(d1, r10, a13)); a14 = fma(e1, r21, fma(d1, r11, a14)); a15 = fma(e1, r22, fma(d1, r12, a15)); a16 = fma(e1, r30, fma(d1, r20, a16)); a17 = fma(e1, r31, fma(d1, r21, a17)); a18 = fma(e1, r32, fma(d1, r22, a18)); bias1 += d1 + e1;
+        a20 = fma(e2, r10, fma(d2, r00, a20)); a21 = fma(e2, r11, fma(d2, r01, a21)); a22 = fma(e2, r12, fma(d2, r02, a22)); a23 = fma(e2, r20, fma(d2, r10, a23)); a24 = fma(e2, r21, fma(d2, r11, a24)); a25 = fma(e2, r22, fma(d2, r12, a25)); a26 = fma(e2, r30, fma(d2, r20, a26)); a27 = fma(e2, r31, fma(d2, r21, a27)); a28 = fma(e2, r32, fma(d2, r22, a28)); bias2 += d2 + e2;
+        a30 = fma(e3, r10, fma(d3, r00, a30)); a31 = fma(e3, r11, fma(d3, r01, a31)); a32 = fma(e3, r12, fma(d3, r02, a32)); a33 = fma(e3, r20, fma(d3, r10, a33)); a34 = fma(e3, r21, fma(d3, r11, a34)); a35 = fma(e3, r22, fma(d3, r12, a35)); a36 = fma(e3, r30, fma(d3, r20, a36)); a37 = fma(e3, r31, fma(d3, r21, a37)); a38 = fma(e3, r32, fma(d3, r22, a38)); bias3 += d3 + e3;
+        p0 = c0; c0 = n0; p1 = c1; c1 = n1; p2 = c2; c2 = n2; p3 = c3; c3 = n3;
       }
     }
   }
+
   store(kb + 0u, c, array<vec4f, 9>(a00, a01, a02, a03, a04, a05, a06, a07, a08), bias0);
   store(kb + 1u, c, array<vec4f, 9>(a10, a11, a12, a13, a14, a15, a16, a17, a18), bias1);
   store(kb + 2u, c, array<vec4f, 9>(a20, a21, a22, a23, a24, a25, a26, a27, a28), bias2);
