@@ -3,15 +3,15 @@ import type { Conv2dShape } from '../shapes/mod.ts';
 import v1 from '../../shaders/conv2d_backward_input_v1.wgsl';
 import v2 from '../../shaders/conv2d_backward_input_v2.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
-import { conv2dForwardDirect } from './conv2d_forward.ts';
+import { conv2dForwardDirect, directVariant } from './conv2d_forward.ts';
 import { conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
 /**
  * The conv2d backward-to-input kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 and 4 the
  * forward kernels conv2d_forward_v3 and v4 run as the transposed convolution (dy, the weight turned 180°
- * with its channel roles swapped, padding size − 1 − pad). 4 is the default for 3×3 kernels with
- * `gpu.kernels` tuned; others, and portable kernels, use 2.
+ * with its channel roles swapped, padding size − 1 − pad). For 3×3 kernels with `gpu.kernels` tuned the
+ * default is 4 or 3 (see `directVariant`); others, and portable kernels, use 2.
  */
 export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4] as const;
 export type Conv2dBackwardInputVariant = (typeof CONV2D_BACKWARD_INPUT_VARIANTS)[number];
@@ -38,7 +38,7 @@ export async function conv2dBackwardInput(
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_backward_input', s.n, { dx: inImage, dy: outImage });
-  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? 4 : 2;
+  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? directVariant(s.h, s.w) : 2;
   if (!CONV2D_BACKWARD_INPUT_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
   }

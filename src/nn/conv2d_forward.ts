@@ -11,7 +11,8 @@ import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 /**
  * The conv2d forward kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 the register-blocked
  * direct 3×3 convolution with vector loads (8 channels × 8 pixels an invocation), 4 the same with 16
- * pixels (the default for 3×3 kernels with `gpu.kernels` tuned; others, and portable kernels, use 2).
+ * pixels. For 3×3 kernels with `gpu.kernels` tuned the default is 4 or 3 (see `directVariant`); others,
+ * and portable kernels, use 2.
  */
 export const CONV2D_FORWARD_VARIANTS = [1, 2, 3, 4] as const;
 export type Conv2dForwardVariant = (typeof CONV2D_FORWARD_VARIANTS)[number];
@@ -44,7 +45,7 @@ export async function conv2dForward(
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_forward', s.n, { x: inImage, y: outImage });
-  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? 4 : 2;
+  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? directVariant(oh, ow) : 2;
   if (!CONV2D_FORWARD_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_forward: no variant ${variant}; known: ${CONV2D_FORWARD_VARIANTS.join(', ')}`);
   }
@@ -67,6 +68,20 @@ export async function conv2dForward(
       : ([Math.ceil((oh * ow) / V2_TILE), Math.ceil(s.k / V2_TILE), n] as const);
     gpu.dispatch(pipeline, params, bindings, workgroups);
   }
+}
+
+/**
+ * v4 (16 pixels an invocation) unless its workgroups would leave many more lanes idle than v3's (8
+ * pixels): a workgroup covers DIRECT_WORKGROUP (row, pixel group) items, and at conv5_3 (14×14) v4 has 14
+ * of them per channel block, under half a workgroup, where v3 has 28 (measured there: v3 7.6 GFLOP/s,
+ * v4 5.3).
+ */
+export function directVariant(oh: number, ow: number): 3 | 4 {
+  const busy = (pixels: number) => {
+    const items = oh * Math.ceil(ow / pixels);
+    return items / (Math.ceil(items / DIRECT_WORKGROUP) * DIRECT_WORKGROUP);
+  };
+  return busy(16) >= 0.9 * busy(8) ? 4 : 3;
 }
 
 /**
