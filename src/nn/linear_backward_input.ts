@@ -2,19 +2,27 @@ import type { Gpu, GpuTensor } from '../gpu/mod.ts';
 import type { LinearShape } from '../shapes/mod.ts';
 import v1 from '../../shaders/linear_backward_input_v1.wgsl';
 import v2 from '../../shaders/linear_backward_input_v2.wgsl';
+import v3 from '../../shaders/linear_backward_input_v3.wgsl';
+import v3Sum from '../../shaders/linear_backward_input_v3_sum.wgsl';
 import { checkLinear } from './linear_check.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
 /**
- * The fully connected backward-to-input kernels: 1 is the naive one, 2 reads the weight in vec4s, 8 columns × 2 batch rows per invocation
- * (the default when the input width is a multiple of 4; otherwise 1).
+ * The fully connected backward-to-input kernels: 1 is the naive one, 2 reads the weight in vec4s, 8
+ * columns × 2 batch rows per invocation, 3 the same in blocks of rows read front to back, summed in a
+ * second pass, for batches of 1 or 2 (the default there when the input width is a multiple of 4; 2 for
+ * larger batches; otherwise 1).
  */
-export const LINEAR_BACKWARD_INPUT_VARIANTS = [1, 2] as const;
+export const LINEAR_BACKWARD_INPUT_VARIANTS = [1, 2, 3] as const;
 export type LinearBackwardInputVariant = (typeof LINEAR_BACKWARD_INPUT_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'linear_backward_input_v1', code: v1 };
 const SHADER_V2 = { name: 'linear_backward_input_v2', code: v2 };
 const V2_WORKGROUP = 64;
+const SHADER_V3 = { name: 'linear_backward_input_v3', code: v3 };
+const SHADER_V3_SUM = { name: 'linear_backward_input_v3_sum', code: v3Sum };
+// v3: the weight rows each workgroup reads front to back.
+const V3_ROWS = 32;
 
 /**
  * dx = dy·weight.  dy: (n, out)  weight: (out, in)  dx: (n, in), overwritten.
@@ -30,9 +38,16 @@ export async function linearBackwardInput(
 ): Promise<void> {
   checkLinear('linear_backward_input', s, { dy, weight, dx });
   const vectors = s.inFeatures % 4 === 0;
-  variant ??= vectors ? 2 : 1;
+  // v3 binds the whole of dy and dx (at most 2 rows), and its partial sums as large.
+  const pairs = s.n <= 2 && s.n * Math.max(s.inFeatures, s.outFeatures) <= gpu.maxWindowElements;
+  variant ??= vectors ? (pairs ? 3 : 2) : 1;
   if (!LINEAR_BACKWARD_INPUT_VARIANTS.includes(variant)) throw new RangeError(`linear_backward_input: no variant ${variant}; known: ${LINEAR_BACKWARD_INPUT_VARIANTS.join(', ')}`);
-  if (variant === 2 && !vectors) throw new RangeError(`linear_backward_input: variant 2 needs an input width that is a multiple of 4, not ${s.inFeatures}`);
+  if (variant !== 1 && !vectors) throw new RangeError(`linear_backward_input: variant ${variant} needs an input width that is a multiple of 4, not ${s.inFeatures}`);
+  if (variant === 3) {
+    if (!pairs) throw new RangeError(`linear_backward_input: variant 3 takes batches of 1 or 2 rows that fit one binding, not ${s.n} × ${s.inFeatures}`);
+    await linearBackwardInputV3(gpu, s, dy, weight, dx);
+    return;
+  }
   const pipeline = variant === 1
     ? await gpu.pipeline(SHADER_V1, { WG: ELEMENTWISE_WORKGROUP })
     : await gpu.pipeline(SHADER_V2, { WG: V2_WORKGROUP, PAIR: s.n > 1 ? 1 : 0 });
@@ -48,5 +63,26 @@ export async function linearBackwardInput(
       gpu.dispatch(pipeline, params, [dyw.binding, ww.binding, dxw.binding], gpu.grid(Math.ceil(
         (variant === 1 ? n * s.inFeatures : Math.ceil(s.inFeatures / 8) * Math.ceil(n / 2)) / workgroup)));
     });
+  }
+}
+
+/** Variant 3: per batch run of at most 2 rows and weight window, the row-block pass, then the sum into dx. */
+async function linearBackwardInputV3(gpu: Gpu, s: LinearShape, dy: GpuTensor, weight: GpuTensor, dx: GpuTensor): Promise<void> {
+  const quads = s.inFeatures / 4;
+  const rowsPass = await gpu.pipeline(SHADER_V3, { WG: V2_WORKGROUP, ROWS: V3_ROWS, PAIR: s.n > 1 ? 1 : 0 });
+  const sumPass = await gpu.pipeline(SHADER_V3_SUM, { WG: ELEMENTWISE_WORKGROUP });
+  const blocks = itemSlices(gpu, 'linear_backward_input', s.outFeatures, { 'a weight row': s.inFeatures });
+  const most = Math.max(...blocks.map(([, rows]) => Math.ceil(rows / V3_ROWS)));
+  const partial = gpu.scratch('linear_backward_input_v3 partial sums', most * s.n * s.inFeatures);
+  for (const [window, [o0, rows]] of blocks.entries()) {
+    const ww = gpu.window(weight, o0 * s.inFeatures, rows * s.inFeatures);
+    const count = Math.ceil(rows / V3_ROWS);
+    const pw = gpu.window(partial, 0, count * s.n * s.inFeatures);
+    const dyw = gpu.window(dy, 0, s.n * s.outFeatures);
+    const dxw = gpu.window(dx, 0, s.n * s.inFeatures);
+    gpu.dispatch(rowsPass, new Uint32Array([s.n, s.inFeatures, s.outFeatures, rows, o0, dyw.base, ww.base]), [dyw.binding, ww.binding, pw.binding],
+      [Math.ceil(quads / 2 / V2_WORKGROUP), count, 1]);
+    gpu.dispatch(sumPass, new Uint32Array([s.n, quads, count, dxw.base, window > 0 ? 1 : 0]), [pw.binding, dxw.binding],
+      gpu.grid(Math.ceil((s.n * quads) / ELEMENTWISE_WORKGROUP)));
   }
 }
