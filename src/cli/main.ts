@@ -20,7 +20,10 @@ function endProgress(): void {
   progressShown = false;
 }
 
-/** The GPU, with the kernels DEEPINSIDE_KERNELS names (checked before any command runs). */
+// The kernel set DEEPINSIDE_KERNELS names, checked by main() before any command runs.
+let kernelSet: KernelSet | undefined;
+
+/** The GPU, with the kernels DEEPINSIDE_KERNELS names. */
 async function gpu(): Promise<Gpu> {
   const shared = await requestGpu();
   if (kernelSet !== undefined) shared.kernels = kernelSet;
@@ -46,8 +49,6 @@ const context: CommandContext = {
     }
   },
 };
-
-let kernelSet: KernelSet | undefined;
 
 async function main(args: readonly string[]): Promise<number> {
   const kernels = process.env.DEEPINSIDE_KERNELS;
