@@ -7,11 +7,13 @@
 export { adamStep } from './adam.ts';
 export { adaptiveAvgPool2dBackward, adaptiveAvgPool2dForward } from './adaptive_avg_pool2d.ts';
 export { ascentStep } from './ascent_step.ts';
+export { gaussianBlur2d } from './gaussian_blur2d.ts';
 export { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.ts';
 export { linearBackwardInput, linearBackwardWeight, linearForward } from './linear.ts';
 export { maxPool2dBackward, maxPool2dForward } from './max_pool2d.ts';
 export { reluBackward, reluForward } from './relu.ts';
 export { relativeError } from './relative_error.ts';
+export { roll2d } from './roll2d.ts';
 export { saliencyMap } from './saliency.ts';
 export { sgdMomentumStep } from './sgd_momentum.ts';
 export { softmaxCrossEntropy } from './softmax_cross_entropy.ts';
