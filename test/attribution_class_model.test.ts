@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { classModel, classModels } from '../src/attribution/mod.ts';
+import { classModel, classModels, jitterShifts } from '../src/attribution/mod.ts';
 import { initVggWeights } from '../src/model/mod.ts';
 import { VggModel } from '../src/nn/mod.ts';
 import { assertClose } from './support/compare.ts';
@@ -44,6 +44,31 @@ test('classModels runs every class of a grey model as one batch, each following 
   model.destroy();
 });
 
+for (const [name, spec] of [['a colour model', COLOUR_SPEC], ['a grey model', GREY_SPEC]] as const) {
+  test(`classModels with jitter and blur follows the float64 ascent with the same shifts and blurs, for ${name}`, async () => {
+    const [steps, learningRate, l2] = [4, 0.5, 0.05];
+    const priors = { jitter: 2, blur: 0.7, blurEvery: 2, seed: 7 };
+    // One class: over jittered steps a trajectory of every class rarely keeps clear of every kink.
+    const { weights, classes, references } = wellPosedClassModels(spec, random, 1, steps, learningRate, l2, priors);
+    const model = VggModel.create(gpu, { spec, weights });
+    const results = await classModels(model, classes, { steps, learningRate, l2, ...priors });
+    classes.forEach((c, i) => {
+      assertClose(`class model ${c}`, results[i].input, references[i].image, { random });
+      assertClose(`scores of ${c}`, results[i].scores, references[i].scores, { random });
+    });
+    model.destroy();
+  });
+}
+
+test('the jitter shifts are seeded, within ±jitter, and reach both extremes; none without jitter', () => {
+  const shifts = jitterShifts(400, 2, 3);
+  assert.equal(shifts, jitterShifts(400, 2, 3));
+  assert.not.equal(shifts, jitterShifts(400, 2, 4));
+  const values = new Set(shifts.flat());
+  assert.equal([...values].sort(), [-1, -2, 0, 1, 2].sort());
+  assert.ok(jitterShifts(5, 0, 3).every(([dy, dx]) => dy === 0 && dx === 0));
+});
+
 test('classModel climbs: with the defaults the score rises well above its start', async () => {
   // Positive biases keep every ReLU open at the zero image, so that the score has a gradient to climb
   // (with biases of both signs a random net can be dead there, and then the ascent rightly stays put).
@@ -64,6 +89,9 @@ test('classModel refuses a class out of range, a negative step count, a learning
     () => classModel(model, 0, { learningRate: 0 }),
     () => classModel(model, 0, { l2: -1 }),
     () => classModels(model, []),
+    () => classModel(model, 0, { jitter: 1.5 }),
+    () => classModel(model, 0, { blur: -1 }),
+    () => classModel(model, 0, { blur: 0.5, blurEvery: 0 }),
   ]) {
     try {
       await run();
@@ -78,6 +106,9 @@ test('classModel refuses a class out of range, a negative step count, a learning
   assert.match(messages[2], /learning rate must be positive and finite, got 0/);
   assert.match(messages[3], /λ must be ≥ 0 and finite, got -1/);
   assert.match(messages[4], /classModels: no class given/);
+  assert.match(messages[5], /the jitter must be a whole number of pixels ≥ 0, got 1.5/);
+  assert.match(messages[6], /the blur's σ must be 0 \(none\) or in \(0, 8\] pixels, got -1/);
+  assert.match(messages[7], /blurEvery must be a whole number ≥ 1, got 0/);
   model.destroy();
 });
 

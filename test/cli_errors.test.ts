@@ -45,6 +45,8 @@ const CASES: [string, Command, string[], RegExp][] = [
   ['no --out', saliencyCommand, ['--model', colour, '--image', rgb], /^--out is required/],
   ['a step count that is not a whole number', classvizCommand, ['--model', colour, '--class', '1', '--steps', '2.5', '--out', out], /^--steps 2\.5 is not a whole number$/],
   ['a learning rate of 0', classvizCommand, ['--model', colour, '--class', '1', '--lr', '0', '--out', out], /^--lr 0 must be a number > 0$/],
+  ['a blur wider than the kernel takes', classvizCommand, ['--model', colour, '--class', '1', '--blur', '9', '--out', out], /^--blur 9 must be a number ≤ 8$/],
+  ['a jitter that is not a whole number', classvizCommand, ['--model', colour, '--class', '1', '--jitter', '1.5', '--out', out], /^--jitter 1\.5 is not a whole number$/],
   ['two --image to predict', predictCommand, ['--model', colour, '--image', rgb, '--image', rgb], /^predict takes one --image, got 2$/],
 ];
 

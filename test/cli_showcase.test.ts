@@ -34,13 +34,15 @@ function pngSize(path: string): [number, number, number] {
 test('showcase writes each image\'s maps and overlay, each model\'s class-model grid and the contact sheet, printing every path, the sheet last', async () => {
   const weights = weightsFolder(['fashion', 'cluttered']);
   const out = join(temporaryFolder(), 'new', 'out');
-  const { code, context } = await runCommand(showcaseCommand, ['--weights', weights, '--out', out, '--steps', '2']);
+  const { code, context } = await runCommand(showcaseCommand, ['--weights', weights, '--out', out, '--steps', '2', '--prior-steps', '2']);
   assert.is(code, 0);
   const expected = [
     ...['fashion-0-zero', 'fashion-1-one'].flatMap((stem) => FILES_PER_IMAGE.map((kind) => join(out, 'vgg-fashion', `${stem}-${kind}.png`))),
     join(out, 'vgg-fashion', 'class-models.png'),
+    join(out, 'vgg-fashion', 'class-models-priors.png'),
     ...['cluttered-0-tench', 'cluttered-1-goldfish', 'cluttered-2-shark'].flatMap((stem) => FILES_PER_IMAGE.map((kind) => join(out, 'vgg-cluttered', `${stem}-${kind}.png`))),
     join(out, 'vgg-cluttered', 'class-models.png'),
+    join(out, 'vgg-cluttered', 'class-models-priors.png'),
     join(out, 'contact-sheet.png'),
   ];
   assert.equal(context.printed, expected);
@@ -61,7 +63,7 @@ test('showcase writes each image\'s maps and overlay, each model\'s class-model 
 test('showcase\'s saliency PNGs, overlays and class-model grid are what saliency and classviz write for the same images', async () => {
   const weights = weightsFolder(['fashion', 'cluttered']);
   const out = join(temporaryFolder(), 'out');
-  await runCommand(showcaseCommand, ['--weights', weights, '--out', out, '--steps', '3']);
+  await runCommand(showcaseCommand, ['--weights', weights, '--out', out, '--steps', '3', '--prior-steps', '5']);
   const cli = temporaryFolder();
   for (const [model, prefix] of [['vgg-fashion', 'fashion-'], ['vgg-cluttered', 'cluttered-']]) {
     const images = readdirSync(join(weights, 'images')).filter((name) => name.startsWith(prefix)).sort();
@@ -80,17 +82,21 @@ test('showcase\'s saliency PNGs, overlays and class-model grid are what saliency
     await runCommand(classvizCommand, ['--model', modelPath, '--class', 'all', '--steps', '3', '--out', join(cli, `${model}-classes.png`)]);
     const grid = readFileSync(join(out, model, 'class-models.png'));
     assert.ok(grid.equals(readFileSync(join(cli, `${model}-classes.png`))), `${model} class-models.png differs from classviz --class all`);
+    await runCommand(classvizCommand, ['--model', modelPath, '--class', 'all', '--priors', '--steps', '5', '--out', join(cli, `${model}-priors.png`)]);
+    const priors = readFileSync(join(out, model, 'class-models-priors.png'));
+    assert.ok(priors.equals(readFileSync(join(cli, `${model}-priors.png`))), `${model} class-models-priors.png differs from classviz --priors`);
+    assert.ok(!priors.equals(grid), `${model}: the priors changed nothing`);
   }
 });
 
 test('showcase skips a missing model in one note and shows the other', async () => {
   const weights = weightsFolder(['fashion']);
   const out = join(temporaryFolder(), 'out');
-  const { code, context } = await runCommand(showcaseCommand, ['--weights', weights, '--out', out, '--steps', '1']);
+  const { code, context } = await runCommand(showcaseCommand, ['--weights', weights, '--out', out, '--steps', '1', '--prior-steps', '1']);
   assert.is(code, 0);
   assert.equal(context.notes, [`${join(weights, 'vgg-cluttered.safetensors')} is not there yet: skipped`]);
   assert.ok(!existsSync(join(out, 'vgg-cluttered')));
-  assert.is(context.printed.length, 2 * 4 + 2);
+  assert.is(context.printed.length, 2 * 4 + 3);
   assert.is(context.printed.at(-1), join(out, 'contact-sheet.png'));
 });
 

@@ -12,11 +12,13 @@ export { type BoxScores, boxScores } from './box_scores.ts';
 export { centredGaussian } from './centred_gaussian.ts';
 export {
   CLASS_MODEL_DEFAULTS,
+  CLASS_MODEL_PRIORS,
   classModel,
   type ClassModel,
   type ClassModelOptions,
   classModels,
   type ClassModelsOptions,
+  jitterShifts,
 } from './class_model.ts';
 export { COLORMAP_NAMES, colormapColor, type ColormapName, colorizeMap } from './colormap.ts';
 export { imageToInput } from './image_to_input.ts';

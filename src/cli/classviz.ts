@@ -1,6 +1,6 @@
-import { CLASS_MODEL_DEFAULTS, classModels, inputToImage, labelledGrid } from '../attribution/mod.ts';
+import { CLASS_MODEL_DEFAULTS, CLASS_MODEL_PRIORS, classModels, inputToImage, labelledGrid } from '../attribution/mod.ts';
 import { writeNpy } from '../io/mod.ts';
-import { VggModel } from '../nn/mod.ts';
+import { MAX_BLUR_SIGMA, VggModel } from '../nn/mod.ts';
 import { checkOutputPath } from './check_output_path.ts';
 import type { Command } from './command.ts';
 import { encodePng } from './encode_png.ts';
@@ -11,9 +11,11 @@ import { resolveClass } from './resolve_class.ts';
 import { writeFileAtomic } from './write_file_atomic.ts';
 
 const { steps: STEPS, learningRate: LR, l2: L2 } = CLASS_MODEL_DEFAULTS;
+const PRIORS = CLASS_MODEL_PRIORS;
 
 const HELP = `usage: deepinside classviz --model M.safetensors --class C|all --out class.png
                           [--steps K] [--lr η] [--l2 λ] [--npy x.npy] [--batch B] [--preset NAME]
+                          [--priors] [--jitter PX] [--blur σ] [--blur-every K] [--seed S]
 
 Class-model visualisation (Simonyan et al. 2014, section 2): the image I that maximises
 S_c(I) - λ‖I‖², the unnormalised score of class c less an L2 penalty, by gradient ascent from
@@ -31,6 +33,14 @@ normalisation) and stretches the difference from it until 99% of the values fill
                   every class, enlarged, each labelled with its index and label
   --batch B       with --class all, how many classes ascend side by side in one batch (default
                   16; fewer for a big model on a small GPU: each needs its own activations)
+  --priors        image priors beyond the paper, which make the small models' class models look
+                  like their classes: --jitter ${PRIORS.jitter} --blur ${PRIORS.blur} --blur-every ${PRIORS.blurEvery} --steps ${PRIORS.steps} (each of
+                  those options, given too, wins)
+  --jitter PX     take each step's gradient at the image shifted by up to ±PX pixels at random,
+                  wrapping round (default 0: never)
+  --blur σ        blur the image with a Gaussian of σ pixels every --blur-every steps (default 0:
+                  never; --blur-every defaults to ${PRIORS.blurEvery})
+  --seed S        seeds the jitter's shifts (default 1)
   --npy PATH      also the raw optimised input, float32 .npy in normalised units: shape (C, H, W),
                   or (classes, C, H, W) with --class all
 
@@ -57,11 +67,21 @@ export const classvizCommand: Command = {
       out: { type: 'string' },
       npy: { type: 'string' },
       batch: { type: 'string' },
+      priors: { type: 'boolean' },
+      jitter: { type: 'string' },
+      blur: { type: 'string' },
+      'blur-every': { type: 'string' },
+      seed: { type: 'string' },
     });
-    const steps = options.steps === undefined ? STEPS : parseNumber('--steps', options.steps, { integer: true, min: 0 });
+    const priors = options.priors === true;
+    const steps = options.steps === undefined ? (priors ? PRIORS.steps : STEPS) : parseNumber('--steps', options.steps, { integer: true, min: 0 });
     const learningRate = options.lr === undefined ? LR : parseNumber('--lr', options.lr, { positive: true });
     const l2 = options.l2 === undefined ? L2 : parseNumber('--l2', options.l2, { min: 0 });
     const batch = parseNumber('--batch', options.batch ?? '16', { integer: true, min: 1 });
+    const jitter = options.jitter === undefined ? (priors ? PRIORS.jitter : 0) : parseNumber('--jitter', options.jitter, { integer: true, min: 0 });
+    const blur = options.blur === undefined ? (priors ? PRIORS.blur : 0) : parseNumber('--blur', options.blur, { min: 0, max: MAX_BLUR_SIGMA });
+    const blurEvery = parseNumber('--blur-every', options['blur-every'] ?? String(PRIORS.blurEvery), { integer: true, min: 1 });
+    const seed = parseNumber('--seed', options.seed ?? '1', { integer: true, min: 0 });
     if (options.class === undefined) throw new RangeError('--class is required: an index, a label, or all');
     if (options.out === undefined) throw new RangeError('--out is required: where to write the PNG');
     if (options.npy !== undefined && options.npy === options.out) throw new RangeError('--out and --npy must name different files');
@@ -84,6 +104,10 @@ export const classvizCommand: Command = {
           steps,
           learningRate,
           l2,
+          jitter,
+          blur,
+          blurEvery,
+          seed,
           onStep: (step, scores) => {
             if (step % every === 0 || step === steps) {
               const shown = chunk.length === 1 ? `S_c ${scores[0].toPrecision(5)}` : `highest S_c ${Math.max(...scores).toPrecision(5)}`;

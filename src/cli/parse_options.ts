@@ -17,14 +17,14 @@ export function parseOptions<T extends OptionsConfig>(command: string, args: rea
 }
 
 /**
- * The number an option's text spells, checked: `integer` demands a whole number, `min` a least value,
+ * The number an option's text spells, checked: `integer` demands a whole number, `min` a least value, `max` a most,
  * `positive` a value above 0.
  * @throws RangeError naming the option and the rule.
  */
 export function parseNumber(
   option: string,
   text: string,
-  rules: { readonly integer?: boolean; readonly min?: number; readonly positive?: boolean } = {},
+  rules: { readonly integer?: boolean; readonly min?: number; readonly max?: number; readonly positive?: boolean } = {},
 ): number {
   const value = text.trim() === '' ? NaN : Number(text);
   const kind = rules.integer ? 'a whole number' : 'a number';
@@ -32,6 +32,7 @@ export function parseNumber(
     throw new RangeError(`${option} ${text} is not ${kind}`);
   }
   if (rules.min !== undefined && value < rules.min) throw new RangeError(`${option} ${text} must be ${kind} ≥ ${rules.min}`);
+  if (rules.max !== undefined && value > rules.max) throw new RangeError(`${option} ${text} must be ${kind} ≤ ${rules.max}`);
   if (rules.positive && !(value > 0)) throw new RangeError(`${option} ${text} must be ${kind} > 0`);
   return value;
 }

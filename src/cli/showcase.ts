@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
   CLASS_MODEL_DEFAULTS,
+  CLASS_MODEL_PRIORS,
   classModels,
   colorizeMap,
   imageToInput,
@@ -41,8 +42,9 @@ const RULES: readonly { rule: ReluRule; title: string }[] = [
 ];
 
 const { steps: STEPS, learningRate: LR, l2: L2 } = CLASS_MODEL_DEFAULTS;
+const PRIORS = CLASS_MODEL_PRIORS;
 
-const HELP = `usage: deepinside showcase [--weights DIR] [--out DIR] [--steps K]
+const HELP = `usage: deepinside showcase [--weights DIR] [--out DIR] [--steps K] [--prior-steps K]
 
 The paper on the shipped models: for each of DIR/vgg-fashion.safetensors (Fashion-MNIST, 1×28×28)
 and DIR/vgg-cluttered.safetensors (the cluttered colour set, 3×64×64) that exists, and the test
@@ -55,6 +57,7 @@ images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
   OUT/<model>/<image>-guided.png     the map by guided backpropagation
   OUT/<model>/class-models.png       every class's model (section 2), one labelled grid, as
                                      deepinside classviz --class all writes it
+  OUT/<model>/class-models-priors.png  the same with image priors (classviz --priors)
   OUT/contact-sheet.png              all of it on one page: per model, the images with their
                                      predicted class and probability, the maps, the overlays and
                                      the class models, every row titled
@@ -62,6 +65,8 @@ images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
   --weights DIR   where the models and images/ are (default weights)
   --out DIR       the output folder, made if missing (default out)
   --steps K       class-model ascent steps (default ${STEPS}; η ${LR}, λ ${L2} as classviz's defaults)
+  --prior-steps K  steps of the class models with priors (default ${PRIORS.steps}; jitter ±${PRIORS.jitter},
+                  blur σ ${PRIORS.blur} every ${PRIORS.blurEvery} steps, as classviz --priors)
 
 A missing model is skipped with a note; with neither, showcase stops and says how to train one.
 Each file's path is printed as it is written, the contact sheet's last.`;
@@ -85,10 +90,12 @@ export const showcaseCommand: Command = {
       weights: { type: 'string' },
       out: { type: 'string' },
       steps: { type: 'string' },
+      'prior-steps': { type: 'string' },
     });
     const weights = options.weights ?? 'weights';
     const out = options.out ?? 'out';
     const steps = options.steps === undefined ? STEPS : parseNumber('--steps', options.steps, { integer: true, min: 0 });
+    const priorSteps = parseNumber('--prior-steps', options['prior-steps'] ?? String(PRIORS.steps), { integer: true, min: 0 });
     if (existsSync(out) && !statSync(out).isDirectory()) throw new RangeError(`--out ${out} is a file; give a folder`);
 
     const found = SHIPPED.filter(({ file }) => existsSync(join(weights, file)));
@@ -101,7 +108,7 @@ export const showcaseCommand: Command = {
 
     mkdirSync(out, { recursive: true });
     const sections: TitledSection[] = [];
-    for (const model of shown) sections.push(...(await showModel(model, out, steps, context)));
+    for (const model of shown) sections.push(...(await showModel(model, out, { steps, priorSteps }, context)));
     const sheet = join(out, 'contact-sheet.png');
     writeFileAtomic(sheet, encodePng(titledStack(sections)));
     context.print(sheet);
@@ -127,7 +134,12 @@ function readShown(weights: string, file: string, prefix: string): Shown {
 }
 
 /** Runs one model: writes its files, printing each path, and returns its rows of the contact sheet. */
-async function showModel({ name, path, data, images, input }: Shown, out: string, steps: number, context: CommandContext): Promise<TitledSection[]> {
+async function showModel(
+  { name, path, data, images, input }: Shown,
+  out: string,
+  { steps, priorSteps }: { readonly steps: number; readonly priorSteps: number },
+  context: CommandContext,
+): Promise<TitledSection[]> {
   const { spec } = data;
   const { channels, height: h, width: w } = spec.input;
   const n = images.length;
@@ -137,21 +149,27 @@ async function showModel({ name, path, data, images, input }: Shown, out: string
   let logits: Float32Array;
   let predicted: readonly number[];
   const classInputs: Float32Array[] = [];
+  const priorInputs: Float32Array[] = [];
   try {
     // Every rule explains the same (top) class, so the rows compare like with like.
     ({ maps, logits, classes: predicted } = await saliencyMapsByRule(model, input, n, 'top', RULES.map(({ rule }) => rule)));
-    const every = Math.max(1, Math.floor(steps / 50));
     // Every class's ascent in one batch: a tenth of the passes, each of ten images.
-    const results = await classModels(model, spec.labels.map((_, c) => c), {
-      steps,
-      onStep: (step, scores) => {
-        if (step % every === 0 || step === steps) {
-          const best = Math.max(...scores);
-          context.progress(`${name}: class models of ${classes} classes ${progressBar(steps === 0 ? 1 : step / steps)} step ${step}/${steps}  highest S_c ${best.toPrecision(5)}`);
-        }
-      },
-    });
-    for (const { input: best } of results) classInputs.push(best);
+    const ascend = async (what: string, count: number, priors: object) => {
+      const every = Math.max(1, Math.floor(count / 50));
+      const results = await classModels(model, spec.labels.map((_, c) => c), {
+        ...priors,
+        steps: count,
+        onStep: (step, scores) => {
+          if (step % every === 0 || step === count) {
+            const best = Math.max(...scores);
+            context.progress(`${name}: ${what} of ${classes} classes ${progressBar(count === 0 ? 1 : step / count)} step ${step}/${count}  highest S_c ${best.toPrecision(5)}`);
+          }
+        },
+      });
+      return results.map(({ input: best }) => best);
+    };
+    classInputs.push(...(await ascend('class models', steps, {})));
+    priorInputs.push(...(await ascend('class models with priors', priorSteps, PRIORS)));
   } finally {
     model.destroy();
   }
@@ -183,6 +201,8 @@ async function showModel({ name, path, data, images, input }: Shown, out: string
   const classImages = classInputs.map((x) => inputToImage(spec, x, 'stretch'));
   const classLabels = spec.labels.map((label, c) => `${c} ${label.split(',')[0]}`);
   write('class-models.png', labelledGrid(classImages, classLabels));
+  const priorImages = priorInputs.map((x) => inputToImage(spec, x, 'stretch'));
+  write('class-models-priors.png', labelledGrid(priorImages, classLabels));
 
   // One row per kind, every row at the same enlargement so that the columns line up.
   const scale = Math.max(1, Math.ceil(96 / w));
@@ -202,6 +222,10 @@ async function showModel({ name, path, data, images, input }: Shown, out: string
     {
       title: `class models (section 2): argmax of S_c(I) - lambda |I|^2 by gradient ascent, ${steps} steps, lr ${LR}, lambda ${L2}`,
       image: row(classImages, classLabels),
+    },
+    {
+      title: `the same with image priors: jitter +-${PRIORS.jitter} px, blur sigma ${PRIORS.blur} every ${PRIORS.blurEvery} steps (Yosinski et al. 2015), ${priorSteps} steps`,
+      image: row(priorImages, classLabels),
     },
   ];
 }

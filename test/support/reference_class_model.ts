@@ -1,6 +1,15 @@
+import { jitterShifts } from '../../src/attribution/mod.ts';
 import { initVggWeights, vggLayers, type VggSpec } from '../../src/model/mod.ts';
 import type { Random } from '../../src/random/mod.ts';
-import { ascentStep, referenceVggBackward, referenceVggForward, type ReferenceWeights } from '../../src/reference/mod.ts';
+import { ascentStep, gaussianBlur2d, referenceVggBackward, referenceVggForward, type ReferenceWeights, roll2d } from '../../src/reference/mod.ts';
+
+/** The image priors of `classModels`: all four given, or none (the paper's ascent). */
+export interface ReferencePriors {
+  readonly jitter: number;
+  readonly blur: number;
+  readonly blurEvery: number;
+  readonly seed: number;
+}
 
 /** What `referenceClassModel` returns. */
 export interface ReferenceClassModel {
@@ -19,7 +28,9 @@ export interface ReferenceClassModel {
 
 /**
  * Class-model ascent in float64 (Simonyan et al. 2014, section 2): from the zero image,
- * I ← I + η (∂S_c/∂I − 2λI) with the reference gradient.
+ * I ← I + η (∂S_c/∂I − 2λI) with the reference gradient; with `priors`, the gradient taken at the image
+ * rolled by the step's shift and rolled back, and the image blurred after every `blurEvery`-th step. The
+ * scores are those of the images the forward passes saw (shifted), the last one unshifted.
  */
 export function referenceClassModel(
   spec: VggSpec,
@@ -28,8 +39,11 @@ export function referenceClassModel(
   steps: number,
   learningRate: number,
   l2: number,
+  priors?: ReferencePriors,
 ): ReferenceClassModel {
   const { channels, height, width } = spec.input;
+  const shape = { n: 1, c: channels, h: height, w: width };
+  const shifts = jitterShifts(steps, priors?.jitter ?? 0, priors?.seed ?? 1);
   const layers = vggLayers(spec);
   const dLogits = new Float64Array(spec.labels.length);
   dLogits[c] = 1;
@@ -37,7 +51,8 @@ export function referenceClassModel(
   const scores: number[] = [];
   let margin = Infinity;
   for (let step = 0; ; step++) {
-    const forward = referenceVggForward(spec, weights, image, 1);
+    const [dy, dx] = step < steps ? shifts[step] : [0, 0];
+    const forward = referenceVggForward(spec, weights, roll2d(shape, image, dy, dx), 1);
     scores.push(forward.logits[c]);
     for (const [i, layer] of layers.entries()) {
       const x = forward.activations[i];
@@ -45,7 +60,9 @@ export function referenceClassModel(
       if (layer.kind === 'maxpool') margin = Math.min(margin, poolMargin(x, layer.channels, layer.height, layer.width));
     }
     if (step === steps) break;
-    image = ascentStep(image, referenceVggBackward(spec, weights, forward, dLogits, 'gradient').dInput, learningRate, l2);
+    const gradient = roll2d(shape, referenceVggBackward(spec, weights, forward, dLogits, 'gradient').dInput, -dy, -dx);
+    image = ascentStep(image, gradient, learningRate, l2);
+    if (priors && priors.blur > 0 && (step + 1) % priors.blurEvery === 0) image = gaussianBlur2d(shape, image, priors.blur);
   }
   return { image, scores, margin };
 }
@@ -78,7 +95,15 @@ export const KINK_MARGIN = 1e-5;
  * Draws new weights until it finds them (deterministic for a seed).
  * @throws Error after 20 draws, naming the seed.
  */
-export function wellPosedClassModels(spec: VggSpec, random: Random, count: 1 | 'all', steps: number, learningRate: number, l2: number) {
+export function wellPosedClassModels(
+  spec: VggSpec,
+  random: Random,
+  count: 1 | 'all',
+  steps: number,
+  learningRate: number,
+  l2: number,
+  priors?: ReferencePriors,
+) {
   const classes = spec.labels.length;
   for (let draw = 0; draw < 20; draw++) {
     const weights = initVggWeights(spec, random, { bias: 0.1 });
@@ -87,7 +112,7 @@ export function wellPosedClassModels(spec: VggSpec, random: Random, count: 1 | '
     const references: ReferenceClassModel[] = [];
     for (let k = 0; k < classes && (count === 'all' || chosen.length < count); k++) {
       const c = (start + k) % classes;
-      const reference = referenceClassModel(spec, weights, c, steps, learningRate, l2);
+      const reference = referenceClassModel(spec, weights, c, steps, learningRate, l2, priors);
       if (reference.margin >= KINK_MARGIN) {
         chosen.push(c);
         references.push(reference);
