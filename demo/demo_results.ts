@@ -26,6 +26,8 @@ export interface DemoResults {
     readonly steps: number;
     readonly learningRate: number;
     readonly l2: number;
+    /** Whether the image priors of `classviz --priors` (jitter, blur) were on. */
+    readonly priors: boolean;
     /** (C, H, W) in normalised units, as `classviz --npy` holds it. */
     readonly input: Float32Array;
     readonly scores: Float32Array;

@@ -2,6 +2,7 @@
 // Everything it computes is the engine's own call; this file only reads controls and draws.
 import {
   CLASS_MODEL_DEFAULTS,
+  CLASS_MODEL_PRIORS,
   classModel,
   COLORMAP_NAMES,
   type ColormapName,
@@ -47,6 +48,7 @@ const ui = {
   steps: $<HTMLInputElement>('steps'),
   learningRate: $<HTMLInputElement>('learning-rate'),
   l2: $<HTMLInputElement>('l2'),
+  priors: $<HTMLInputElement>('priors'),
   start: $<HTMLButtonElement>('start'),
   stop: $<HTMLButtonElement>('stop'),
   classModelStatus: $<HTMLParagraphElement>('class-model-status'),
@@ -210,6 +212,7 @@ async function runAscent(): Promise<void> {
   const steps = readNumber(ui.steps, 'Steps', (v) => Number.isInteger(v) && v >= 0 && v <= 100000, 'a whole number from 0 to 100000');
   const learningRate = readNumber(ui.learningRate, 'η', (v) => v > 0 && Number.isFinite(v), 'a positive number');
   const l2 = readNumber(ui.l2, 'λ', (v) => v >= 0 && Number.isFinite(v), 'a number ≥ 0');
+  const priors = ui.priors.checked;
   const controller = new AbortController();
   ascent = controller;
   ui.start.disabled = true;
@@ -228,13 +231,14 @@ async function runAscent(): Promise<void> {
         steps,
         learningRate,
         l2,
-        onStep: async (step, score) => {
+        ...(priors ? { jitter: CLASS_MODEL_PRIORS.jitter, blur: CLASS_MODEL_PRIORS.blur, blurEvery: CLASS_MODEL_PRIORS.blurEvery } : {}),
+        onStep: async (step, score, image) => {
           // Step 0 is the first forward pass; each later step is a backward pass, the update and a forward pass.
           const ms = gpu.method === 'wall clock' ? performance.now() - since : gpu.takeMs();
           if (step > 0) stepMs.push(ms);
           lastStep = step;
           if (controller.signal.aborted) throw new DOMException('the ascent was stopped', 'AbortError');
-          drawImage(ui.classModelCanvas, inputToImage(current.spec, await gpu.read(current.ascent.input), 'stretch'));
+          drawImage(ui.classModelCanvas, inputToImage(current.spec, await gpu.read(image), 'stretch'));
           ui.classModelStatus.textContent = `Step ${step} of ${steps}: S_c = ${score.toPrecision(5)}, λ = ${l2}, η = ${learningRate}.`;
           if (step > 0) {
             const sorted = [...stepMs].sort((a, b) => a - b);
@@ -250,7 +254,7 @@ async function runAscent(): Promise<void> {
         },
       });
       ui.classModelStatus.textContent = `Done: ${steps} steps, S_c ${result.scores[0].toPrecision(5)} → ${result.scores[steps].toPrecision(5)}, λ = ${l2}, η = ${learningRate}.`;
-      results.classModel = { model: current.name, classIndex, steps, learningRate, l2, input: result.input, scores: result.scores, stepMs };
+      results.classModel = { model: current.name, classIndex, steps, learningRate, l2, priors, input: result.input, scores: result.scores, stepMs };
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') ui.classModelStatus.textContent = `Stopped after step ${lastStep} of ${steps}.`;
@@ -275,6 +279,10 @@ async function main(): Promise<void> {
   ui.steps.value = String(CLASS_MODEL_DEFAULTS.steps);
   ui.learningRate.value = String(CLASS_MODEL_DEFAULTS.learningRate);
   ui.l2.value = String(CLASS_MODEL_DEFAULTS.l2);
+  // The priors want more steps; the paper's ascent its own default.
+  ui.priors.addEventListener('change', () => {
+    ui.steps.value = String(ui.priors.checked ? CLASS_MODEL_PRIORS.steps : CLASS_MODEL_DEFAULTS.steps);
+  });
   const response = await fetch('manifest.json');
   if (!response.ok) throw new Error(`manifest.json: ${response.status} ${response.statusText}; build the page with npm run demo:build`);
   const manifest = (await response.json()) as DemoManifest;

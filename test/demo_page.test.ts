@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { classvizCommand, saliencyCommand } from '../src/cli/mod.ts';
 import { readNpy } from '../src/io/mod.ts';
-import type { KernelSet } from '../src/mod.ts';
+import { CLASS_MODEL_PRIORS, type KernelSet } from '../src/mod.ts';
 import type { DemoResults } from '../demo/demo_results.ts';
 import { runCommand, temporaryFolder } from './support/cli_fixture.ts';
 import { relativeError } from './support/compare.ts';
@@ -22,6 +22,8 @@ const SCREENSHOTS = join('out', 'demo');
 // PLATFORM.md's flags: WebGPU on (SwiftShader headless), and nothing that reaches the network.
 const FLAGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const STEPS = 20;
+// Eight steps with priors: two blurs, and shifts of every size.
+const PRIOR_STEPS = 8;
 const TOLERANCE = 1e-4;
 // A class model starts from the zero image, where neighbouring activations tie exactly, so which input a
 // max-pool passes the gradient to is decided by rounding: kernels that sum in another order (lavapipe's tuned
@@ -162,6 +164,7 @@ for (const name of models) {
     } finally {
       gpu.kernels = kernels;
     }
+    assert.is(ascent.priors, false);
     const what = `${name} class model of class ${top.classIndex}, ${STEPS} steps, ${pageKernels} kernels`;
     assertNear(what, ascent.input, readNpy(readFileSync(npy3)).data);
     const scores = ascent.scores as Record<string, number>;
@@ -175,6 +178,23 @@ for (const name of models) {
     const median = [...stepMs].sort((a, b) => a - b)[STEPS >> 1];
     console.log(`  ${name}: saliency ${(top.ms as number).toFixed(2)} ms, class-model step median ${median.toFixed(2)} ms (${await page.textContent('#step-time')})`);
     assert.match(await page.textContent('#class-model-status') ?? '', `Done: ${STEPS} steps`);
+
+    // The same with the image priors, as classviz --priors runs them.
+    await page.check('#priors');
+    assert.is(await page.inputValue('#steps'), String(CLASS_MODEL_PRIORS.steps));
+    await page.fill('#steps', String(PRIOR_STEPS));
+    await page.click('#start');
+    await waitFor(page, 'the class model with priors', `r.classModel.priors && r.classModel.steps === ${PRIOR_STEPS}`);
+    const withPriors = await read('classModel');
+    const npy4 = join(folder, `${name}-priors.npy`);
+    gpu.kernels = pageKernels;
+    try {
+      await runCommand(classvizCommand, ['--model', model, '--class', String(top.classIndex), '--priors', '--steps', String(PRIOR_STEPS), '--out', join(folder, `${name}-priors.png`), '--npy', npy4]);
+    } finally {
+      gpu.kernels = kernels;
+    }
+    assertNear(`${name} class model of class ${top.classIndex} with priors, ${PRIOR_STEPS} steps`, withPriors.input, readNpy(readFileSync(npy4)).data);
+    await page.uncheck('#priors');
 
     // Back to the top class's map for the picture.
     await page.click('#predictions li:nth-child(2) button');

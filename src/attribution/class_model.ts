@@ -38,8 +38,11 @@ export interface ClassModelOptions {
   readonly blurEvery?: number;
   /** Seeds the jitter's shifts (default 1): the same seed, the same class model. */
   readonly seed?: number;
-  /** Called after the start and after every step with the step number (0 for the zero image) and S_c. */
-  readonly onStep?: (step: number, score: number) => void | Promise<void>;
+  /**
+   * Called after the start and after every step with the step number (0 for the zero image), S_c, and the
+   * tensor that holds the image so far (unshifted, in normalised units), to draw it.
+   */
+  readonly onStep?: (step: number, score: number, image: GpuTensor) => void | Promise<void>;
 }
 
 /** What `classModel` returns. */
@@ -52,8 +55,8 @@ export interface ClassModel {
 
 /** Options of `classModels`: those of `classModel`, with every class's score reported at each step. */
 export interface ClassModelsOptions extends Omit<ClassModelOptions, 'onStep'> {
-  /** Called after the start and after every step with the step number and each class's S_c, in order. */
-  readonly onStep?: (step: number, scores: Float32Array) => void | Promise<void>;
+  /** Called after the start and after every step with the step number, each class's S_c, in order, and the images so far. */
+  readonly onStep?: (step: number, scores: Float32Array, images: GpuTensor) => void | Promise<void>;
 }
 
 /**
@@ -72,7 +75,7 @@ export interface ClassModelsOptions extends Omit<ClassModelOptions, 'onStep'> {
  */
 export async function classModel(model: VggModel, classIndex: number, options: ClassModelOptions = {}): Promise<ClassModel> {
   const { onStep, ...rest } = options;
-  const [result] = await classModels(model, [classIndex], { ...rest, ...(onStep ? { onStep: (step, scores) => onStep(step, scores[0]) } : {}) });
+  const [result] = await classModels(model, [classIndex], { ...rest, ...(onStep ? { onStep: (step, scores, image) => onStep(step, scores[0], image) } : {}) });
   return result;
 }
 
@@ -135,7 +138,7 @@ export async function classModels(model: VggModel, classes: readonly number[], o
         throw new RangeError(`classModel: the ascent of class ${classes[bad]} diverged at step ${step} (score ${now[bad]}); use a smaller learning rate`);
       }
       now.forEach((score, i) => void (scores[i][step] = score));
-      await options.onStep?.(step, now);
+      await options.onStep?.(step, now, image);
       if (step === steps) break;
       await model.backward(dLogits, 'gradient');
       // ∂S_c(shift(I))/∂I is the gradient at the shifted image, shifted back.
