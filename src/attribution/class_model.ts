@@ -18,8 +18,9 @@ export const CLASS_MODEL_DEFAULTS = { steps: 200, learningRate: 1, l2: 0.02 } as
  * Image priors beyond the paper's L2 penalty that make the class models of the small VGGs trained here
  * look like their classes: the ascent on the image shifted by up to ±2 pixels at random each step (jitter,
  * Mordvintsev et al. 2015), and a Gaussian blur of σ = 0.5 pixels every 4 steps (Yosinski et al. 2015),
- * over twice the steps. Chosen by eye on vgg-fashion (README, "Class models"): jitter ±1 leaves more
- * speckle, blur σ = 1 or every step smooths the evidence away and the score falls by a factor of 10.
+ * over twice the steps. Chosen by eye on vgg-fashion (README, the contact sheet): jitter ±1 leaves more
+ * speckle; blur σ = 1 every step, or clipping to the pixel range, smooths the evidence away (scores ten
+ * times lower, blobs).
  */
 export const CLASS_MODEL_PRIORS = { steps: 400, jitter: 2, blur: 0.5, blurEvery: 4 } as const;
 
@@ -122,13 +123,9 @@ export async function classModels(model: VggModel, classes: readonly number[], o
       // The last score is the final image's, unshifted; the zero image's forward pass is already done.
       const [dy, dx] = step < steps ? shifts[step] : [0, 0];
       if (step > 0) {
-        if (image === model.input) {
-          // The ascent worked in place on the model's input.
-        } else if (dy !== 0 || dx !== 0) {
-          await roll2d(gpu, shape, image, model.input, dy, dx);
-        } else {
-          gpu.copy(image, 0, model.input, 0, image.length);
-        }
+        // Without priors the ascent works in place on the model's input.
+        if (image !== model.input && (dy !== 0 || dx !== 0)) await roll2d(gpu, shape, image, model.input, dy, dx);
+        else if (image !== model.input) gpu.copy(image, 0, model.input, 0, image.length);
         await model.forward();
       }
       const logits = await gpu.read(model.logits);
