@@ -338,6 +338,45 @@ function imageCases(batch: number): BenchCase[] {
         };
       },
     },
+    {
+      ...common,
+      kernel: 'roll2d',
+      flops: 0,
+      bytes: F * 2 * length,
+      prepare(gpu, random) {
+        const x = upload(gpu, random, length, 'x');
+        const y = gpu.tensor(length, 'y');
+        return {
+          run: () => nn.roll2d(gpu, image, x.tensor, y, 2, -1),
+          inputs: [],
+          check: async () => {
+            await nn.roll2d(gpu, image, x.tensor, y, 2, -1);
+            return ref.relativeError(await gpu.read(y), ref.roll2d(image, x.data, 2, -1));
+          },
+          release: () => release(x.tensor, y),
+        };
+      },
+    },
+    {
+      ...common,
+      kernel: 'gaussian_blur2d',
+      // σ 0.5: ±2 pixels, 25 taps of a multiply and an add (the weights' exp() not counted).
+      flops: 2 * 25 * length,
+      bytes: F * 2 * length,
+      prepare(gpu, random) {
+        const x = upload(gpu, random, length, 'x');
+        const y = gpu.tensor(length, 'y');
+        return {
+          run: () => nn.gaussianBlur2d(gpu, image, x.tensor, y, 0.5),
+          inputs: [],
+          check: async () => {
+            await nn.gaussianBlur2d(gpu, image, x.tensor, y, 0.5);
+            return ref.relativeError(await gpu.read(y), ref.gaussianBlur2d(image, x.data, 0.5));
+          },
+          release: () => release(x.tensor, y),
+        };
+      },
+    },
   ];
 }
 

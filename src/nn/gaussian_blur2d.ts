@@ -1,13 +1,15 @@
-import { f32Bits, type Gpu, type GpuTensor } from '../gpu/mod.ts';
+import type { Gpu, GpuTensor } from '../gpu/mod.ts';
 import type { ImageShape } from '../shapes/mod.ts';
 import code from '../../shaders/gaussian_blur2d.wgsl';
 import { checkDimensions, checkTensor } from './check_tensor.ts';
-import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
+import { ELEMENTWISE_WORKGROUP, planeSlices } from './slices.ts';
 
 const SHADER = { name: 'gaussian_blur2d', code };
 
 /** The largest σ `gaussianBlur2d` takes, in pixels: its kernel spans ±⌈3σ⌉, 49 taps a side at most. */
 export const MAX_BLUR_SIGMA = 8;
+// The shader's k: array<vec4f, 13> holds the 2⌈3σ⌉ + 1 ≤ 49 weights.
+const KERNEL_VEC4S = 13;
 
 /** The half-width of the blur's kernel for σ: ⌈3σ⌉ pixels, where the Gaussian has fallen below 1.2%. */
 export function blurRadius(sigma: number): number {
@@ -26,10 +28,17 @@ export async function gaussianBlur2d(gpu: Gpu, s: ImageShape, x: GpuTensor, y: G
   checkTensor('gaussian_blur2d', 'x', x, s.n * s.c * pixels, [s.n, s.c, s.h, s.w]);
   checkTensor('gaussian_blur2d', 'y', y, s.n * s.c * pixels, [s.n, s.c, s.h, s.w]);
   const pipeline = await gpu.pipeline(SHADER, { WG: ELEMENTWISE_WORKGROUP });
-  for (const [p0, planes] of itemSlices(gpu, 'gaussian_blur2d', s.n * s.c, { x: pixels })) {
+  const r = blurRadius(sigma);
+  const raw = Array.from({ length: 2 * r + 1 }, (_, t) => Math.exp(-((t - r) ** 2) / (2 * sigma * sigma)));
+  const total = raw.reduce((a, b) => a + b, 0);
+  const params = new Uint32Array(8 + 4 * KERNEL_VEC4S);
+  params.set([s.h, s.w, 0, 0, r]);
+  new Float32Array(params.buffer, 32).set(raw.map((v) => v / total));
+  for (const [p0, planes] of planeSlices(gpu, 'gaussian_blur2d', s, gpu.limits.workgroupsPerDimension)) {
     const xw = gpu.window(x, p0 * pixels, planes * pixels);
     const yw = gpu.window(y, p0 * pixels, planes * pixels);
-    const params = new Uint32Array([planes, s.h, s.w, xw.base, yw.base, blurRadius(sigma), f32Bits(1 / (2 * sigma * sigma))]);
-    gpu.dispatch(pipeline, params, [xw.binding, yw.binding], gpu.grid(Math.ceil((planes * pixels) / ELEMENTWISE_WORKGROUP)));
+    params[2] = xw.base;
+    params[3] = yw.base;
+    gpu.dispatch(pipeline, params, [xw.binding, yw.binding], [Math.ceil(pixels / ELEMENTWISE_WORKGROUP), planes]);
   }
 }

@@ -2,7 +2,7 @@ import type { Gpu, GpuTensor } from '../gpu/mod.ts';
 import type { ImageShape } from '../shapes/mod.ts';
 import code from '../../shaders/roll2d.wgsl';
 import { checkDimensions, checkTensor } from './check_tensor.ts';
-import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
+import { ELEMENTWISE_WORKGROUP, planeSlices } from './slices.ts';
 
 const SHADER = { name: 'roll2d', code };
 
@@ -20,10 +20,11 @@ export async function roll2d(gpu: Gpu, s: ImageShape, x: GpuTensor, y: GpuTensor
   checkTensor('roll2d', 'y', y, s.n * s.c * pixels, [s.n, s.c, s.h, s.w]);
   const pipeline = await gpu.pipeline(SHADER, { WG: ELEMENTWISE_WORKGROUP });
   const wrap = (v: number, size: number) => ((v % size) + size) % size;
-  for (const [p0, planes] of itemSlices(gpu, 'roll2d', s.n * s.c, { x: pixels })) {
+  const most = gpu.limits.workgroupsPerDimension;
+  for (const [p0, planes] of planeSlices(gpu, 'roll2d', s, most)) {
     const xw = gpu.window(x, p0 * pixels, planes * pixels);
     const yw = gpu.window(y, p0 * pixels, planes * pixels);
-    gpu.dispatch(pipeline, new Uint32Array([planes, s.h, s.w, xw.base, yw.base, wrap(dy, s.h), wrap(dx, s.w)]),
-      [xw.binding, yw.binding], gpu.grid(Math.ceil((planes * pixels) / ELEMENTWISE_WORKGROUP)));
+    gpu.dispatch(pipeline, new Uint32Array([s.h, s.w, xw.base, yw.base, wrap(dy, s.h), wrap(dx, s.w)]),
+      [xw.binding, yw.binding], [Math.ceil(pixels / ELEMENTWISE_WORKGROUP), planes]);
   }
 }

@@ -25,6 +25,18 @@ export function itemSlices(gpu: Gpu, kernel: string, n: number, perItem: Readonl
   return slices;
 }
 
+/**
+ * Splits the n·c planes of an (n, c, h, w) image into runs that fit one binding and at most `most` planes
+ * each (a dispatch's workgroups per dimension, for kernels that run over planes in y).
+ */
+export function planeSlices(gpu: Gpu, kernel: string, s: { n: number; c: number; h: number; w: number }, most: number): Array<readonly [start: number, count: number]> {
+  return itemSlices(gpu, kernel, s.n * s.c, { plane: s.h * s.w }).flatMap(([start, count]) => {
+    const runs: Array<readonly [number, number]> = [];
+    for (let at = 0; at < count; at += most) runs.push([start + at, Math.min(most, count - at)]);
+    return runs;
+  });
+}
+
 /** Splits `count` elements into runs that fit one binding. */
 export function elementSlices(gpu: Gpu, count: number): Array<readonly [start: number, count: number]> {
   return itemSlices(gpu, 'elementwise', count, { element: 1 });
