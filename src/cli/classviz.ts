@@ -34,8 +34,9 @@ normalisation) and stretches the difference from it until 99% of the values fill
   --batch B       with --class all, how many classes ascend side by side in one batch (default
                   16; fewer for a big model on a small GPU: each needs its own activations)
   --priors        image priors beyond the paper, which make the small models' class models look
-                  like their classes: --jitter ${PRIORS.jitter} --blur ${PRIORS.blur} --blur-every ${PRIORS.blurEvery} --steps ${PRIORS.steps} (each of
-                  those options, given too, wins)
+                  like their classes: the same as
+                  --jitter ${PRIORS.jitter} --blur ${PRIORS.blur} --blur-every ${PRIORS.blurEvery} --steps ${PRIORS.steps}
+                  (any of those options given as well wins)
   --jitter PX     take each step's gradient at the image shifted by up to ±PX pixels at random,
                   wrapping round (default 0: never)
   --blur σ        blur the image with a Gaussian of σ pixels every --blur-every steps (default 0:
