@@ -85,7 +85,6 @@ test('showcase\'s saliency PNGs, overlays and class-model grid are what saliency
     await runCommand(classvizCommand, ['--model', modelPath, '--class', 'all', '--priors', '--steps', '5', '--out', join(cli, `${model}-priors.png`)]);
     const priors = readFileSync(join(out, model, 'class-models-priors.png'));
     assert.ok(priors.equals(readFileSync(join(cli, `${model}-priors.png`))), `${model} class-models-priors.png differs from classviz --priors`);
-    assert.ok(!priors.equals(grid), `${model}: the priors changed nothing`);
   }
 });
 

@@ -114,9 +114,9 @@ export async function classModels(model: VggModel, classes: readonly number[], o
     return tensor;
   };
   await model.forward(new Float32Array(n * model.inputSize), n);
-  const image = jitter > 0 || blur > 0 ? scratch('class model image') : model.input;
+  let image = jitter > 0 || blur > 0 ? scratch('class model image') : model.input;
   const gradient = jitter > 0 ? scratch('class model gradient') : model.inputGradient;
-  const blurred = blur > 0 ? scratch('class model blurred') : undefined;
+  let blurred = blur > 0 ? scratch('class model blurred') : undefined;
   if (image !== model.input) gpu.copy(model.input, 0, image, 0, image.length);
   try {
     for (let step = 0; ; step++) {
@@ -142,8 +142,9 @@ export async function classModels(model: VggModel, classes: readonly number[], o
       if (gradient !== model.inputGradient) await roll2d(gpu, shape, model.inputGradient, gradient, -dy, -dx);
       await ascentStep(gpu, image, gradient, learningRate, l2);
       if (blurred && (step + 1) % blurEvery === 0) {
+        // The blurred copy becomes the image, and the old image the next blur's target.
         await gaussianBlur2d(gpu, shape, image, blurred, blur);
-        gpu.copy(blurred, 0, image, 0, image.length);
+        [image, blurred] = [blurred, image];
       }
     }
     const inputs = await gpu.read(image);

@@ -4,6 +4,7 @@ import {
   CLASS_MODEL_DEFAULTS,
   CLASS_MODEL_PRIORS,
   classModels,
+  type ClassModelsOptions,
   colorizeMap,
   imageToInput,
   inputToImage,
@@ -154,7 +155,7 @@ async function showModel(
     // Every rule explains the same (top) class, so the rows compare like with like.
     ({ maps, logits, classes: predicted } = await saliencyMapsByRule(model, input, n, 'top', RULES.map(({ rule }) => rule)));
     // Every class's ascent in one batch: a tenth of the passes, each of ten images.
-    const ascend = async (what: string, count: number, priors: object) => {
+    const ascend = async (what: string, count: number, priors: Omit<ClassModelsOptions, 'steps' | 'onStep'>) => {
       const every = Math.max(1, Math.floor(count / 50));
       const results = await classModels(model, spec.labels.map((_, c) => c), {
         ...priors,
