@@ -30,9 +30,14 @@ const SHAPES: Array<[string, Conv2dShape]> = [
   ['1 channel, width 4, batch 3', { n: 3, c: 1, h: 5, w: 4, k: 3, size: 3, pad: 1 }],
   ['rows of whole vec4s, no padding', { n: 1, c: 2, h: 6, w: 8, k: 4, size: 3, pad: 0 }],
   ['rows of whole vec4s over three 16-pixel groups, 5→9 channels', { n: 2, c: 5, h: 6, w: 36, k: 9, size: 3, pad: 1 }],
+  // 64→64 channels: conv2d_backward_weight v4 cuts the 22 (image, row pair) units into 16 uneven runs.
+  ['64→64 channels, odd height, batch 2', { n: 2, c: 64, h: 21, w: 8, k: 64, size: 3, pad: 1 }],
 ];
 
-/** Whether conv2d_backward_weight v3 (3×3, padding 1, rows of whole vec4s) takes the shape. */
+// conv2d_backward_weight v4 splits its sum until a GPU's 16384 invocations run, whatever adapter runs the tests.
+const splitting = new Gpu(gpu.device, gpu.adapterName, { fillInvocations: 16384 });
+
+/** Whether conv2d_backward_weight v3 and v4 (3×3, padding 1, rows of whole vec4s) take the shape. */
 const streams = (s: Conv2dShape) => s.size === 3 && s.pad === 1 && s.w % 4 === 0;
 
 for (const [name, s] of SHAPES) {
@@ -60,14 +65,15 @@ for (const [name, s] of SHAPES) {
     });
   }
   for (const variant of CONV2D_BACKWARD_WEIGHT_VARIANTS) {
-    if ((variant === 2 && s.size !== 3) || (variant === 3 && !streams(s))) continue;
+    if ((variant === 2 && s.size !== 3) || (variant >= 3 && !streams(s))) continue;
     test(`conv2d_backward_weight v${variant} matches the reference for ${name}`, async () => {
       const dWeight = poisoned(weight.data.length, 'dWeight');
       const dBias = poisoned(s.k, 'dBias');
-      await conv2dBackwardWeight(gpu, s, x.tensor, dy.tensor, dWeight, dBias, variant);
+      const on = variant === 4 ? splitting : gpu;
+      await conv2dBackwardWeight(on, s, x.tensor, dy.tensor, dWeight, dBias, variant);
       const expected = refBackwardWeight(s, x.data, dy.data);
-      assertClose('dWeight', await gpu.read(dWeight), expected.dWeight, { random });
-      assertClose('dBias', await gpu.read(dBias), expected.dBias, { random });
+      assertClose('dWeight', await on.read(dWeight), expected.dWeight, { random });
+      assertClose('dBias', await on.read(dBias), expected.dBias, { random });
     });
   }
 }
@@ -107,7 +113,7 @@ const SLICED: Conv2dShape = { n: 5, c: 3, h: 9, w: 11, k: 4, size: 3, pad: 1 };
     });
   }
   for (const variant of CONV2D_BACKWARD_WEIGHT_VARIANTS) {
-    if (variant === 3) continue;
+    if (variant >= 3) continue;
     test(`conv2d_backward_weight v${variant} matches the reference for ${where}, accumulating over the batch`, async () => {
       const dWeight = poisoned(weight.data.length, 'dWeight');
       const dBias = poisoned(s.k, 'dBias');
@@ -119,18 +125,20 @@ const SLICED: Conv2dShape = { n: 5, c: 3, h: 9, w: 11, k: 4, size: 3, pad: 1 };
   }
 }
 
-test('conv2d_backward_weight v3 matches the reference for (5, 3, 10, 8) → 5 channels bound in 2048-byte windows, one image each', async () => {
-  const s: Conv2dShape = { n: 5, c: 3, h: 10, w: 8, k: 5, size: 3, pad: 1 };
-  if (2 * s.c * s.h * s.w <= sliced.maxWindowElements) throw new Error('the sliced case no longer splits the batch');
-  const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
-  const dy = randomTensor(random, s.n * s.k * s.h * s.w, 'dy');
-  const dWeight = poisoned(s.k * s.c * 9, 'dWeight');
-  const dBias = poisoned(s.k, 'dBias');
-  await conv2dBackwardWeight(sliced, s, x.tensor, dy.tensor, dWeight, dBias, 3);
-  const expected = refBackwardWeight(s, x.data, dy.data);
-  assertClose('dWeight', await sliced.read(dWeight), expected.dWeight, { random });
-  assertClose('dBias', await sliced.read(dBias), expected.dBias, { random });
-});
+for (const variant of [3, 4] as const) {
+  test(`conv2d_backward_weight v${variant} matches the reference for (5, 3, 10, 8) → 5 channels bound in 2048-byte windows, one image each`, async () => {
+    const s: Conv2dShape = { n: 5, c: 3, h: 10, w: 8, k: 5, size: 3, pad: 1 };
+    if (2 * s.c * s.h * s.w <= sliced.maxWindowElements) throw new Error('the sliced case no longer splits the batch');
+    const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
+    const dy = randomTensor(random, s.n * s.k * s.h * s.w, 'dy');
+    const dWeight = poisoned(s.k * s.c * 9, 'dWeight');
+    const dBias = poisoned(s.k, 'dBias');
+    await conv2dBackwardWeight(sliced, s, x.tensor, dy.tensor, dWeight, dBias, variant);
+    const expected = refBackwardWeight(s, x.data, dy.data);
+    assertClose('dWeight', await sliced.read(dWeight), expected.dWeight, { random });
+    assertClose('dBias', await sliced.read(dBias), expected.dBias, { random });
+  });
+}
 
 test('conv2d_backward_weight refuses v3 for a shape it does not take', async () => {
   const s: Conv2dShape = { n: 1, c: 2, h: 5, w: 6, k: 2, size: 3, pad: 1 };

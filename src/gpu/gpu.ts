@@ -35,6 +35,12 @@ export class Gpu {
   readonly hasTimestamps: boolean;
   /** The default kernels (see `KernelSet`); a kernel given a variant explicitly runs that one. */
   kernels: KernelSet;
+  /**
+   * About how many invocations keep this adapter busy: kernels that can split a long sum (split-K) split
+   * it until a dispatch has this many. A CPU driver's few threads want few (each split costs a
+   * partial sum); a GPU's thousands of lanes want many.
+   */
+  readonly fillInvocations: number;
   #pipelines = new Map<string, Promise<GPUComputePipeline>>();
   #scratch = new Map<string, GpuTensor>();
   #params = new Map<string, GPUBuffer>();
@@ -45,12 +51,18 @@ export class Gpu {
 
   /**
    * `maxBindingBytes` lowers the binding limit below the adapter's, so that tests can drive the sliced
-   * paths with small tensors; it cannot raise it. `kernels` defaults to `tuned`.
+   * paths with small tensors; it cannot raise it. `kernels` defaults to `tuned`, `fillInvocations` to a GPU's
+   * 16384.
    */
-  constructor(device: GPUDevice, adapterName: string, options: { readonly maxBindingBytes?: number; readonly kernels?: KernelSet } = {}) {
+  constructor(
+    device: GPUDevice,
+    adapterName: string,
+    options: { readonly maxBindingBytes?: number; readonly kernels?: KernelSet; readonly fillInvocations?: number } = {},
+  ) {
     this.device = device;
     this.adapterName = adapterName;
     this.kernels = options.kernels ?? 'tuned';
+    this.fillInvocations = options.fillInvocations ?? 16384;
     const l = device.limits;
     this.limits = {
       maxBindingBytes: Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize, options.maxBindingBytes ?? Infinity),
