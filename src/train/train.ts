@@ -91,11 +91,16 @@ export async function train(model: VggModel, data: ImageDataset, options: TrainO
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const epochStart = performance.now();
       const batches = shuffledBatches(data.length, batchSize, shuffles);
+      const make = (b: number) => makeBatch(data, batches[b], model.spec.normalize, augment);
       let [lossSum, correct, seen] = [0, 0, 0];
-      for (const [b, indices] of batches.entries()) {
+      let next = make(0);
+      for (const b of batches.keys()) {
         const rate = learningRateAt(schedule, learningRate, (epoch - 1) * batchesPerEpoch + b, totalSteps);
-        const batch = makeBatch(data, indices, model.spec.normalize, augment);
-        const result = await trainer.step(batch, rate);
+        const batch = next;
+        // The next batch is made while the GPU runs this one (the same batches, in the same order).
+        const result = await trainer.step(batch, rate, () => {
+          if (b + 1 < batches.length) next = make(b + 1);
+        });
         lossSum += result.loss * result.n;
         correct += result.correct;
         seen += result.n;

@@ -40,8 +40,12 @@ export class Trainer {
     this.optimizer = new Optimizer(model, options);
   }
 
-  /** One step on `batch` (normalised for the model) at `learningRate`; resolves once it, update included, is done. */
-  async step(batch: Batch, learningRate: number): Promise<StepResult> {
+  /**
+   * One step on `batch` (normalised for the model) at `learningRate`; resolves once it, update included, is
+   * done. `whileRunning` runs on the CPU once the step is submitted, before waiting for it: a caller makes
+   * its next batch there, so that rendering scenes and the GPU's work overlap.
+   */
+  async step(batch: Batch, learningRate: number, whileRunning?: () => void): Promise<StepResult> {
     const { model } = this;
     const gpu = model.gpu;
     const classes = model.classes;
@@ -56,7 +60,15 @@ export class Trainer {
     await this.optimizer.step(learningRate);
     gpu.copy(t.dLogits, 0, t.readBack, 0, n * classes);
     gpu.copy(t.losses, 0, t.readBack, n * classes, n);
-    const back = await gpu.read(t.readBack);
+    // read() submits the step before its first await.
+    const pending = gpu.read(t.readBack);
+    try {
+      whileRunning?.();
+    } catch (error) {
+      await pending.catch(() => undefined);
+      throw error;
+    }
+    const back = await pending;
     const dLogits = back.subarray(0, n * classes);
     let loss = 0;
     let correct = 0;
