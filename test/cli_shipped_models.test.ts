@@ -12,7 +12,7 @@ import { RELU_RULES } from '../src/shapes/mod.ts';
 import { CLASS_MODEL_DEFAULTS, CLASS_MODEL_PRIORS } from '../src/attribution/mod.ts';
 import { runCommand, temporaryFolder } from './support/cli_fixture.ts';
 import { assertClose } from './support/compare.ts';
-import { referenceClassModel } from './support/reference_class_model.ts';
+import { KINK_MARGIN, referenceClassModel, type ReferenceClassModel } from './support/reference_class_model.ts';
 import { testRandom } from './support/seed.ts';
 import { normalised } from './support/test_models.ts';
 
@@ -63,11 +63,8 @@ for (const [name, prefix] of present) {
     const size = c * h * w;
     // The ascent starts from the zero image, where activations tie exactly (both sides pick the first
     // maximum); after it, a trained network has pooling windows whose top two differ by less than 1e-5
-    // (KINK_MARGIN), which float32 could order differently. These two steps were checked not to.
-    for (const k of model.spec.labels.keys()) {
-      const reference = referenceClassModel(model.spec, model.weights, k, steps, learningRate, l2);
-      assertClose(`class model of ${k} (its trajectory passes ${reference.margin.toExponential(1)} from a kink)`, saved.subarray(k * size, (k + 1) * size), reference.image, { random });
-    }
+    // (KINK_MARGIN), which float32 could order differently (see assertClassModels).
+    assertClassModels(model.spec.labels.length, (k) => saved.subarray(k * size, (k + 1) * size), (k) => referenceClassModel(model.spec, model.weights, k, steps, learningRate, l2), '');
   });
 
   test(`${name}: classviz --priors --npy follows the float64 ascent with the same shifts and blur for 2 steps`, async () => {
@@ -79,13 +76,32 @@ for (const [name, prefix] of present) {
     assert.is(code, 0);
     const saved = readNpy(readFileSync(npy)).data;
     const size = c * h * w;
-    // The second step ends with a blur. Checked, as above, to keep clear of kinks (over 4 steps, class 3 of
-    // vgg-fashion passes 3e-8 from one).
-    for (const k of model.spec.labels.keys()) {
-      const reference = referenceClassModel(model.spec, model.weights, k, steps, learningRate, l2, { jitter, blur, blurEvery, seed: 1 });
-      assertClose(`class model of ${k} with priors (${reference.margin.toExponential(1)} from a kink)`, saved.subarray(k * size, (k + 1) * size), reference.image, { random });
-    }
+    // The second step ends with a blur. Over 4 steps, class 3 of vgg-fashion passes 3e-8 from a kink; over
+    // these 2, class 8 of vgg-cluttered passes 4e-8 from one, and float32 takes its other side.
+    const priors = { jitter, blur, blurEvery, seed: 1 };
+    assertClassModels(model.spec.labels.length, (k) => saved.subarray(k * size, (k + 1) * size), (k) => referenceClassModel(model.spec, model.weights, k, steps, learningRate, l2, priors), ' with priors');
   });
+}
+
+/**
+ * Compares every class's model with the float64 ascent's. One class a model may differ, and only when its
+ * float64 trajectory passes within KINK_MARGIN of a kink (a max-pool near-tie or a ReLU near zero): float32
+ * may take the kink's other side there, legitimately, and the paths part. Any other difference fails, as
+ * does a second class at a kink, so the check cannot wear away unnoticed.
+ */
+function assertClassModels(classes: number, saved: (k: number) => Float32Array, reference: (k: number) => ReferenceClassModel, what: string): void {
+  const excused: string[] = [];
+  for (let k = 0; k < classes; k++) {
+    const expected = reference(k);
+    const label = `class model of ${k}${what} (its trajectory passes ${expected.margin.toExponential(1)} from a kink)`;
+    try {
+      assertClose(label, saved(k), expected.image, { random });
+    } catch (error) {
+      if (expected.margin >= KINK_MARGIN || excused.length > 0) throw error;
+      excused.push(label);
+    }
+  }
+  if (excused.length > 0) console.log(`  differs at a kink, as float32 may: ${excused.join('; ')}`);
 }
 
 test.run();

@@ -48,7 +48,8 @@ test('train --dataset cluttered writes a 3×64×64 model that evaluate takes on 
   assert.is(code, 0);
   const model = loadVgg(readFileSync(out));
   assert.equal(model.spec.input, { channels: 3, height: 64, width: 64 });
-  assert.equal(model.spec.features, [32, 'M', 64, 'M', 128, 'M', 128, 'M']);
+  assert.equal(model.spec.features, [64, 64, 'M', 128, 128, 'M', 256, 256, 'M', 256, 'M']);
+  assert.equal(model.spec.classifier, [128]);
   assert.ok(readFileSync(out).length < 10e6);
   const { context } = await runCommand(evaluateCommand, ['--model', out, '--dataset', 'cluttered', '--limit', '4']);
   assert.match(context.printed[0], /^cluttered test \(first 4\): accuracy/);
