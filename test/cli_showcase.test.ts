@@ -65,7 +65,8 @@ test('showcase\'s saliency PNGs, overlays and class-model grid are what saliency
   const out = join(temporaryFolder(), 'out');
   await runCommand(showcaseCommand, ['--weights', weights, '--out', out, '--steps', '3', '--prior-steps', '5']);
   const cli = temporaryFolder();
-  for (const [model, prefix] of [['vgg-fashion', 'fashion-'], ['vgg-cluttered', 'cluttered-']]) {
+  // showcase's class-model learning rates by default: classviz's 1, and 4 for the colour model.
+  for (const [model, prefix, lr] of [['vgg-fashion', 'fashion-', '1'], ['vgg-cluttered', 'cluttered-', '4']]) {
     const images = readdirSync(join(weights, 'images')).filter((name) => name.startsWith(prefix)).sort();
     const modelPath = join(weights, `${model}.safetensors`);
     // The same batch as showcase runs, so that the maps are the same floats.
@@ -79,13 +80,24 @@ test('showcase\'s saliency PNGs, overlays and class-model grid are what saliency
         assert.ok(shown.equals(readFileSync(join(cli, file))), `${model} ${stem}-${kind}.png differs from saliency's ${file}`);
       }
     }
-    await runCommand(classvizCommand, ['--model', modelPath, '--class', 'all', '--steps', '3', '--out', join(cli, `${model}-classes.png`)]);
+    await runCommand(classvizCommand, ['--model', modelPath, '--class', 'all', '--steps', '3', '--lr', lr, '--out', join(cli, `${model}-classes.png`)]);
     const grid = readFileSync(join(out, model, 'class-models.png'));
     assert.ok(grid.equals(readFileSync(join(cli, `${model}-classes.png`))), `${model} class-models.png differs from classviz --class all`);
-    await runCommand(classvizCommand, ['--model', modelPath, '--class', 'all', '--priors', '--steps', '5', '--out', join(cli, `${model}-priors.png`)]);
+    await runCommand(classvizCommand, ['--model', modelPath, '--class', 'all', '--priors', '--steps', '5', '--lr', lr, '--out', join(cli, `${model}-priors.png`)]);
     const priors = readFileSync(join(out, model, 'class-models-priors.png'));
     assert.ok(priors.equals(readFileSync(join(cli, `${model}-priors.png`))), `${model} class-models-priors.png differs from classviz --priors`);
   }
+});
+
+test('showcase --lr sets every model\'s class-model learning rate, and refuses one that is not positive', async () => {
+  const weights = weightsFolder(['cluttered']);
+  const out = join(temporaryFolder(), 'out');
+  await runCommand(showcaseCommand, ['--weights', weights, '--out', out, '--steps', '2', '--prior-steps', '0', '--lr', '0.5']);
+  const cli = join(temporaryFolder(), 'classes.png');
+  await runCommand(classvizCommand, ['--model', join(weights, 'vgg-cluttered.safetensors'), '--class', 'all', '--steps', '2', '--lr', '0.5', '--out', cli]);
+  assert.ok(readFileSync(join(out, 'vgg-cluttered', 'class-models.png')).equals(readFileSync(cli)), 'class-models.png differs from classviz --lr 0.5');
+  const { error } = await commandError(showcaseCommand, ['--weights', weights, '--out', out, '--lr', '0']);
+  assert.match(error.message, /^--lr 0 must be/);
 });
 
 test('showcase skips a missing model in one note and shows the other', async () => {
