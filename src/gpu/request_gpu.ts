@@ -66,7 +66,7 @@ async function openGpu(): Promise<Gpu> {
   const name = [...new Set([info.vendor, info.architecture, info.device, info.description].filter(Boolean))].join(' ');
   // SwiftShader (Chromium's WebGPU without a GPU) spent over 150 s compiling conv2d_forward_v3 without
   // finishing, where every other shader compiles in about 2 s.
-  // On lavapipe, splitting conv2_2's weight gradient four ways (16384 invocations) cost 15–20%.
+  // On lavapipe, splitting conv2_2's weight gradient four ways (16384 invocations) cost 12–24%.
   const cpu = /llvmpipe|lavapipe|swiftshader/i.test(name);
   return new Gpu(device, name || 'unknown adapter', { kernels: /swiftshader/i.test(name) ? 'portable' : 'tuned', fillInvocations: cpu ? 1024 : 16384 });
 }
