@@ -40,7 +40,7 @@ const CLUTTERED_LR = 4;
  * The shipped models, in the order shown, the bundled images (`<weights>/images/<prefix>*.png`) each
  * explains, and their class models' steps by default (by the paper, with priors). A step of the colour
  * model is about 35 times the work of one of the Fashion-MNIST model (1.3 GFLOP an image forward against
- * 37 MFLOP; about 2 s for the ten classes on lavapipe): on a 2-core CPU its class models get what is left
+ * 38 MFLOP; about 2 s for the ten classes on lavapipe): on a 2-core CPU its class models get what is left
  * of npm start's two minutes, and `classviz` makes them properly. Each also has its own learning rate.
  */
 const SHIPPED = [

@@ -70,11 +70,12 @@ export async function conv2dBackwardWeight(
     } else if (splits > 1 && xw.base % 4 === 0 && dyw.base % 4 === 0) {
       const stride = dWeight.length + s.k;
       const partial = gpu.scratch('conv2d_backward_weight_v4 partial sums', splits * stride);
+      const partialBinding = gpu.window(partial, 0, splits * stride).binding;
       const pipeline = await gpu.pipeline(SHADER_V4, { WG: V2_WORKGROUP });
       const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, s.pad, xw.base, dyw.base, splits]);
-      gpu.dispatch(pipeline, params, [xw.binding, dyw.binding, gpu.window(partial, 0, splits * stride).binding], gpu.grid(Math.ceil((splits * invocations) / workgroup)));
+      gpu.dispatch(pipeline, params, [xw.binding, dyw.binding, partialBinding], gpu.grid(Math.ceil((splits * invocations) / workgroup)));
       const sum = await gpu.pipeline(SHADER_V4_SUM, { WG: ELEMENTWISE_WORKGROUP });
-      gpu.dispatch(sum, new Uint32Array([dWeight.length, s.k, splits, accumulate]), [gpu.window(partial, 0, splits * stride).binding, ...outputs], gpu.grid(Math.ceil(stride / ELEMENTWISE_WORKGROUP)));
+      gpu.dispatch(sum, new Uint32Array([dWeight.length, s.k, splits, accumulate]), [partialBinding, ...outputs], gpu.grid(Math.ceil(stride / ELEMENTWISE_WORKGROUP)));
     } else if ((variant === 3 || variant === 4) && xw.base % 4 === 0 && dyw.base % 4 === 0) {
       const pipeline = await gpu.pipeline(SHADER_V3, { WG: V2_WORKGROUP });
       const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, s.pad, xw.base, dyw.base, accumulate]);
