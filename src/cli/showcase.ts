@@ -95,6 +95,10 @@ interface Shown {
   readonly data: VggModelData;
   readonly images: readonly ImageFile[];
   readonly input: Float32Array;
+  /** Its class models' ascent: steps by the paper, steps with priors, and η. */
+  readonly steps: number;
+  readonly priorSteps: number;
+  readonly learningRate: number;
 }
 
 /** `deepinside showcase`: saliency maps, overlays and class models of the shipped models, and a contact sheet. */
@@ -123,11 +127,11 @@ export const showcaseCommand: Command = {
       throw new RangeError(`no model to show: ${paths.join(' and ')} do not exist; train one with ${TRAIN} ${paths[0]}`);
     }
     for (const { file } of SHIPPED) if (!found.some((f) => f.file === file)) context.note(`${join(weights, file)} is not there yet: skipped`);
-    const shown = found.map((f) => ({ ...readShown(weights, f.file, f.images), steps: steps ?? f.steps, priorSteps: priorSteps ?? f.priorSteps, learningRate: learningRate ?? f.learningRate }));
+    const shown = found.map((f) => readShown(weights, f.file, f.images, { steps: steps ?? f.steps, priorSteps: priorSteps ?? f.priorSteps, learningRate: learningRate ?? f.learningRate }));
 
     mkdirSync(out, { recursive: true });
     const sections: TitledSection[] = [];
-    for (const model of shown) sections.push(...(await showModel(model, out, model, context)));
+    for (const model of shown) sections.push(...(await showModel(model, out, context)));
     const sheet = join(out, 'contact-sheet.png');
     writeFileAtomic(sheet, encodePng(titledStack(sections)));
     context.print(sheet);
@@ -136,7 +140,7 @@ export const showcaseCommand: Command = {
 };
 
 /** A shipped model and its bundled images, all checked (sizes, colour) so that nothing fails halfway. */
-function readShown(weights: string, file: string, prefix: string): Shown {
+function readShown(weights: string, file: string, prefix: string, ascent: Pick<Shown, 'steps' | 'priorSteps' | 'learningRate'>): Shown {
   const path = join(weights, file);
   const data = loadModelOption(path);
   const folder = join(weights, 'images');
@@ -149,14 +153,13 @@ function readShown(weights: string, file: string, prefix: string): Shown {
   const size = channels * height * width;
   const input = new Float32Array(images.length * size);
   images.forEach(({ path: image, image: pixels }, i) => input.set(imageToInput(data.spec, pixels, image), i * size));
-  return { name: basename(file, '.safetensors'), path, data, images, input };
+  return { name: basename(file, '.safetensors'), path, data, images, input, ...ascent };
 }
 
 /** Runs one model: writes its files, printing each path, and returns its rows of the contact sheet. */
 async function showModel(
-  { name, path, data, images, input }: Shown,
+  { name, path, data, images, input, steps, priorSteps, learningRate }: Shown,
   out: string,
-  { steps, priorSteps, learningRate }: { readonly steps: number; readonly priorSteps: number; readonly learningRate: number },
   context: CommandContext,
 ): Promise<TitledSection[]> {
   const { spec } = data;
