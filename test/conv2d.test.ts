@@ -32,6 +32,10 @@ const SHAPES: Array<[string, Conv2dShape]> = [
   ['rows of whole vec4s over three 16-pixel groups, 5→9 channels', { n: 2, c: 5, h: 6, w: 36, k: 9, size: 3, pad: 1 }],
   // 64→64 channels: conv2d_backward_weight v4 cuts the 22 (image, row pair) units into 16 uneven runs.
   ['64→64 channels, odd height, batch 2', { n: 2, c: 64, h: 21, w: 8, k: 64, size: 3, pad: 1 }],
+  // conv2d_backward_weight v5 wants input channels in multiples of 8; 5 and 9 output channels leave its
+  // last 4-channel block part empty.
+  ['8→5 channels, odd height, batch 3', { n: 3, c: 8, h: 7, w: 12, k: 5, size: 3, pad: 1 }],
+  ['24→9 channels, width 4', { n: 1, c: 24, h: 5, w: 4, k: 9, size: 3, pad: 1 }],
 ];
 
 // conv2d_backward_weight v4 splits its sum until a GPU's 16384 invocations run, whatever adapter runs the tests.
@@ -39,6 +43,8 @@ const splitting = new Gpu(gpu.device, gpu.adapterName, { fillInvocations: 16384 
 
 /** Whether conv2d_backward_weight v3 and v4 (3×3, padding 1, rows of whole vec4s) take the shape. */
 const streams = (s: Conv2dShape) => s.size === 3 && s.pad === 1 && s.w % 4 === 0;
+/** Whether the adapter runs the variants 5 that share loads through 8-lane subgroups (lavapipe does). */
+const subgroups8 = gpu.subgroupSize === 8;
 
 for (const [name, s] of SHAPES) {
   const [oh, ow] = conv2dOutputSize(s);
@@ -49,7 +55,7 @@ for (const [name, s] of SHAPES) {
   const dy = randomTensor(random, yLength, 'dy');
 
   for (const variant of CONV2D_FORWARD_VARIANTS) {
-    if (variant >= 3 && s.size !== 3) continue;
+    if ((variant >= 3 && s.size !== 3) || (variant === 5 && !subgroups8)) continue;
     test(`conv2d_forward v${variant} matches the reference for ${name}`, async () => {
       const y = poisoned(yLength, 'y');
       await conv2dForward(gpu, s, x.tensor, weight.tensor, bias.tensor, y, variant);
@@ -57,7 +63,7 @@ for (const [name, s] of SHAPES) {
     });
   }
   for (const variant of CONV2D_BACKWARD_INPUT_VARIANTS) {
-    if (variant >= 3 && s.size !== 3) continue;
+    if ((variant >= 3 && s.size !== 3) || (variant === 5 && !subgroups8)) continue;
     test(`conv2d_backward_input v${variant} matches the reference for ${name}`, async () => {
       const dx = poisoned(x.data.length, 'dx');
       await conv2dBackwardInput(gpu, s, dy.tensor, weight.tensor, dx, variant);
@@ -65,11 +71,11 @@ for (const [name, s] of SHAPES) {
     });
   }
   for (const variant of CONV2D_BACKWARD_WEIGHT_VARIANTS) {
-    if ((variant === 2 && s.size !== 3) || (variant >= 3 && !streams(s))) continue;
+    if ((variant === 2 && s.size !== 3) || (variant >= 3 && !streams(s)) || (variant === 5 && (!subgroups8 || s.c % 8 !== 0))) continue;
     test(`conv2d_backward_weight v${variant} matches the reference for ${name}`, async () => {
       const dWeight = poisoned(weight.data.length, 'dWeight');
       const dBias = poisoned(s.k, 'dBias');
-      const on = variant === 4 ? splitting : gpu;
+      const on = variant >= 4 ? splitting : gpu;
       await conv2dBackwardWeight(on, s, x.tensor, dy.tensor, dWeight, dBias, variant);
       const expected = refBackwardWeight(s, x.data, dy.data);
       assertClose('dWeight', await on.read(dWeight), expected.dWeight, { random });
@@ -98,6 +104,7 @@ const SLICED: Conv2dShape = { n: 5, c: 3, h: 9, w: 11, k: 4, size: 3, pad: 1 };
   };
 
   for (const variant of CONV2D_FORWARD_VARIANTS) {
+    if (variant === 5 && !subgroups8) continue;
     test(`conv2d_forward v${variant} matches the reference for ${where}`, async () => {
       assertSliced();
       const y = poisoned(yLength, 'y');
@@ -106,6 +113,7 @@ const SLICED: Conv2dShape = { n: 5, c: 3, h: 9, w: 11, k: 4, size: 3, pad: 1 };
     });
   }
   for (const variant of CONV2D_BACKWARD_INPUT_VARIANTS) {
+    if (variant === 5 && !subgroups8) continue;
     test(`conv2d_backward_input v${variant} matches the reference for ${where}`, async () => {
       const dx = poisoned(x.data.length, 'dx');
       await conv2dBackwardInput(sliced, s, dy.tensor, weight.tensor, dx, variant);
@@ -151,6 +159,29 @@ test('conv2d_backward_weight refuses v3 for a shape it does not take', async () 
     message = (error as Error).message;
   }
   assert.match(message, /variant 3 takes padding 1 and rows of whole vec4s \(width 6, padding 1\)/);
+});
+
+test('conv2d_backward_weight refuses v5 for input channels that are not a multiple of 8, and v5 of every kernel where subgroups are not 8 lanes', async () => {
+  const s: Conv2dShape = { n: 1, c: 4, h: 4, w: 4, k: 2, size: 3, pad: 1 };
+  const x = randomTensor(random, 64, 'x').tensor;
+  const dy = randomTensor(random, 32, 'dy').tensor;
+  const messages: string[] = [];
+  const attempt = async (run: () => Promise<void>) => {
+    try {
+      await run();
+      messages.push('no error');
+    } catch (error) {
+      messages.push((error as Error).message);
+    }
+  };
+  await attempt(() => conv2dBackwardWeight(gpu, s, x, dy, poisoned(72, 'dWeight'), poisoned(2, 'dBias'), 5));
+  const without = new Gpu(gpu.device, gpu.adapterName, { subgroups: false });
+  const weight = randomTensor(random, 72, 'weight').tensor;
+  await attempt(() => conv2dForward(without, s, x, weight, randomTensor(random, 2, 'bias').tensor, poisoned(32, 'y'), 5));
+  await attempt(() => conv2dBackwardInput(without, s, dy, weight, poisoned(64, 'dx'), 5));
+  assert.match(messages[0], subgroups8 ? /variant 5 takes input channels in multiples of 8, not 4/ : /variant 5 needs an adapter that runs subgroups of 8/);
+  assert.match(messages[1], /conv2d_forward: variant 5 needs an adapter that runs subgroups of 8 invocations \(this one has no fixed subgroup size\)/);
+  assert.match(messages[2], /conv2d_backward_input: variant 5 needs an adapter that runs subgroups of 8 invocations/);
 });
 
 test('conv2d_forward rejects a weight whose channels disagree with the input', async () => {

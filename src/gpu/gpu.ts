@@ -41,6 +41,12 @@ export class Gpu {
    * partial sum); a GPU's thousands of lanes want many.
    */
   readonly fillInvocations: number;
+  /**
+   * The subgroup size when the device has the `subgroups` feature and the adapter runs every subgroup at
+   * one size (lavapipe: 8, its SIMD width), else undefined. Kernels that hand values between the lanes of
+   * an 8-lane subgroup run only where this is 8.
+   */
+  readonly subgroupSize: number | undefined;
   #pipelines = new Map<string, Promise<GPUComputePipeline>>();
   #scratch = new Map<string, GpuTensor>();
   #params = new Map<string, GPUBuffer>();
@@ -52,12 +58,17 @@ export class Gpu {
   /**
    * `maxBindingBytes` lowers the binding limit below the adapter's, so that tests can drive the sliced
    * paths with small tensors; it cannot raise it. `kernels` defaults to `tuned`, `fillInvocations` to a GPU's
-   * 16384.
+   * 16384. `subgroups: false` makes the kernels act as if the device had no subgroups.
    */
   constructor(
     device: GPUDevice,
     adapterName: string,
-    options: { readonly maxBindingBytes?: number; readonly kernels?: KernelSet; readonly fillInvocations?: number } = {},
+    options: {
+      readonly maxBindingBytes?: number;
+      readonly kernels?: KernelSet;
+      readonly fillInvocations?: number;
+      readonly subgroups?: boolean;
+    } = {},
   ) {
     this.device = device;
     this.adapterName = adapterName;
@@ -73,6 +84,10 @@ export class Gpu {
       workgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
     };
     this.hasTimestamps = device.features.has('timestamp-query');
+    const info = device.adapterInfo as GPUAdapterInfo | undefined;
+    const [least, most] = [info?.subgroupMinSize, info?.subgroupMaxSize];
+    const fixed = options.subgroups !== false && device.features.has('subgroups') && least !== undefined && least === most;
+    this.subgroupSize = fixed ? least : undefined;
     device.addEventListener('uncapturederror', (event) => {
       this.#errors.push((event as GPUUncapturedErrorEvent).error.message);
     });

@@ -59,7 +59,8 @@ async function openGpu(): Promise<Gpu> {
   }
   const requiredLimits: Record<string, number> = {};
   for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
-  const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  // Subgroups let lavapipe's kernels share a load between lanes (see Gpu.subgroupSize).
+  const requiredFeatures = (['timestamp-query', 'subgroups'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'deepinside' });
   const info = adapter.info;
   // Drivers fill different fields (lavapipe the description, NVIDIA's Vulkan the device): keep each one.

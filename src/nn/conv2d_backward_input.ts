@@ -3,17 +3,17 @@ import type { Conv2dShape } from '../shapes/mod.ts';
 import v1 from '../../shaders/conv2d_backward_input_v1.wgsl';
 import v2 from '../../shaders/conv2d_backward_input_v2.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
-import { conv2dForwardDirect, directVariant } from './conv2d_forward.ts';
+import { checkSubgroups, conv2dForwardDirect, directVariant } from './conv2d_forward.ts';
 import { conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
 /**
- * The conv2d backward-to-input kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 and 4 the
- * forward kernels conv2d_forward_v3 and v4 run as the transposed convolution (dy, the weight turned 180°
- * with its channel roles swapped, padding size − 1 − pad). For 3×3 kernels with `gpu.kernels` tuned the
- * default is 4 or 3 (see `directVariant`); others, and portable kernels, use 2.
+ * The conv2d backward-to-input kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3, 4 and 5 the
+ * forward kernels conv2d_forward_v3, v4 and v5 run as the transposed convolution (dy, the weight turned
+ * 180° with its channel roles swapped, padding size − 1 − pad). For 3×3 kernels with `gpu.kernels` tuned
+ * the default is 5, 4 or 3 (see `directVariant`); others, and portable kernels, use 2.
  */
-export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4] as const;
+export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4, 5] as const;
 export type Conv2dBackwardInputVariant = (typeof CONV2D_BACKWARD_INPUT_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'conv2d_backward_input_v1', code: v1 };
@@ -38,12 +38,13 @@ export async function conv2dBackwardInput(
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_backward_input', s.n, { dx: inImage, dy: outImage });
-  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? directVariant(s.h, s.w) : 2;
+  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? directVariant(gpu, s.h, s.w) : 2;
   if (!CONV2D_BACKWARD_INPUT_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
   }
-  if (variant === 3 || variant === 4) {
+  if (variant !== 1 && variant !== 2) {
     if (s.size !== 3) throw new RangeError(`conv2d_backward_input: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
+    checkSubgroups('conv2d_backward_input', gpu, variant);
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, true);
     const transposed = { n: s.n, c: s.k, h: oh, w: ow, k: s.c, size: s.size, pad: s.size - 1 - s.pad };
     await conv2dForwardDirect(gpu, transposed, s.h, s.w, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, variant);
