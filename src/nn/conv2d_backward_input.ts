@@ -8,12 +8,12 @@ import { conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
 /**
- * The conv2d backward-to-input kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3, 4 and 5 the
- * forward kernels conv2d_forward_v3, v4 and v5 run as the transposed convolution (dy, the weight turned
+ * The conv2d backward-to-input kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 to 6 the
+ * forward kernels conv2d_forward_v3 to v6 run as the transposed convolution (dy, the weight turned
  * 180° with its channel roles swapped, padding size − 1 − pad). For 3×3 kernels with `gpu.kernels` tuned
- * the default is 5, 4 or 3 (see `directVariant`); others, and portable kernels, use 2.
+ * the default is one of 3 to 6 (see `directVariant`); others, and portable kernels, use 2.
  */
-export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4, 5] as const;
+export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4, 5, 6] as const;
 export type Conv2dBackwardInputVariant = (typeof CONV2D_BACKWARD_INPUT_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'conv2d_backward_input_v1', code: v1 };
@@ -38,7 +38,7 @@ export async function conv2dBackwardInput(
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_backward_input', s.n, { dx: inImage, dy: outImage });
-  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? directVariant(gpu, s.h, s.w) : 2;
+  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? directVariant(gpu, s.h, s.w, s.c) : 2;
   if (!CONV2D_BACKWARD_INPUT_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
   }

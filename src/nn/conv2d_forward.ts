@@ -5,6 +5,7 @@ import v2 from '../../shaders/conv2d_forward_v2.wgsl';
 import v3 from '../../shaders/conv2d_forward_v3.wgsl';
 import v4 from '../../shaders/conv2d_forward_v4.wgsl';
 import v5 from '../../shaders/conv2d_forward_v5.wgsl';
+import v6 from '../../shaders/conv2d_forward_v6.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
 import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
@@ -12,11 +13,11 @@ import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 /**
  * The conv2d forward kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 the register-blocked
  * direct 3×3 convolution with vector loads (8 channels × 8 pixels an invocation), 4 the same with 16
- * pixels, 5 version 4 sharing its weight loads through 8-lane subgroups (only where `gpu.subgroupSize`
- * is 8). For 3×3 kernels with `gpu.kernels` tuned the default is 5, 4 or 3 (see `directVariant`); others,
- * and portable kernels, use 2.
+ * pixels, 5 version 4 sharing its weight loads through 8-lane subgroups, 6 the same with 16 channels × 8
+ * pixels (5 and 6 only where `gpu.subgroupSize` is 8). For 3×3 kernels with `gpu.kernels` tuned the
+ * default is one of 3 to 6 (see `directVariant`); others, and portable kernels, use 2.
  */
-export const CONV2D_FORWARD_VARIANTS = [1, 2, 3, 4, 5] as const;
+export const CONV2D_FORWARD_VARIANTS = [1, 2, 3, 4, 5, 6] as const;
 export type Conv2dForwardVariant = (typeof CONV2D_FORWARD_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'conv2d_forward_v1', code: v1 };
@@ -25,12 +26,13 @@ const SHADER_V2 = { name: 'conv2d_forward_v2', code: v2 };
 const V2_TILE = 64;
 const V2_SLAB = 16;
 const SHADER_V3 = { name: 'conv2d_forward_v3', code: v3 };
-// v3: each invocation computes 8 output channels × 8 pixels of a row; v4 and v5 × 16 pixels.
+// What an invocation of each direct kernel computes: `channels` output channels × `pixels` of a row.
 const DIRECT_WORKGROUP = 32;
 const DIRECT = {
-  3: { shader: SHADER_V3, pixels: 8 },
-  4: { shader: { name: 'conv2d_forward_v4', code: v4 }, pixels: 16 },
-  5: { shader: { name: 'conv2d_forward_v5', code: v5 }, pixels: 16 },
+  3: { shader: SHADER_V3, pixels: 8, channels: CHANNEL_BLOCK },
+  4: { shader: { name: 'conv2d_forward_v4', code: v4 }, pixels: 16, channels: CHANNEL_BLOCK },
+  5: { shader: { name: 'conv2d_forward_v5', code: v5 }, pixels: 16, channels: CHANNEL_BLOCK },
+  6: { shader: { name: 'conv2d_forward_v6', code: v6 }, pixels: 8, channels: 2 * CHANNEL_BLOCK },
 } as const;
 export type DirectVariant = keyof typeof DIRECT;
 
@@ -52,7 +54,7 @@ export async function conv2dForward(
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_forward', s.n, { x: inImage, y: outImage });
-  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? directVariant(gpu, oh, ow) : 2;
+  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? directVariant(gpu, oh, ow, s.k) : 2;
   if (!CONV2D_FORWARD_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_forward: no variant ${variant}; known: ${CONV2D_FORWARD_VARIANTS.join(', ')}`);
   }
@@ -79,30 +81,32 @@ export async function conv2dForward(
 }
 
 /**
- * 16 pixels an invocation (v5 where the adapter runs 8-lane subgroups, else v4) unless those workgroups
- * would leave many more lanes idle than v3's 8 pixels: a workgroup covers DIRECT_WORKGROUP (row, pixel
- * group) items, and at conv5_3 (14×14) v4 has 14 of them per channel block, under half a workgroup,
- * where v3 has 28 (measured there: v3 7.6 GFLOP/s, v4 5.3).
+ * The direct kernel for a 3×3 layer with `k` output channels. Where the adapter runs 8-lane subgroups,
+ * v6 (16 channels × 8 pixels) for more than 8 channels, else v5. Elsewhere 16 pixels an invocation (v4)
+ * unless those workgroups would leave many more lanes idle than v3's 8 pixels: a workgroup covers
+ * DIRECT_WORKGROUP (row, pixel group) items, and at conv5_3 (14×14) v4 has 14 of them per channel block,
+ * under half a workgroup, where v3 has 28 (measured there: v3 7.6 GFLOP/s, v4 5.3).
  */
-export function directVariant(gpu: Gpu, oh: number, ow: number): DirectVariant {
+export function directVariant(gpu: Gpu, oh: number, ow: number, k: number): DirectVariant {
   const busy = (pixels: number) => {
     const items = oh * Math.ceil(ow / pixels);
     return items / (Math.ceil(items / DIRECT_WORKGROUP) * DIRECT_WORKGROUP);
   };
-  if (busy(16) < 0.9 * busy(8)) return 3;
-  return gpu.subgroupSize === 8 ? 5 : 4;
+  const sixteen = busy(16) >= 0.9 * busy(8);
+  if (gpu.subgroupSize === 8) return k > CHANNEL_BLOCK ? 6 : sixteen ? 5 : 3;
+  return sixteen ? 4 : 3;
 }
 
-/** Refuses variant 5, which passes weights between the lanes of 8-lane subgroups, on other adapters. */
+/** Refuses the variants 5 and 6, which pass weights between the lanes of 8-lane subgroups, on other adapters. */
 export function checkSubgroups(kernel: string, gpu: Gpu, variant: number): void {
-  if (variant === 5 && gpu.subgroupSize !== 8) {
+  if (variant >= 5 && gpu.subgroupSize !== 8) {
     const has = gpu.subgroupSize === undefined ? 'no fixed subgroup size' : `subgroups of ${gpu.subgroupSize}`;
-    throw new RangeError(`${kernel}: variant 5 needs an adapter that runs subgroups of 8 invocations (this one has ${has})`);
+    throw new RangeError(`${kernel}: variant ${variant} needs an adapter that runs subgroups of 8 invocations (this one has ${has})`);
   }
 }
 
 /**
- * Runs conv2d_forward_v3, v4 or v5 over the batch runs `slices`, with `wt` the weight as conv2dWeightLayout
+ * Runs conv2d_forward_v3, v4, v5 or v6 over the batch runs `slices`, with `wt` the weight as conv2dWeightLayout
  * rearranged it (`padded` channels). Also the gradient to the input, given the flipped weight.
  */
 export async function conv2dForwardDirect(
@@ -118,7 +122,7 @@ export async function conv2dForwardDirect(
   slices: ReadonlyArray<readonly [number, number]>,
   version: DirectVariant,
 ): Promise<void> {
-  const { shader, pixels } = DIRECT[version];
+  const { shader, pixels, channels } = DIRECT[version];
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   for (const [n0, n] of slices) {
@@ -129,6 +133,6 @@ export async function conv2dForwardDirect(
     const pipeline = await gpu.pipeline(shader, { WG: DIRECT_WORKGROUP, VEC_X: vectors ? 1 : 0 });
     const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, padded, s.pad, xw.base, yw.base]);
     const bindings = [xw.binding, xw.binding, gpu.window(wt, 0, s.c * 9 * padded).binding, gpu.window(bias).binding, yw.binding];
-    gpu.dispatch(pipeline, params, bindings, [Math.ceil((oh * Math.ceil(ow / pixels)) / DIRECT_WORKGROUP), Math.ceil(s.k / CHANNEL_BLOCK), n]);
+    gpu.dispatch(pipeline, params, bindings, [Math.ceil((oh * Math.ceil(ow / pixels)) / DIRECT_WORKGROUP), Math.ceil(s.k / channels), n]);
   }
 }
