@@ -1,7 +1,7 @@
 // conv2d backward to the weights and bias, version 5: version 4 with its output gradients loaded
 // through the subgroup. Version 4's lanes are neighbouring input channels c of the same 4-channel
-// block, so its eight dy vec4 loads an input row are the same for every lane, and lavapipe loads such
-// an address lane by lane inside a loop (256 scalar loads where 32 are needed). Here lane j < 8 loads
+// block, so its eight dy vec4 loads an input row are the same for every lane, and on lavapipe such a
+// load costs inside a loop about what 8 different ones cost (see conv2d_forward_v5). Here lane j < 8 loads
 // the j-th of them and subgroupBroadcast hands it to every lane. That needs every lane of a subgroup on
 // the same k block and split: subgroups of exactly 8 invocations and C a multiple of 8 (the dispatcher
 // checks both), and no invocation leaving before the loop, so surplus invocations compute a copy of

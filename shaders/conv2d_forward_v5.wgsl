@@ -3,12 +3,12 @@
 // up to 8)  b: (K)  y: (N, K, OH, OW), stride 1, zero padding `pad`; the same work split as version 4:
 // an invocation computes 8 output channels × 16 neighbouring pixels of one output row.
 //
-// Lavapipe loads an address that every lane shares one lane at a time when it is inside a loop (its
-// single-load path for uniform addresses needs all lanes active, which it cannot assume there), so
-// version 4's six uniform vec4 weight loads per input channel and kernel row cost 192 scalar loads.
-// Here lanes 0 … 5 each load one of the six vec4s, 24 scalar loads, and subgroupBroadcast hands them
-// to every lane. Needs subgroups of 8 (the dispatcher checks) with every lane active at the loop: no
-// invocation returns before the stores.
+// On lavapipe a load whose address every lane shares costs, inside this loop, about what loading 8
+// different addresses costs (measured: a scratch kernel reading 32 such weights a step ran 6.7 times
+// slower than the same kernel sharing them through the subgroup), so version 4's six weight vec4s per
+// input channel and kernel row cost as much as 48 distinct ones. Here lanes 0 … 5 each load one of
+// the six vec4s and subgroupBroadcast hands them to every lane. Needs subgroups of 8 (the dispatcher
+// checks) with every lane active at the loop: no invocation returns before the stores.
 
 enable subgroups;
 

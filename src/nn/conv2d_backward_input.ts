@@ -3,7 +3,8 @@ import type { Conv2dShape } from '../shapes/mod.ts';
 import v1 from '../../shaders/conv2d_backward_input_v1.wgsl';
 import v2 from '../../shaders/conv2d_backward_input_v2.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
-import { checkSubgroups, conv2dForwardDirect, directVariant } from './conv2d_forward.ts';
+import { checkSubgroups } from './check_subgroups.ts';
+import { conv2dForwardDirect, directVariant } from './conv2d_forward.ts';
 import { conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
@@ -44,7 +45,7 @@ export async function conv2dBackwardInput(
   }
   if (variant !== 1 && variant !== 2) {
     if (s.size !== 3) throw new RangeError(`conv2d_backward_input: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
-    checkSubgroups('conv2d_backward_input', gpu, variant);
+    if (variant >= 5) checkSubgroups('conv2d_backward_input', gpu, variant);
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, true);
     const transposed = { n: s.n, c: s.k, h: oh, w: ow, k: s.c, size: s.size, pad: s.size - 1 - s.pad };
     await conv2dForwardDirect(gpu, transposed, s.h, s.w, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, variant);

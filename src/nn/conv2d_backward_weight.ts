@@ -7,7 +7,7 @@ import v4 from '../../shaders/conv2d_backward_weight_v4.wgsl';
 import v4Sum from '../../shaders/conv2d_backward_weight_v4_sum.wgsl';
 import v5 from '../../shaders/conv2d_backward_weight_v5.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
-import { checkSubgroups } from './conv2d_forward.ts';
+import { checkSubgroups } from './check_subgroups.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
 /**
@@ -61,7 +61,7 @@ export async function conv2dBackwardWeight(
   if (variant >= 3 && !streams) {
     throw new RangeError(`conv2d_backward_weight: variant ${variant} takes padding 1 and rows of whole vec4s (width ${s.w}, padding ${s.pad})`);
   }
-  checkSubgroups('conv2d_backward_weight', gpu, variant);
+  if (variant === 5) checkSubgroups('conv2d_backward_weight', gpu, variant);
   if (variant === 5 && s.c % 8 !== 0) {
     throw new RangeError(`conv2d_backward_weight: variant 5 takes input channels in multiples of 8, not ${s.c}`);
   }

@@ -7,6 +7,7 @@ import v4 from '../../shaders/conv2d_forward_v4.wgsl';
 import v5 from '../../shaders/conv2d_forward_v5.wgsl';
 import v6 from '../../shaders/conv2d_forward_v6.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
+import { checkSubgroups } from './check_subgroups.ts';
 import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
@@ -60,7 +61,7 @@ export async function conv2dForward(
   }
   if (variant !== 1 && variant !== 2) {
     if (s.size !== 3) throw new RangeError(`conv2d_forward: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
-    checkSubgroups('conv2d_forward', gpu, variant);
+    if (variant >= 5) checkSubgroups('conv2d_forward', gpu, variant);
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, false);
     await conv2dForwardDirect(gpu, s, oh, ow, x, wt, padded, bias, y, slices, variant);
     return;
@@ -97,13 +98,6 @@ export function directVariant(gpu: Gpu, oh: number, ow: number, k: number): Dire
   return sixteen ? 4 : 3;
 }
 
-/** Refuses the variants 5 and 6, which pass weights between the lanes of 8-lane subgroups, on other adapters. */
-export function checkSubgroups(kernel: string, gpu: Gpu, variant: number): void {
-  if (variant >= 5 && gpu.subgroupSize !== 8) {
-    const has = gpu.subgroupSize === undefined ? 'no fixed subgroup size' : `subgroups of ${gpu.subgroupSize}`;
-    throw new RangeError(`${kernel}: variant ${variant} needs an adapter that runs subgroups of 8 invocations (this one has ${has})`);
-  }
-}
 
 /**
  * Runs conv2d_forward_v3, v4, v5 or v6 over the batch runs `slices`, with `wt` the weight as conv2dWeightLayout
