@@ -3,6 +3,9 @@
 // With FLIP = 1 it gives the weight of the transposed convolution instead, for the gradient to the
 // input: the roles of K and C swap and the kernel turns 180°, wt: (K, S, S, CP) with
 // wt[k, r, s, c] = w[k, c, S−1−r, S−1−s], CP = C rounded up to 8.
+// An invocation moves one (outer, inner) pair's S·S taps, so that it reads them from one place in w
+// (walking wt element by element read each w value on its own, 18 KB from the last, and took 35 ms
+// for VGG16's conv4_3 on lavapipe) and neighbouring lanes write neighbouring elements of wt.
 
 override WG: u32;
 override FLIP: u32;
@@ -19,19 +22,17 @@ struct Params {
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u,
         @builtin(local_invocation_index) lid: u32) {
   let i = (wid.y * groups.x + wid.x) * WG + lid;
-  // i walks wt in order: (outer, tap, inner) with inner the padded, contiguous dimension.
+  // i walks the (outer, inner) pairs of wt, inner the padded, contiguous dimension.
   let outer_count = select(p.c, p.k, FLIP == 1u);
-  if (i >= outer_count * p.taps * p.padded) { return; }
+  if (i >= outer_count * p.padded) { return; }
   let inner = i % p.padded;
-  let tap = (i / p.padded) % p.taps;
-  let outer = i / (p.padded * p.taps);
-  var value = 0.0;
-  if (FLIP == 0u) {
-    // outer = c, inner = k
-    if (inner < p.k) { value = weight[(inner * p.c + outer) * p.taps + tap]; }
-  } else {
-    // outer = k, inner = c
-    if (inner < p.c) { value = weight[(outer * p.c + inner) * p.taps + (p.taps - 1u - tap)]; }
+  let outer = i / p.padded;
+  // Channels past the real count are zero.
+  let real = inner < select(p.k, p.c, FLIP == 1u);
+  // outer = c, inner = k; or with FLIP outer = k, inner = c.
+  let first = select((min(inner, p.k - 1u) * p.c + outer) * p.taps, (outer * p.c + min(inner, p.c - 1u)) * p.taps, FLIP == 1u);
+  for (var t = 0u; t < p.taps; t++) {
+    let source = select(t, p.taps - 1u - t, FLIP == 1u);
+    wt[(outer * p.taps + t) * p.padded + inner] = select(0.0, weight[first + source], real);
   }
-  wt[i] = value;
 }
