@@ -9,12 +9,12 @@ import { conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
 /**
- * The conv2d backward-to-input kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 to 6 the
- * forward kernels conv2d_forward_v3 to v6 run as the transposed convolution (dy, the weight turned
+ * The conv2d backward-to-input kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 to 7 the
+ * forward kernels conv2d_forward_v3 to v7 run as the transposed convolution (dy, the weight turned
  * 180° with its channel roles swapped, padding size − 1 − pad). For 3×3 kernels with `gpu.kernels` tuned
- * the default is one of 3 to 6 (see `directVariant`); others, and portable kernels, use 2.
+ * the default is one of 3 to 7 (see `directVariant`); others, and portable kernels, use 2.
  */
-export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4, 5, 6] as const;
+export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4, 5, 6, 7] as const;
 export type Conv2dBackwardInputVariant = (typeof CONV2D_BACKWARD_INPUT_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'conv2d_backward_input_v1', code: v1 };

@@ -6,6 +6,7 @@ import v3 from '../../shaders/conv2d_forward_v3.wgsl';
 import v4 from '../../shaders/conv2d_forward_v4.wgsl';
 import v5 from '../../shaders/conv2d_forward_v5.wgsl';
 import v6 from '../../shaders/conv2d_forward_v6.wgsl';
+import v7 from '../../shaders/conv2d_forward_v7.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
 import { checkSubgroups } from './check_subgroups.ts';
 import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
@@ -15,10 +16,11 @@ import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
  * The conv2d forward kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 the register-blocked
  * direct 3×3 convolution with vector loads (8 channels × 8 pixels an invocation), 4 the same with 16
  * pixels, 5 version 4 sharing its weight loads through 8-lane subgroups, 6 the same with 16 channels × 8
- * pixels (5 and 6 only where `gpu.subgroupSize` is 8). For 3×3 kernels with `gpu.kernels` tuned the
- * default is one of 3 to 6 (see `directVariant`); others, and portable kernels, use 2.
+ * pixels, 7 32 channels × 8 pixels with the subgroup's lanes on neighbouring rows, sharing input rows
+ * (5 to 7 only where `gpu.subgroupSize` is 8). For 3×3 kernels with `gpu.kernels` tuned the default is
+ * one of 3 to 7 (see `directVariant`); others, and portable kernels, use 2.
  */
-export const CONV2D_FORWARD_VARIANTS = [1, 2, 3, 4, 5, 6] as const;
+export const CONV2D_FORWARD_VARIANTS = [1, 2, 3, 4, 5, 6, 7] as const;
 export type Conv2dForwardVariant = (typeof CONV2D_FORWARD_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'conv2d_forward_v1', code: v1 };
@@ -28,14 +30,16 @@ const V2_TILE = 64;
 const V2_SLAB = 16;
 const SHADER_V3 = { name: 'conv2d_forward_v3', code: v3 };
 // What an invocation of each direct kernel computes: `channels` output channels × `pixels` of a row;
-// `workgroup` invocations a workgroup. The subgroup kernels run one subgroup a workgroup: on lavapipe
-// v6 in workgroups of 8 against 32 took 100 against 119 ms at conv2_2, 121 against 131 at conv4_3.
+// `workgroup` invocations a workgroup, on as many (row, pixel group) items, or for v7 (`rows`) on 8
+// rows of one pixel group. The subgroup kernels run one subgroup a workgroup: on lavapipe v6 in
+// workgroups of 8 against 32 took 100 against 119 ms at conv2_2, 121 against 131 at conv4_3.
 const DIRECT_WORKGROUP = 32;
 const DIRECT = {
-  3: { shader: SHADER_V3, pixels: 8, channels: CHANNEL_BLOCK, workgroup: DIRECT_WORKGROUP },
-  4: { shader: { name: 'conv2d_forward_v4', code: v4 }, pixels: 16, channels: CHANNEL_BLOCK, workgroup: DIRECT_WORKGROUP },
-  5: { shader: { name: 'conv2d_forward_v5', code: v5 }, pixels: 16, channels: CHANNEL_BLOCK, workgroup: 8 },
-  6: { shader: { name: 'conv2d_forward_v6', code: v6 }, pixels: 8, channels: 2 * CHANNEL_BLOCK, workgroup: 8 },
+  3: { shader: SHADER_V3, pixels: 8, channels: CHANNEL_BLOCK, workgroup: DIRECT_WORKGROUP, rows: false },
+  4: { shader: { name: 'conv2d_forward_v4', code: v4 }, pixels: 16, channels: CHANNEL_BLOCK, workgroup: DIRECT_WORKGROUP, rows: false },
+  5: { shader: { name: 'conv2d_forward_v5', code: v5 }, pixels: 16, channels: CHANNEL_BLOCK, workgroup: 8, rows: false },
+  6: { shader: { name: 'conv2d_forward_v6', code: v6 }, pixels: 8, channels: 2 * CHANNEL_BLOCK, workgroup: 8, rows: false },
+  7: { shader: { name: 'conv2d_forward_v7', code: v7 }, pixels: 8, channels: 4 * CHANNEL_BLOCK, workgroup: 8, rows: true },
 } as const;
 export type DirectVariant = keyof typeof DIRECT;
 
@@ -85,7 +89,7 @@ export async function conv2dForward(
 
 /**
  * The direct kernel for a 3×3 layer with `k` output channels. Where the adapter runs 8-lane subgroups,
- * v6 (16 channels × 8 pixels) for more than 8 channels, else v5. Elsewhere 16 pixels an invocation (v4)
+ * v7 (32 channels) for more than 16 channels, v6 (16) for more than 8, else v5 or v3. Elsewhere 16 pixels an invocation (v4)
  * unless those workgroups would leave many more lanes idle than v3's 8 pixels: a workgroup covers
  * DIRECT_WORKGROUP (row, pixel group) items, and at conv5_3 (14×14) v4 has 14 of them per channel block,
  * under half a workgroup, where v3 has 28 (measured there: v3 7.6 GFLOP/s, v4 5.3).
@@ -96,13 +100,13 @@ export function directVariant(gpu: Gpu, oh: number, ow: number, k: number): Dire
     return items / (Math.ceil(items / DIRECT_WORKGROUP) * DIRECT_WORKGROUP);
   };
   const sixteen = busy(16) >= 0.9 * busy(8);
-  if (gpu.subgroupSize === 8) return k > CHANNEL_BLOCK ? 6 : sixteen ? 5 : 3;
+  if (gpu.subgroupSize === 8) return k > 2 * CHANNEL_BLOCK ? 7 : k > CHANNEL_BLOCK ? 6 : sixteen ? 5 : 3;
   return sixteen ? 4 : 3;
 }
 
 
 /**
- * Runs conv2d_forward_v3, v4, v5 or v6 over the batch runs `slices`, with `wt` the weight as conv2dWeightLayout
+ * Runs one of conv2d_forward_v3 to v7 over the batch runs `slices`, with `wt` the weight as conv2dWeightLayout
  * rearranged it (`padded` channels). Also the gradient to the input, given the flipped weight.
  */
 export async function conv2dForwardDirect(
@@ -118,7 +122,7 @@ export async function conv2dForwardDirect(
   slices: ReadonlyArray<readonly [number, number]>,
   version: DirectVariant,
 ): Promise<void> {
-  const { shader, pixels, channels, workgroup } = DIRECT[version];
+  const { shader, pixels, channels, workgroup, rows } = DIRECT[version];
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   for (const [n0, n] of slices) {
@@ -126,9 +130,11 @@ export async function conv2dForwardDirect(
     const yw = gpu.window(y, n0 * outImage, n * outImage);
     // Rows of whole vec4s, starting on a vec4, let the kernel load 4 pixels at once.
     const vectors = s.w % 4 === 0 && xw.base % 4 === 0;
-    const pipeline = await gpu.pipeline(shader, { WG: workgroup, VEC_X: vectors ? 1 : 0 });
+    // v7's workgroup is its subgroup, 8 fixed in the shader.
+    const pipeline = await gpu.pipeline(shader, rows ? { VEC_X: vectors ? 1 : 0 } : { WG: workgroup, VEC_X: vectors ? 1 : 0 });
     const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, padded, s.pad, xw.base, yw.base]);
     const bindings = [xw.binding, xw.binding, gpu.window(wt, 0, s.c * 9 * padded).binding, gpu.window(bias).binding, yw.binding];
-    gpu.dispatch(pipeline, params, bindings, [Math.ceil((oh * Math.ceil(ow / pixels)) / workgroup), Math.ceil(s.k / channels), n]);
+    const groups = rows ? Math.ceil(oh / workgroup) * Math.ceil(ow / pixels) : Math.ceil((oh * Math.ceil(ow / pixels)) / workgroup);
+    gpu.dispatch(pipeline, params, bindings, [groups, Math.ceil(s.k / channels), n]);
   }
 }
