@@ -38,8 +38,10 @@ const SHAPES: Array<[string, Conv2dShape]> = [
   ['24→9 channels, width 4', { n: 1, c: 24, h: 5, w: 4, k: 9, size: 3, pad: 1 }],
 ];
 
-// conv2d_backward_weight v4 splits its sum until a GPU's 16384 invocations run, whatever adapter runs the tests.
+// conv2d_backward_weight v4 splits its sum until a GPU's 16384 invocations run, whatever adapter runs the
+// tests; with fillInvocations 1 it never splits.
 const splitting = new Gpu(gpu.device, gpu.adapterName, { fillInvocations: 16384 });
+const unsplit = new Gpu(gpu.device, gpu.adapterName, { fillInvocations: 1 });
 
 /** Whether conv2d_backward_weight v3 and v4 (3×3, padding 1, rows of whole vec4s) take the shape. */
 const streams = (s: Conv2dShape) => s.size === 3 && s.pad === 1 && s.w % 4 === 0;
@@ -72,15 +74,18 @@ for (const [name, s] of SHAPES) {
   }
   for (const variant of CONV2D_BACKWARD_WEIGHT_VARIANTS) {
     if ((variant === 2 && s.size !== 3) || (variant >= 3 && !streams(s)) || (variant >= 5 && (!subgroups8 || s.c % 8 !== 0))) continue;
-    test(`conv2d_backward_weight v${variant} matches the reference for ${name}`, async () => {
-      const dWeight = poisoned(weight.data.length, 'dWeight');
-      const dBias = poisoned(s.k, 'dBias');
-      const on = variant >= 4 ? splitting : gpu;
-      await conv2dBackwardWeight(on, s, x.tensor, dy.tensor, dWeight, dBias, variant);
-      const expected = refBackwardWeight(s, x.data, dy.data);
-      assertClose('dWeight', await on.read(dWeight), expected.dWeight, { random });
-      assertClose('dBias', await on.read(dBias), expected.dBias, { random });
-    });
+    // v5 and v6 also unsplit, where their one partial sum is copied out instead of summed.
+    const runs: Array<[string, Gpu]> = variant >= 5 ? [['split', splitting], ['unsplit', unsplit]] : [['', variant === 4 ? splitting : gpu]];
+    for (const [how, on] of runs) {
+      test(`conv2d_backward_weight v${variant} matches the reference for ${name}${how ? `, ${how}` : ''}`, async () => {
+        const dWeight = poisoned(weight.data.length, 'dWeight');
+        const dBias = poisoned(s.k, 'dBias');
+        await conv2dBackwardWeight(on, s, x.tensor, dy.tensor, dWeight, dBias, variant);
+        const expected = refBackwardWeight(s, x.data, dy.data);
+        assertClose('dWeight', await on.read(dWeight), expected.dWeight, { random });
+        assertClose('dBias', await on.read(dBias), expected.dBias, { random });
+      });
+    }
   }
 }
 

@@ -95,8 +95,14 @@ export async function conv2dBackwardWeight(
       const pipeline = await gpu.pipeline(variant === 6 ? SHADER_V6 : variant === 5 ? SHADER_V5 : SHADER_V4, { WG: wg });
       const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, s.pad, xw.base, dyw.base, splits]);
       gpu.dispatch(pipeline, params, [xw.binding, dyw.binding, partialBinding], gpu.grid(Math.ceil((splits * splitInvocations) / wg)));
-      const sum = await gpu.pipeline(SHADER_V4_SUM, { WG: ELEMENTWISE_WORKGROUP });
-      gpu.dispatch(sum, new Uint32Array([dWeight.length, s.k, splits, accumulate]), [partialBinding, ...outputs], gpu.grid(Math.ceil(stride / ELEMENTWISE_WORKGROUP)));
+      if (splits === 1 && accumulate === 0) {
+        // Nothing to add up: copying is far cheaper than the sum pass (VGG16's conv4_3 has 2.4M weights).
+        gpu.copy(partial, 0, dWeight, 0, dWeight.length);
+        gpu.copy(partial, dWeight.length, dBias, 0, s.k);
+      } else {
+        const sum = await gpu.pipeline(SHADER_V4_SUM, { WG: ELEMENTWISE_WORKGROUP });
+        gpu.dispatch(sum, new Uint32Array([dWeight.length, s.k, splits, accumulate]), [partialBinding, ...outputs], gpu.grid(Math.ceil(stride / ELEMENTWISE_WORKGROUP)));
+      }
     } else if (variant >= 3 && xw.base % 4 === 0 && dyw.base % 4 === 0) {
       const pipeline = await gpu.pipeline(SHADER_V3, { WG: V2_WORKGROUP });
       const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, s.pad, xw.base, dyw.base, accumulate]);
