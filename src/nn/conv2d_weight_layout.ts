@@ -19,6 +19,6 @@ export async function conv2dWeightLayout(gpu: Gpu, weight: GpuTensor, k: number,
   const wt = gpu.scratch('conv2d weight layout', count);
   const pipeline = await gpu.pipeline(SHADER, { WG: ELEMENTWISE_WORKGROUP, FLIP: flip ? 1 : 0 });
   gpu.dispatch(pipeline, new Uint32Array([k, c, taps, padded]), [gpu.window(weight).binding, gpu.window(wt, 0, count).binding],
-    gpu.grid(Math.ceil(count / taps / ELEMENTWISE_WORKGROUP)));
+    gpu.grid(Math.ceil(count / taps / 4 / ELEMENTWISE_WORKGROUP)));
   return { wt, padded };
 }
