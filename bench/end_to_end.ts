@@ -1,9 +1,9 @@
-// End-to-end passes of the paper on a VGG16 at 224×224 (random weights are enough for timing): one
-// image-specific saliency map (forward, backward to the input, the max over channels), and one step of
-// class-model visualisation (forward, backward, the ascent step in place).
+// End-to-end passes of the paper on a whole VGG (VGG16 at 224×224 with random weights, which are enough for
+// timing, or a shipped model): one image-specific saliency map (forward, backward to the input, the max
+// over channels), and one step of class-model visualisation (forward, backward, the ascent step in place).
 
 import type { Gpu } from '../src/gpu/mod.ts';
-import { initVggWeights, type VggSpec } from '../src/model/mod.ts';
+import type { VggModelData } from '../src/model/mod.ts';
 import { ascentStep, saliencyMap, VggModel } from '../src/nn/mod.ts';
 import type { Random } from '../src/random/mod.ts';
 
@@ -14,8 +14,10 @@ export interface EndToEnd {
   release(): void;
 }
 
-export function endToEndCases(gpu: Gpu, spec: VggSpec, random: Random, batches: readonly number[]): EndToEnd[] {
-  const model = VggModel.create(gpu, { spec, weights: initVggWeights(spec, random) });
+/** The passes of `data`'s VGG at each batch size, on random inputs; the last case releases the model. */
+export function endToEndCases(gpu: Gpu, data: VggModelData, random: Random, batches: readonly number[]): EndToEnd[] {
+  const spec = data.spec;
+  const model = VggModel.create(gpu, data);
   const { channels, height, width } = spec.input;
   const cases: EndToEnd[] = [];
   for (const n of batches) {

@@ -26,6 +26,8 @@ export interface BenchResults {
   readonly ceilings: { readonly copyGBs: number; readonly arithmeticGFLOPs: number; readonly arithmeticFrom: string };
   readonly kernels: readonly KernelResult[];
   readonly endToEnd: ReadonlyArray<{
+    /** The network: VGG16 at 224×224 with random weights, or a shipped model's file (absent in older files). */
+    readonly model?: string;
     readonly name: string;
     readonly batch: number;
     readonly ms: number;
@@ -34,6 +36,9 @@ export interface BenchResults {
     readonly speedup?: number;
   }>;
 }
+
+/** The end-to-end network of the benchmark's first runs, and of every run's peer comparison. */
+export const VGG16_RANDOM = 'VGG16 224×224, random weights';
 
 const percent = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : '–');
 
@@ -60,9 +65,10 @@ export function markdownTable(r: BenchResults): string {
     }
   }
   if (r.endToEnd.length > 0) {
-    lines.push('', '| VGG16 224×224 end to end | batch | ms | ms per image | deepinside speed-up |', '|---|---:|---:|---:|---:|');
+    lines.push('', '| end to end | model | batch | ms | ms per image | deepinside speed-up |', '|---|---|---:|---:|---:|---:|');
     for (const e of r.endToEnd) {
-      lines.push(`| ${e.name} | ${e.batch} | ${e.ms.toFixed(0)} | ${e.msPerImage.toFixed(0)} | ${e.speedup === undefined ? '' : `×${e.speedup.toFixed(2)}`} |`);
+      const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
+      lines.push(`| ${e.name} | ${e.model ?? VGG16_RANDOM} | ${e.batch} | ${ms(e.ms)} | ${ms(e.msPerImage)} | ${e.speedup === undefined ? '' : `×${e.speedup.toFixed(2)}`} |`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -6,18 +6,20 @@
 // bandwidth, the fastest conv kernel for arithmetic. Writes bench/results/<date>-<adapter>.json and .md.
 // At batch 1, conv2_2, conv3_3, conv4_3, fc6, fc8 and the VGG16 saliency map also run in the peers,
 // TensorFlow.js's WebGPU backend on the same adapter and ONNX Runtime's CPU build, on the same inputs,
-// and the ratios are printed and saved. Words choose the cases whose kernel or layer names contain one.
+// and the ratios are printed and saved. Then, end to end, a saliency map and a class-model step of
+// VGG16 (random weights) and of the shipped models in weights/, per image and per batch (without words).
+// Words choose the cases whose kernel or layer names contain one.
 
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../src/cli/mod.ts';
 import { requestGpu } from '../src/gpu/mod.ts';
-import { vggPreset } from '../src/model/mod.ts';
+import { initVggWeights, loadVgg, vggPreset } from '../src/model/mod.ts';
 import { Random } from '../src/random/mod.ts';
 import { type BenchCase, benchCases } from './cases.ts';
 import { endToEndCases } from './end_to_end.ts';
 import { PEER_LAYERS, peerOps } from './peer_cases.ts';
 import { openOnnxRuntime, openTfjs, outputChunksToFit, type OrtPeer, type TfjsPeer, VGG16_CLASSIFIER } from './peers/mod.ts';
-import { type BenchResults, compareResults, type KernelResult, markdownTable } from './results.ts';
+import { type BenchResults, compareResults, type KernelResult, markdownTable, VGG16_RANDOM } from './results.ts';
 import { Timer } from './timer.ts';
 
 const LIMIT = 1e-4;
@@ -25,6 +27,10 @@ const COPY_BYTES = 256 * 1024 * 1024;
 
 const { words, batch, runs, compare, endToEnd, peers } = parseArguments(process.argv.slice(2));
 const PEER_RUNS = 3;
+// The shipped models, timed end to end per image and per batch of SHIPPED_BATCH (npm run bench runs from
+// the repository's root).
+const SHIPPED = ['weights/vgg-fashion.safetensors', 'weights/vgg-cluttered.safetensors'];
+const SHIPPED_BATCH = 16;
 const gpu = await requestGpu();
 const timer = new Timer(gpu);
 const random = new Random(20140101);
@@ -104,18 +110,27 @@ for (const k of kernels) {
 
 const endToEndResults: Array<BenchResults['endToEnd'][number]> = [];
 if (endToEnd && words.length === 0) {
-  console.log('\nVGG16 at 224×224, random weights:');
-  for (const e of endToEndCases(gpu, vggPreset('vgg16'), random, [1, 2])) {
-    if (e.batch === 0) {
+  const vgg16 = vggPreset('vgg16');
+  // VGG16 at batch 1 and 2; the shipped models (random inputs) at batch 1 and SHIPPED_BATCH.
+  const networks: Array<[string, () => Parameters<typeof endToEndCases>[1], number[]]> = [
+    [VGG16_RANDOM, () => ({ spec: vgg16, weights: initVggWeights(vgg16, random) }), [1, 2]],
+    ...SHIPPED.filter((file) => existsSync(file)).map((file): [string, () => Parameters<typeof endToEndCases>[1], number[]] => [file, () => loadVgg(readFileSync(file)), [1, SHIPPED_BATCH]]),
+  ];
+  for (const [network, data, batches] of networks) {
+    console.log(`\n${network}:`);
+    for (const e of endToEndCases(gpu, data(), random, batches)) {
+      if (e.batch === 0) {
+        e.release();
+        continue;
+      }
+      const timing = await timer.time(() => e.run(), Math.max(3, Math.ceil(runs / 2)));
       e.release();
-      continue;
+      endToEndResults.push({ model: network, name: e.name, batch: e.batch, ms: timing.medianMs, msPerImage: timing.medianMs / e.batch });
+      const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
+      console.log(`  ${e.name}, batch ${e.batch}: ${ms(timing.medianMs)} ms (${ms(timing.medianMs / e.batch)} ms per image)`);
     }
-    const timing = await timer.time(() => e.run(), Math.max(3, Math.ceil(runs / 2)));
-    e.release();
-    endToEndResults.push({ name: e.name, batch: e.batch, ms: timing.medianMs, msPerImage: timing.medianMs / e.batch });
-    console.log(`  ${e.name}, batch ${e.batch}: ${timing.medianMs.toFixed(0)} ms (${(timing.medianMs / e.batch).toFixed(0)} ms per image)`);
   }
-  const ours = endToEndResults.find((e) => e.batch === 1 && e.name.startsWith('saliency'));
+  const ours = endToEndResults.find((e) => e.model === VGG16_RANDOM && e.batch === 1 && e.name.startsWith('saliency'));
   if (tfjs && ours) {
     // The real fc6 first; TF.js needs it in row blocks where its weight exceeds one binding.
     const chunks = outputChunksToFit(25088, 4096, tfjs.maxBindingBytes);
@@ -125,11 +140,11 @@ if (endToEnd && words.length === 0) {
       try {
         op = await tfjs.vgg16Saliency(224, VGG16_CLASSIFIER, { fc6Chunks });
         const t = await timer.time(() => op!.run(), PEER_RUNS, true);
-        endToEndResults.push({ name: label, batch: 1, ms: t.medianMs, msPerImage: t.medianMs, speedup: t.medianMs / ours.ms });
+        endToEndResults.push({ model: VGG16_RANDOM, name: label, batch: 1, ms: t.medianMs, msPerImage: t.medianMs, speedup: t.medianMs / ours.ms });
         console.log(`  ${label}, batch 1: ${t.medianMs.toFixed(0)} ms: deepinside ×${(t.medianMs / ours.ms).toFixed(2)}`);
       } catch (peerError) {
         console.log(`  ${label}: failed (${peerError instanceof Error ? peerError.message.split('\n')[0] : String(peerError)})`);
-        endToEndResults.push({ name: `${label}: failed`, batch: 1, ms: Number.NaN, msPerImage: Number.NaN });
+        endToEndResults.push({ model: VGG16_RANDOM, name: `${label}: failed`, batch: 1, ms: Number.NaN, msPerImage: Number.NaN });
       } finally {
         op?.dispose();
       }
