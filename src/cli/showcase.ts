@@ -28,8 +28,8 @@ import { writeFileAtomic } from './write_file_atomic.ts';
 
 const { steps: STEPS, learningRate: LR, l2: L2 } = CLASS_MODEL_DEFAULTS;
 const PRIORS = CLASS_MODEL_PRIORS;
-const CLUTTERED_STEPS = 5;
-const CLUTTERED_PRIOR_STEPS = 10;
+const CLUTTERED_STEPS = 10;
+const CLUTTERED_PRIOR_STEPS = 30;
 /**
  * The colour model's scores barely move at η 1: over 400 steps with priors the trouser, pullover and dress
  * climbed from about −1.4 to −0.4 at most; at η 4 every class climbed to between 55 and 171 and shows its item.
@@ -40,8 +40,9 @@ const CLUTTERED_LR = 4;
  * The shipped models, in the order shown, the bundled images (`<weights>/images/<prefix>*.png`) each
  * explains, and their class models' steps by default (by the paper, with priors). A step of the colour
  * model is about 35 times the work of one of the Fashion-MNIST model (1.3 GFLOP an image forward against
- * 38 MFLOP; about 2 s for the ten classes on lavapipe): on a 2-core CPU its class models get what is left
- * of npm start's two minutes, and `classviz` makes them properly. Each also has its own learning rate.
+ * 38 MFLOP; about 0.8 s for the ten classes on lavapipe): on a 2-core CPU its class models get what is
+ * left of npm start's two minutes (30 steps with priors already show its items), and `classviz` makes
+ * them properly. Each also has its own learning rate.
  */
 const SHIPPED = [
   { file: 'vgg-fashion.safetensors', images: 'fashion-', steps: STEPS, priorSteps: PRIORS.steps, learningRate: LR },
