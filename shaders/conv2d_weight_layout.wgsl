@@ -1,4 +1,5 @@
-// Rearranges a conv2d weight for conv2d_forward_v3, which reads 4 output channels per vec4 load.
+// Rearranges a conv2d weight for the direct kernels (conv2d_forward v3 to v7), which read 4 output
+// channels per vec4 load.
 // w: (K, C, S, S)  →  wt: (C, S, S, KP), KP = K rounded up to 8, the extra channels zero.
 // With FLIP = 1 it gives the weight of the transposed convolution instead, for the gradient to the
 // input: the roles of K and C swap and the kernel turns 180°, wt: (K, S, S, CP) with

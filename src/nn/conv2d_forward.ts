@@ -89,10 +89,11 @@ export async function conv2dForward(
 
 /**
  * The direct kernel for a 3×3 layer with `k` output channels. Where the adapter runs 8-lane subgroups,
- * v7 (32 channels) for more than 16 channels, v6 (16) for more than 8, else v5 or v3. Elsewhere 16 pixels an invocation (v4)
- * unless those workgroups would leave many more lanes idle than v3's 8 pixels: a workgroup covers
- * DIRECT_WORKGROUP (row, pixel group) items, and at conv5_3 (14×14) v4 has 14 of them per channel block,
- * under half a workgroup, where v3 has 28 (measured there: v3 7.6 GFLOP/s, v4 5.3).
+ * v7 (32 channels an invocation) for more than 16 channels, v6 (16) for more than 8, else v5 or v3.
+ * Elsewhere 16 pixels an invocation (v4) unless those workgroups would leave many more lanes idle than
+ * v3's 8 pixels: a workgroup covers DIRECT_WORKGROUP (row, pixel group) items, and at conv5_3 (14×14) v4
+ * has 14 of them per channel block, under half a workgroup, where v3 has 28 (measured there: v3 7.6
+ * GFLOP/s, v4 5.3).
  */
 export function directVariant(gpu: Gpu, oh: number, ow: number, k: number): DirectVariant {
   const busy = (pixels: number) => {
@@ -104,10 +105,9 @@ export function directVariant(gpu: Gpu, oh: number, ow: number, k: number): Dire
   return sixteen ? 4 : 3;
 }
 
-
 /**
- * Runs one of conv2d_forward_v3 to v7 over the batch runs `slices`, with `wt` the weight as conv2dWeightLayout
- * rearranged it (`padded` channels). Also the gradient to the input, given the flipped weight.
+ * Runs one of conv2d_forward_v3 to v7 over the batch runs `slices`, with `wt` the weight as
+ * conv2dWeightLayout rearranged it (`padded` channels). Also the gradient to the input, given the flipped weight.
  */
 export async function conv2dForwardDirect(
   gpu: Gpu,

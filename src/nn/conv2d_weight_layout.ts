@@ -4,11 +4,14 @@ import { ELEMENTWISE_WORKGROUP } from './slices.ts';
 
 const SHADER = { name: 'conv2d_weight_layout', code };
 
-/** Channel counts are padded to a multiple of this in the rearranged weight: conv2d_forward_v3 computes 8 channels at a time. */
+/**
+ * Channel counts are padded to a multiple of this in the rearranged weight: conv2d_forward_v3 computes 8
+ * channels at a time (v6 and v7 16 and 32, reading past the padding for channels they never store).
+ */
 export const CHANNEL_BLOCK = 8;
 
 /**
- * Rearranges weight (k, c, size, size) into a scratch tensor for conv2d_forward_v3: (c, size, size, kp)
+ * Rearranges weight (k, c, size, size) into a scratch tensor for the direct kernels: (c, size, size, kp)
  * for the forward pass, or with `flip` the transposed convolution's (k, size, size, cp), turned 180°, for
  * the gradient to the input. Returns the scratch tensor and the padded channel count.
  */
