@@ -40,6 +40,9 @@ export interface BenchResults {
 /** The end-to-end network of the benchmark's first runs, and of every run's peer comparison. */
 export const VGG16_RANDOM = 'VGG16 224×224, random weights';
 
+/** An end-to-end time in ms: two decimals under 10 ms (the small shipped model), whole ms above. */
+export const formatMs = (x: number): string => (x < 10 ? x.toFixed(2) : x.toFixed(0));
+
 const percent = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : '–');
 
 /** The results as a Markdown table, headed by the adapter, the command and the ceilings. */
@@ -67,8 +70,7 @@ export function markdownTable(r: BenchResults): string {
   if (r.endToEnd.length > 0) {
     lines.push('', '| end to end | model | batch | ms | ms per image | deepinside speed-up |', '|---|---|---:|---:|---:|---:|');
     for (const e of r.endToEnd) {
-      const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
-      lines.push(`| ${e.name} | ${e.model ?? VGG16_RANDOM} | ${e.batch} | ${ms(e.ms)} | ${ms(e.msPerImage)} | ${e.speedup === undefined ? '' : `×${e.speedup.toFixed(2)}`} |`);
+      lines.push(`| ${e.name} | ${e.model ?? VGG16_RANDOM} | ${e.batch} | ${formatMs(e.ms)} | ${formatMs(e.msPerImage)} | ${e.speedup === undefined ? '' : `×${e.speedup.toFixed(2)}`} |`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -13,13 +13,13 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../src/cli/mod.ts';
 import { requestGpu } from '../src/gpu/mod.ts';
-import { initVggWeights, loadVgg, vggPreset } from '../src/model/mod.ts';
+import { initVggWeights, loadVgg, type VggModelData, vggPreset } from '../src/model/mod.ts';
 import { Random } from '../src/random/mod.ts';
 import { type BenchCase, benchCases } from './cases.ts';
 import { endToEndCases } from './end_to_end.ts';
 import { PEER_LAYERS, peerOps } from './peer_cases.ts';
 import { openOnnxRuntime, openTfjs, outputChunksToFit, type OrtPeer, type TfjsPeer, VGG16_CLASSIFIER } from './peers/mod.ts';
-import { type BenchResults, compareResults, type KernelResult, markdownTable, VGG16_RANDOM } from './results.ts';
+import { type BenchResults, compareResults, formatMs, type KernelResult, markdownTable, VGG16_RANDOM } from './results.ts';
 import { Timer } from './timer.ts';
 
 const LIMIT = 1e-4;
@@ -112,9 +112,9 @@ const endToEndResults: Array<BenchResults['endToEnd'][number]> = [];
 if (endToEnd && words.length === 0) {
   const vgg16 = vggPreset('vgg16');
   // VGG16 at batch 1 and 2; the shipped models (random inputs) at batch 1 and SHIPPED_BATCH.
-  const networks: Array<[string, () => Parameters<typeof endToEndCases>[1], number[]]> = [
+  const networks: Array<[string, () => VggModelData, number[]]> = [
     [VGG16_RANDOM, () => ({ spec: vgg16, weights: initVggWeights(vgg16, random) }), [1, 2]],
-    ...SHIPPED.filter((file) => existsSync(file)).map((file): [string, () => Parameters<typeof endToEndCases>[1], number[]] => [file, () => loadVgg(readFileSync(file)), [1, SHIPPED_BATCH]]),
+    ...SHIPPED.filter((file) => existsSync(file)).map((file): [string, () => VggModelData, number[]] => [file, () => loadVgg(readFileSync(file)), [1, SHIPPED_BATCH]]),
   ];
   for (const [network, data, batches] of networks) {
     console.log(`\n${network}:`);
@@ -126,8 +126,7 @@ if (endToEnd && words.length === 0) {
       const timing = await timer.time(() => e.run(), Math.max(3, Math.ceil(runs / 2)));
       e.release();
       endToEndResults.push({ model: network, name: e.name, batch: e.batch, ms: timing.medianMs, msPerImage: timing.medianMs / e.batch });
-      const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
-      console.log(`  ${e.name}, batch ${e.batch}: ${ms(timing.medianMs)} ms (${ms(timing.medianMs / e.batch)} ms per image)`);
+      console.log(`  ${e.name}, batch ${e.batch}: ${formatMs(timing.medianMs)} ms (${formatMs(timing.medianMs / e.batch)} ms per image)`);
     }
   }
   const ours = endToEndResults.find((e) => e.model === VGG16_RANDOM && e.batch === 1 && e.name.startsWith('saliency'));

@@ -35,7 +35,7 @@ const SHADER_V6 = { name: 'conv2d_backward_weight_v6', code: v6 };
 const V2_WORKGROUP = 64;
 // v5 and v6 run one 8-lane subgroup a workgroup: on lavapipe v5 took 132 against 152 ms at conv2_2 and
 // 147 against 173 at conv4_3 in workgroups of 64.
-const V5_WORKGROUP = 8;
+const SUBGROUP_WORKGROUP = 8;
 const V2_CHANNELS = 4;
 
 /**
@@ -91,7 +91,7 @@ export async function conv2dBackwardWeight(
       const stride = dWeight.length + s.k;
       const partial = gpu.scratch('conv2d_backward_weight_v4 partial sums', splits * stride);
       const partialBinding = gpu.window(partial, 0, splits * stride).binding;
-      const wg = subgroups ? V5_WORKGROUP : V2_WORKGROUP;
+      const wg = subgroups ? SUBGROUP_WORKGROUP : V2_WORKGROUP;
       const pipeline = await gpu.pipeline(variant === 6 ? SHADER_V6 : variant === 5 ? SHADER_V5 : SHADER_V4, { WG: wg });
       const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, s.pad, xw.base, dyw.base, splits]);
       gpu.dispatch(pipeline, params, [xw.binding, dyw.binding, partialBinding], gpu.grid(Math.ceil((splits * splitInvocations) / wg)));
