@@ -85,6 +85,22 @@ test('train --init starts from a model: a negligible step keeps its weights; --s
   }
 });
 
+test('train --init --freeze 4 fine-tunes the classifier alone: every conv layer keeps its weights bit for bit', async () => {
+  const start = join(folder, 'fashion.safetensors');
+  const out = join(folder, 'top.safetensors');
+  const args = ['--dataset', 'fashion-mnist', '--init', start, '--freeze', '4', '--limit', '16', '--epochs', '1', '--batch', '16', '--lr', '1e-2', '--test-limit', '4'];
+  const { code, context } = await runCommand(trainCommand, [...args, '--out', out]);
+  assert.is(code, 0);
+  assert.ok(context.notes.some((line) => line.endsWith('seed 1, the first 4 conv layer(s) frozen')), context.notes.join('\n'));
+  const before = loadVgg(readFileSync(start));
+  const after = loadVgg(readFileSync(out));
+  for (const [name, values] of before.weights) {
+    const moved = after.weights.get(name)!;
+    if (name.startsWith('features.')) assert.equal(moved, values, `${name} moved`);
+    else assert.ok(moved.some((value, i) => value !== values[i]), `${name} did not move`);
+  }
+});
+
 test('train and evaluate refuse bad input in one line, before any GPU work', async () => {
   const out = join(folder, 'never.safetensors');
   const cases: Array<[typeof trainCommand, string[], RegExp]> = [
@@ -100,6 +116,8 @@ test('train and evaluate refuse bad input in one line, before any GPU work', asy
     [trainCommand, ['--dataset', 'fashion-mnist', '--out', out, '--init', join(folder, 'cluttered.safetensors')], /^train: --init .*cluttered\.safetensors does not fit fashion-mnist: the model takes 3×64×64 images/],
     [trainCommand, ['--dataset', 'fashion-mnist', '--out', out, '--init', join(folder, 'fashion.safetensors'), '--features', '8,M'], /^train: --init takes its architecture from the model; leave out --features, --classifier and --avgpool$/],
     [trainCommand, ['--dataset', 'fashion-mnist', '--out', out, '--init', join(folder, 'none.safetensors')], /none\.safetensors does not exist/],
+    [trainCommand, ['--dataset', 'fashion-mnist', '--out', out, '--freeze', '1.5'], /^--freeze 1.5 is not a whole number$/],
+    [trainCommand, ['--dataset', 'fashion-mnist', '--out', out, '--init', join(folder, 'fashion.safetensors'), '--freeze', '5'], /^train: --freeze 5 is more than the model's 4 conv layers$/],
     [trainCommand, ['--dataset', 'cluttered', '--out', out, '--avgpool', '2'], /^--avgpool 2 must be two whole numbers, height,width/],
     [trainCommand, ['--dataset', 'cluttered', '--out', out, '--avgpool', '0,1'], /^--avgpool 0 must be a whole number ≥ 1$/],
     [evaluateCommand, ['--model', join(folder, 'none.safetensors'), '--dataset', 'fashion-mnist'], /none\.safetensors does not exist/],

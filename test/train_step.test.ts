@@ -102,9 +102,45 @@ test('a training step with SGD, momentum and weight decay matches the float64 st
   model.destroy();
 });
 
-test('Trainer refuses a label out of range, an unknown optimiser and a negative learning rate', async () => {
+test('with frozen conv layers a step leaves them bit for bit and trains the layers above as the float64 step does', async () => {
+  // freeze 1: the second conv and the classifier train; freeze 2 (every conv): the classifier alone.
+  for (const freeze of [1, 2]) {
+    const weights = initVggWeights(spec, random, { bias: 0.1 });
+    const model = VggModel.create(gpu, { spec, weights });
+    const trainer = new Trainer(model, { name: 'sgd', momentum: 0.9, freeze });
+    const trained = model.parameters.slice(2 * freeze).map((p) => p.name);
+    assert.equal(trainer.optimizer.parameters.map((p) => p.name), trained);
+    // Poisoned, so that a gradient the step should have left alone and did not is seen.
+    for (const p of model.parameters) gpu.write(p.gradient, new Float32Array(p.value.length).fill(Number.NaN));
+    const before = new Map<string, Float32Array>();
+    for (const p of model.parameters) before.set(p.name, await gpu.read(p.value));
+    const batch = randomBatch();
+    const expected = referenceStep(before, batch);
+    const result = await trainer.step(batch, 0.1);
+    assert.ok(relativeError([result.loss], [expected.loss]) < 1e-5, `loss (seed ${random.seed})`);
+    for (const p of model.parameters) {
+      const after = await gpu.read(p.value);
+      if (!trained.includes(p.name)) {
+        assert.equal(after, before.get(p.name), `freeze ${freeze}: ${p.name} moved`);
+        assert.ok((await gpu.read(p.gradient)).every(Number.isNaN), `freeze ${freeze}: ∂${p.name} was computed`);
+        continue;
+      }
+      assertClose(`freeze ${freeze} ∂${p.name}`, await gpu.read(p.gradient), expected.dWeights.get(p.name)!, { random });
+      const param = Float64Array.from(before.get(p.name)!);
+      sgdMomentumStep(param, expected.dWeights.get(p.name)!, new Float64Array(param.length), { learningRate: 0.1, momentum: 0.9, weightDecay: 0 });
+      const update = after.map((value, i) => value - before.get(p.name)![i]);
+      assertClose(`freeze ${freeze} update of ${p.name}`, update, param.map((value, i) => value - before.get(p.name)![i]), { random, rel: 1e-4 });
+    }
+    trainer.destroy();
+    model.destroy();
+  }
+});
+
+test('Trainer refuses a label out of range, an unknown optimiser, a freeze past the conv layers and a negative learning rate', async () => {
   const model = VggModel.create(gpu, { spec, weights: initVggWeights(spec, random) });
   assertThrowsWith(() => new Trainer(model, { name: 'adagrad' as 'adam' }), RangeError, /unknown optimizer "adagrad"; known: adam, sgd/);
+  assertThrowsWith(() => new Trainer(model, { name: 'adam', freeze: 3 }), RangeError, /freeze 3 must be a whole number from 0 to 2 \(the model's conv layers\)/);
+  assertThrowsWith(() => new Trainer(model, { name: 'adam', freeze: 0.5 }), RangeError, /freeze 0\.5 must be a whole number/);
   const trainer = new Trainer(model, { name: 'adam' });
   const batch = randomBatch();
   batch.labels[3] = 5;

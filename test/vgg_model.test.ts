@@ -1,4 +1,5 @@
 import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { formatBytes, Gpu } from '../src/gpu/mod.ts';
 import { initVggWeights, vggLayers, type VggSpec } from '../src/model/mod.ts';
 import { VggModel } from '../src/nn/mod.ts';
@@ -64,7 +65,7 @@ test('VggModel.classScoreGradient backpropagates the chosen unnormalised score o
   model.destroy();
 });
 
-test('VggModel.backward takes dLogits on the GPU too, and skips the input gradient when training asks it to', async () => {
+test('VggModel.backward takes dLogits on the GPU too, skips the input gradient when training asks it to, and stops at downTo', async () => {
   const [, spec] = CASES[0];
   const weights = initVggWeights(spec, random, { bias: 0.1 });
   const input = random.uniformArray(2 * 3 * 20 * 24);
@@ -80,6 +81,25 @@ test('VggModel.backward takes dLogits on the GPU too, and skips the input gradie
   if (!untouched.every(Number.isNaN)) throw new Error('input: false still wrote the input gradient');
   await model.backward(gpu.tensorFrom(dLogits, 'dLogits on the GPU'), 'gradient');
   assertClose('∂input', await gpu.read(model.inputGradient), expected.dInput, { random });
+  // downTo: from the second conv layer up, as a fine-tune of the top does; nothing below it, nor the input.
+  const downTo = model.layers.findIndex((layer, i) => layer.kind === 'conv' && i > 0);
+  const lower = new Set(model.layers.slice(0, downTo).flatMap((layer) => (layer.kind === 'conv' ? [`${layer.name}.weight`, `${layer.name}.bias`] : [])));
+  for (const p of model.parameters) gpu.poison(p.gradient);
+  gpu.poison(model.inputGradient);
+  await model.backward(dLogits, 'gradient', { weights: true, downTo });
+  for (const p of model.parameters) {
+    const gradient = await gpu.read(p.gradient);
+    if (lower.has(p.name)) assert.ok(gradient.every(Number.isNaN), `downTo ${downTo} wrote ∂${p.name}`);
+    else assertClose(`downTo ${downTo}: ∂${p.name}`, gradient, expected.dWeights!.get(p.name)!, { random });
+  }
+  assert.ok((await gpu.read(model.inputGradient)).every(Number.isNaN), `downTo ${downTo} wrote the input gradient`);
+  assert.ok(lower.size > 0, 'the case has a conv layer below downTo');
+  try {
+    await model.backward(dLogits, 'gradient', { downTo: model.layers.length });
+    assert.unreachable('a downTo past the last layer was accepted');
+  } catch (error) {
+    assert.match((error as Error).message, new RegExp(`downTo ${model.layers.length} is outside \\[0, ${model.layers.length - 1}\\]`));
+  }
   model.destroy();
 });
 

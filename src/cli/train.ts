@@ -56,6 +56,9 @@ prints its accuracy on the test split.
   --no-augment      no random mirroring (nor, for fashion-mnist, shifts of up to 2 pixels)
   --init MODEL      start from this model's weights (and architecture) instead of random ones, to
                     train further: a second run with a small --lr fine-tunes a trained model
+  --freeze K        keep the first K conv layers (from the input) as they are and train the layers
+                    above them only; the backward pass stops there, so a fine-tune of the top of a
+                    model (with --init) costs little more than its forward pass
   --features LIST   another architecture's conv widths and pools, e.g. 16,16,M,32,32,M
   --classifier LIST  and its hidden widths, e.g. 128 (none: --classifier "")
   --avgpool H,W     an adaptive average pool to H×W before the classifier (1,1: global average
@@ -88,6 +91,7 @@ export const trainCommand: Command = {
       classifier: { type: 'string' },
       init: { type: 'string' },
       avgpool: { type: 'string' },
+      freeze: { type: 'string' },
     });
     const name = datasetOption('train', options.dataset);
     const out = options.out;
@@ -107,6 +111,7 @@ export const trainCommand: Command = {
     if (seed > 0xffffffff) throw new RangeError(`--seed ${seed} must be below 2^32`);
     const limit = options.limit === undefined ? undefined : parseNumber('--limit', options.limit, whole);
     const testLimit = options['test-limit'] === undefined ? undefined : parseNumber('--test-limit', options['test-limit'], whole);
+    const freeze = options.freeze === undefined ? 0 : parseNumber('--freeze', options.freeze, { integer: true, min: 0 });
     const dataFolder = options.data ?? FASHION_MNIST_FOLDER;
     const augment = options['no-augment'] ? undefined : name === 'fashion-mnist' ? { flip: true, shift: 2 } : { flip: true };
 
@@ -136,17 +141,19 @@ export const trainCommand: Command = {
       start = { spec, weights: initTrainingWeights(spec, new Random(seed)) };
     }
     const { spec } = start;
+    const convs = spec.features.filter((feature) => feature !== 'M').length;
+    if (freeze > convs) throw new RangeError(`train: --freeze ${freeze} is more than the model's ${convs} conv layers`);
     const gpu = await context.gpu();
     const model = VggModel.create(gpu, start);
     if (options.init !== undefined) context.note(`starting from the weights of ${options.init}`);
     context.note(`training on ${trainSet.name} (${trainSet.length} items) with ${gpu.adapterName}`);
     context.note(
       `VGG features ${JSON.stringify(spec.features)}, ${spec.avgpool ? `avgpool ${JSON.stringify(spec.avgpool)}, ` : ''}classifier ${JSON.stringify(spec.classifier)}; ${optimizer} η=${learningRate} ${schedule}, batch ${batchSize}, ` +
-        `${epochs} epoch(s), ${augment ? 'augmented' : 'not augmented'}, seed ${seed}`,
+        `${epochs} epoch(s), ${augment ? 'augmented' : 'not augmented'}, seed ${seed}${freeze ? `, the first ${freeze} conv layer(s) frozen` : ''}`,
     );
     const show = throttle(1);
     await train(model, trainSet, {
-      epochs, batchSize, optimizer, learningRate, schedule, weightDecay, seed, ...(augment ? { augment } : {}),
+      epochs, batchSize, optimizer, learningRate, schedule, weightDecay, seed, freeze, ...(augment ? { augment } : {}),
       onProgress(p) {
         show(p.batch === p.batches, () => {
           const left = ((p.batches - p.batch) * batchSize + (p.epochs - p.epoch) * trainSet.length) / p.imagesPerSecond;

@@ -187,14 +187,21 @@ export class VggModel {
    * array, or a GPU tensor such as softmax cross-entropy's output, which stays on the GPU), to the input
    * (`inputGradient`) under `rule` at every ReLU; with `weights`, also to every parameter's `gradient`
    * (summed over the batch). `input: false` skips the gradient to the input itself, which training
-   * does not need.
+   * does not need. `downTo: i` stops at `layers[i]`: it and the layers above get their gradients, the
+   * layers below nothing, and neither does the input (fine-tuning with the lower layers frozen).
    */
   async backward(
     dLogits: Float32Array | GpuTensor,
     rule: ReluRule,
-    options: { readonly weights?: boolean; readonly input?: boolean } = {},
+    options: { readonly weights?: boolean; readonly input?: boolean; readonly downTo?: number } = {},
   ): Promise<void> {
     this.#assertForward('backward');
+    const downTo = options.downTo ?? 0;
+    if (!Number.isInteger(downTo) || downTo < 0 || downTo >= this.layers.length) {
+      throw new RangeError(`VggModel.backward: downTo ${downTo} is outside [0, ${this.layers.length - 1}] (the model's layers)`);
+    }
+    // Whether layer i passes its gradient down: to the layer below, or at i = 0 to the input if asked.
+    const below = (i: number) => i > downTo || (i === 0 && options.input !== false);
     if (dLogits.length !== this.#batch * this.classes) {
       throw new RangeError(`VggModel.backward: dLogits has ${dLogits.length} values but (${this.#batch}, ${this.classes}) needs ${this.#batch * this.classes}`);
     }
@@ -204,7 +211,7 @@ export class VggModel {
     const top = grad[this.layers.length];
     if (dLogits instanceof Float32Array) gpu.write(top, dLogits);
     else gpu.copy(dLogits, 0, top, 0, dLogits.length);
-    for (let i = this.layers.length - 1; i >= 0; i--) {
+    for (let i = this.layers.length - 1; i >= downTo; i--) {
       const layer = this.layers[i];
       const dy = grad[i + 1];
       const dx = grad[i];
@@ -214,7 +221,7 @@ export class VggModel {
           if (options.weights) {
             await conv2dBackwardWeight(gpu, s, act[i], dy, this.#gradient(layer.name, 'weight'), this.#gradient(layer.name, 'bias'));
           }
-          if (i > 0 || options.input !== false) await conv2dBackwardInput(gpu, s, dy, this.#value(layer.name, 'weight'), dx);
+          if (below(i)) await conv2dBackwardInput(gpu, s, dy, this.#value(layer.name, 'weight'), dx);
           break;
         }
         case 'relu':
@@ -231,7 +238,7 @@ export class VggModel {
           if (options.weights) {
             await linearBackwardWeight(gpu, s, act[i], dy, this.#gradient(layer.name, 'weight'), this.#gradient(layer.name, 'bias'));
           }
-          await linearBackwardInput(gpu, s, dy, this.#value(layer.name, 'weight'), dx);
+          if (below(i)) await linearBackwardInput(gpu, s, dy, this.#value(layer.name, 'weight'), dx);
           break;
         }
       }

@@ -10,5 +10,6 @@ export { Optimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerOptions }
 export { initTrainingWeights } from './init_training_weights.ts';
 export { readVggWeights } from './read_vgg_weights.ts';
 export { type EpochSummary, train, type TrainOptions, type TrainProgress } from './train.ts';
-export { type StepResult, Trainer } from './trainer.ts';
+export { type TrainableLayers, trainableLayers } from './trainable_layers.ts';
+export { type StepResult, Trainer, type TrainerOptions } from './trainer.ts';
 export { DATASET_ARCHITECTURES, type VggArchitecture, vggSpecForDataset } from './vgg_spec_for_dataset.ts';

@@ -1,5 +1,5 @@
 import type { GpuTensor } from '../gpu/mod.ts';
-import { adamStep, sgdMomentumStep, type VggModel } from '../nn/mod.ts';
+import { adamStep, sgdMomentumStep, type VggModel, type VggParameter } from '../nn/mod.ts';
 
 /** Which update rule: PyTorch's Adam, or SGD with momentum. */
 export type OptimizerName = 'adam' | 'sgd';
@@ -19,8 +19,9 @@ export interface OptimizerOptions {
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['adam', 'sgd'];
 
 /**
- * An optimiser over a model's parameters: its state on the GPU (Adam's moments m and v, or SGD's
- * velocity, zeros at first), and one step per call that updates every parameter from its `gradient`.
+ * An optimiser over a model's parameters (all of them, or those given): its state on the GPU (Adam's
+ * moments m and v, or SGD's velocity, zeros at first), and one step per call that updates each from its
+ * `gradient`.
  * @example
  * const optimizer = new Optimizer(model, { name: 'adam' });
  * await model.backward(dLogits, 'gradient', { weights: true });
@@ -29,10 +30,11 @@ export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['adam', 'sgd'];
 export class Optimizer {
   readonly model: VggModel;
   readonly options: OptimizerOptions;
+  readonly parameters: readonly VggParameter[];
   #state: GpuTensor[][];
   #steps = 0;
 
-  constructor(model: VggModel, options: OptimizerOptions) {
+  constructor(model: VggModel, options: OptimizerOptions, parameters: readonly VggParameter[] = model.parameters) {
     if (options.name !== 'adam' && options.name !== 'sgd') {
       throw new RangeError(`Optimizer: unknown optimizer "${String(options.name)}"; known: ${OPTIMIZER_NAMES.join(', ')}`);
     }
@@ -40,8 +42,9 @@ export class Optimizer {
     if (!(decay >= 0)) throw new RangeError(`Optimizer: weight decay ${decay} must be ≥ 0`);
     this.model = model;
     this.options = options;
+    this.parameters = parameters;
     const names = options.name === 'adam' ? ['m', 'v'] : ['velocity'];
-    this.#state = model.parameters.map((p) => names.map((name) => model.gpu.tensor(p.value.length, `${name} of ${p.name}`)));
+    this.#state = parameters.map((p) => names.map((name) => model.gpu.tensor(p.value.length, `${name} of ${p.name}`)));
   }
 
   /** Steps taken so far. */
@@ -49,7 +52,7 @@ export class Optimizer {
     return this.#steps;
   }
 
-  /** Records one update of every parameter from its gradient at `learningRate`. */
+  /** Records one update of each of its parameters from its gradient at `learningRate`. */
   async step(learningRate: number): Promise<void> {
     if (!(learningRate >= 0) || !Number.isFinite(learningRate)) {
       throw new RangeError(`Optimizer: learning rate ${learningRate} must be a finite number ≥ 0`);
@@ -57,7 +60,7 @@ export class Optimizer {
     this.#steps++;
     const o = this.options;
     const gpu = this.model.gpu;
-    for (const [i, p] of this.model.parameters.entries()) {
+    for (const [i, p] of this.parameters.entries()) {
       const state = this.#state[i];
       if (o.name === 'adam') {
         await adamStep(gpu, p.value, p.gradient, state[0], state[1], this.#steps, {

@@ -18,6 +18,8 @@ export interface TrainOptions {
   readonly weightDecay?: number;
   /** SGD's momentum; default 0.9. */
   readonly momentum?: number;
+  /** How many conv layers, from the input up, keep their weights (fine-tuning the rest); default 0. */
+  readonly freeze?: number;
   /** Seeds the shuffles and the augmentation (the model's weights are the caller's). */
   readonly seed: number;
   /** Random mirroring and shifts of each training item (see `Augment`); none by default. */
@@ -82,6 +84,7 @@ export async function train(model: VggModel, data: ImageDataset, options: TrainO
     name: options.optimizer,
     ...(options.weightDecay !== undefined ? { weightDecay: options.weightDecay } : {}),
     ...(options.momentum !== undefined ? { momentum: options.momentum } : {}),
+    ...(options.freeze !== undefined ? { freeze: options.freeze } : {}),
   });
   const batchesPerEpoch = Math.ceil(data.length / batchSize);
   const totalSteps = epochs * batchesPerEpoch;

@@ -2,6 +2,12 @@ import type { GpuTensor } from '../gpu/mod.ts';
 import type { Batch } from '../data/mod.ts';
 import { checkLabels, softmaxCrossEntropy, type VggModel } from '../nn/mod.ts';
 import { Optimizer, type OptimizerOptions } from './optimizer.ts';
+import { trainableLayers } from './trainable_layers.ts';
+
+/** The optimiser, and how many of the model's conv layers, from the input up, stay as they are (default 0). */
+export interface TrainerOptions extends OptimizerOptions {
+  readonly freeze?: number;
+}
 
 /** What one training step measured on its batch, before the update. */
 export interface StepResult {
@@ -23,7 +29,8 @@ interface LossTensors {
 
 /**
  * Training steps on the GPU: forward, softmax cross-entropy (per-item losses and ∂L/∂logits of the
- * mean loss), backward to every weight, and the optimiser's update, recorded as one submission. Per
+ * mean loss), backward to every weight (those above the frozen layers), and the optimiser's update,
+ * recorded as one submission. Per
  * step only dLogits and the losses, n·(classes + 1) floats, come back to the CPU, after the update; the
  * accuracy follows from them (softmax = n·dLogits + one-hot).
  * @example
@@ -33,11 +40,15 @@ interface LossTensors {
 export class Trainer {
   readonly model: VggModel;
   readonly optimizer: Optimizer;
+  readonly #downTo: number;
   #tensors: LossTensors | undefined;
 
-  constructor(model: VggModel, options: OptimizerOptions) {
+  /** @throws RangeError for an unknown optimiser, or a `freeze` that is not a count of the model's conv layers. */
+  constructor(model: VggModel, options: TrainerOptions) {
+    const { downTo, parameters } = trainableLayers(model, options.freeze ?? 0);
     this.model = model;
-    this.optimizer = new Optimizer(model, options);
+    this.#downTo = downTo;
+    this.optimizer = new Optimizer(model, options, parameters);
   }
 
   /**
@@ -56,7 +67,7 @@ export class Trainer {
     await model.forward(batch.input, n);
     await softmaxCrossEntropy(gpu, n, classes, model.logits, t.labels, t.losses, t.dLogits);
     // The whole step is recorded before anything is read back, so it goes to the GPU as one submission.
-    await model.backward(t.dLogits, 'gradient', { weights: true, input: false });
+    await model.backward(t.dLogits, 'gradient', { weights: true, input: false, downTo: this.#downTo });
     await this.optimizer.step(learningRate);
     gpu.copy(t.dLogits, 0, t.readBack, 0, n * classes);
     gpu.copy(t.losses, 0, t.readBack, n * classes, n);
