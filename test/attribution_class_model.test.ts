@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { classModel, classModels, jitterShifts } from '../src/attribution/mod.ts';
+import { classModel, classModels, jitterShifts, meanImagePrior } from '../src/attribution/mod.ts';
 import { initVggWeights } from '../src/model/mod.ts';
 import { VggModel } from '../src/nn/mod.ts';
 import { assertClose } from './support/compare.ts';
@@ -60,6 +60,41 @@ for (const [name, spec] of [['a colour model', COLOUR_SPEC], ['a grey model', GR
   });
 }
 
+for (const [name, spec] of [['a colour model', COLOUR_SPEC], ['a grey model', GREY_SPEC]] as const) {
+  test(`classModels with the mean-image prior (anchor, pixel range, blurred gradient, jitter) follows the float64 ascent, for ${name}`, async () => {
+    const [steps, learningRate, l2] = [4, 0.5, 0.05];
+    const { channels, height, width } = spec.input;
+    // A made-up mean image, and a pixel range narrow enough that the clamp bites.
+    const { anchor, bounds } = meanImagePrior(spec, random.uniformArray(channels * height * width, 0.3, 0.7));
+    const narrow = { lower: bounds.lower.map((v, k) => v + 0.3 * (bounds.upper[k] - v)), upper: bounds.upper.map((v, k) => v - 0.3 * (v - bounds.lower[k])) };
+    const priors = { jitter: 1, blur: 0, blurEvery: 4, seed: 3, gradientBlur: 0.8, anchor, bounds: narrow };
+    const { weights, classes, references } = wellPosedClassModels(spec, random, 1, steps, learningRate, l2, priors);
+    const model = VggModel.create(gpu, { spec, weights });
+    const results = await classModels(model, classes, { steps, learningRate, l2, ...priors });
+    classes.forEach((c, i) => {
+      assertClose(`class model ${c}`, results[i].input, references[i].image, { random });
+      assertClose(`scores of ${c}`, results[i].scores, references[i].scores, { random });
+      const plane = height * width;
+      const atBound = references[i].image.filter((v, j) => v === narrow.lower[Math.floor(j / plane)] || v === narrow.upper[Math.floor(j / plane)]).length;
+      assert.ok(atBound > 0, 'no pixel reached the range: the clamp went unchecked');
+    });
+    model.destroy();
+  });
+}
+
+test('meanImagePrior normalises the mean image and the pixel range as the spec does, and refuses a mean image of another size', () => {
+  const spec = COLOUR_SPEC;
+  const { channels, height, width } = spec.input;
+  const mean = random.uniformArray(channels * height * width, 0, 1);
+  const { anchor, bounds } = meanImagePrior(spec, mean);
+  const { mean: m, std } = spec.normalize;
+  const plane = height * width;
+  assertClose('anchor', anchor, Array.from(mean, (p, i) => (p - m[Math.floor(i / plane)]) / std[Math.floor(i / plane)]), { random });
+  assertClose('lower', bounds.lower, m.map((v, c) => -v / std[c]), { random });
+  assertClose('upper', bounds.upper, m.map((v, c) => (1 - v) / std[c]), { random });
+  assert.throws(() => meanImagePrior(spec, mean.subarray(1)), /the mean image has \d+ values but the model's input is 3×/);
+});
+
 test('the jitter shifts are seeded, within ±jitter, and reach both extremes; none without jitter', () => {
   const shifts = jitterShifts(400, 2, 3);
   assert.equal(shifts, jitterShifts(400, 2, 3));
@@ -80,7 +115,7 @@ test('classModel climbs: with the defaults the score rises well above its start'
   model.destroy();
 });
 
-test('classModel refuses a class out of range, a negative step count, a learning rate ≤ 0 and a negative λ', async () => {
+test('classModel refuses a class out of range, a negative step count, a learning rate ≤ 0, a negative λ, bad priors, anchors and bounds', async () => {
   const model = VggModel.create(gpu, { spec: GREY_SPEC, weights: initVggWeights(GREY_SPEC, random) });
   const messages: string[] = [];
   for (const run of [
@@ -92,6 +127,10 @@ test('classModel refuses a class out of range, a negative step count, a learning
     () => classModel(model, 0, { jitter: 1.5 }),
     () => classModel(model, 0, { blur: -1 }),
     () => classModel(model, 0, { blur: 0.5, blurEvery: 0 }),
+    () => classModel(model, 0, { gradientBlur: 9 }),
+    () => classModel(model, 0, { anchor: new Float32Array(model.inputSize + 1) }),
+    () => classModel(model, 0, { bounds: { lower: [0, 0], upper: [1, 1] } }),
+    () => classModel(model, 0, { bounds: { lower: [1], upper: [0] } }),
   ]) {
     try {
       await run();
@@ -109,6 +148,10 @@ test('classModel refuses a class out of range, a negative step count, a learning
   assert.match(messages[5], /the jitter must be a whole number of pixels ≥ 0, got 1.5/);
   assert.match(messages[6], /the blur's σ must be 0 \(none\) or in \(0, 8\] pixels, got -1/);
   assert.match(messages[7], /blurEvery must be a whole number ≥ 1, got 0/);
+  assert.match(messages[8], /the gradient blur's σ must be 0 \(none\) or in \(0, 8\] pixels, got 9/);
+  assert.match(messages[9], new RegExp(`the anchor has ${model.inputSize + 1} values but the model's input is 1×`));
+  assert.match(messages[10], /the bounds give 2 lower and 2 upper values for 1 channel\(s\)/);
+  assert.match(messages[11], /channel 0's bounds \[1, 0\] are empty or not numbers/);
   model.destroy();
 });
 

@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CLASS_MODEL_DEFAULTS } from '../src/attribution/mod.ts';
+import { CLASS_MODEL_DEFAULTS, CLASS_MODEL_MEAN_PRIOR, meanImagePrior } from '../src/attribution/mod.ts';
 import { classvizCommand, decodePng } from '../src/cli/mod.ts';
 import { readNpy } from '../src/io/mod.ts';
+import { saveVgg } from '../src/model/mod.ts';
 import { runCommand, temporaryFolder } from './support/cli_fixture.ts';
 import { assertClose } from './support/compare.ts';
 import { wellPosedClassModels } from './support/reference_class_model.ts';
@@ -51,6 +52,28 @@ test('classviz --class all renders every class into one labelled grid, and --npy
   const grid = decodePng(readFileSync(out), out);
   // Two columns of tiles enlarged 10× (to ≥ 96 pixels wide), each with a label band: see labelledGrid.
   assert.equal([grid.width, grid.height, grid.channels], [6 + 2 * (100 + 6), 6 + 2 * (120 + 10 + 6), 3]);
+});
+
+test('classviz --mean-prior starts from the model\'s mean image and follows the float64 ascent about it, within the pixel range', async () => {
+  const { channels, height, width } = GREY_SPEC.input;
+  const meanImage = random.uniformArray(channels * height * width, 0.2, 0.8);
+  const { anchor, bounds } = meanImagePrior(GREY_SPEC, meanImage);
+  const priors = { jitter: CLASS_MODEL_MEAN_PRIOR.jitter, blur: 0, blurEvery: 4, seed: 1, gradientBlur: CLASS_MODEL_MEAN_PRIOR.gradientBlur, anchor, bounds };
+  const [steps, learningRate] = [5, CLASS_MODEL_MEAN_PRIOR.learningRate];
+  const { weights, classes: [c], references: [reference] } = wellPosedClassModels(GREY_SPEC, random, 1, steps, learningRate, CLASS_MODEL_DEFAULTS.l2, priors);
+  const path = join(folder, 'with-mean.safetensors');
+  writeFileSync(path, saveVgg({ spec: GREY_SPEC, weights, meanImage }));
+  const out = join(folder, 'mean-prior.png');
+  const npy = join(folder, 'mean-prior.npy');
+  const { code } = await runCommand(classvizCommand, ['--model', path, '--class', String(c), '--mean-prior', '--steps', String(steps), '--out', out, '--npy', npy]);
+  assert.is(code, 0);
+  const saved = readNpy(readFileSync(npy));
+  assertClose('class model', saved.data, reference.image, { random });
+  // Shown as it is: each pixel is the normalisation undone, in 8 bits.
+  const png = decodePng(readFileSync(out), out);
+  const { mean, std } = GREY_SPEC.normalize;
+  const shown = Array.from(saved.data, (x) => Math.round(255 * Math.min(1, Math.max(0, x * std[0] + mean[0]))));
+  assert.ok(shown.every((v, i) => Math.abs(v - png.data[i]) <= 1), 'the PNG is not the image as it is');
 });
 
 test.run();

@@ -46,6 +46,10 @@ const CASES: [string, Command, string[], RegExp][] = [
   ['a step count that is not a whole number', classvizCommand, ['--model', colour, '--class', '1', '--steps', '2.5', '--out', out], /^--steps 2\.5 is not a whole number$/],
   ['a learning rate of 0', classvizCommand, ['--model', colour, '--class', '1', '--lr', '0', '--out', out], /^--lr 0 must be a number > 0$/],
   ['a blur wider than the kernel takes', classvizCommand, ['--model', colour, '--class', '1', '--blur', '9', '--out', out], /^--blur 9 must be a number ≤ 8$/],
+  ['the mean prior for a model without a mean image', classvizCommand, ['--model', colour, '--class', '1', '--mean-prior', '--out', out],
+    /^--mean-prior: .*colour\.safetensors carries no mean image; add its training set's with deepinside mean-image --model .*colour\.safetensors --dataset NAME --out NEW\.safetensors$/],
+  ['both sets of priors', classvizCommand, ['--model', colour, '--class', '1', '--mean-prior', '--priors', '--out', out], /^--priors and --mean-prior are two different sets of priors; choose one$/],
+  ['a gradient blur wider than the kernel takes', classvizCommand, ['--model', colour, '--class', '1', '--gradient-blur', '9', '--out', out], /^--gradient-blur 9 must be a number ≤ 8$/],
   ['a jitter that is not a whole number', classvizCommand, ['--model', colour, '--class', '1', '--jitter', '1.5', '--out', out], /^--jitter 1\.5 is not a whole number$/],
   ['two --image to predict', predictCommand, ['--model', colour, '--image', rgb, '--image', rgb], /^predict takes one --image, got 2$/],
 ];

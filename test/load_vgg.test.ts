@@ -34,6 +34,20 @@ test('saveVgg then loadVgg gives back the spec and every weight, in layer order'
   for (const [name, data] of weights) assert.equal(model.weights.get(name), data, name);
 });
 
+test('a model saved with its mean image loads with it; one without has none; a mean image of the wrong shape is refused', () => {
+  const spec = tinyVggSpec();
+  const weights = randomWeights(spec);
+  const { channels, height, width } = spec.input;
+  const meanImage = random.uniformArray(channels * height * width);
+  const model = loadVgg(saveVgg({ spec, weights, meanImage }));
+  assert.equal(model.meanImage, meanImage);
+  for (const [name, data] of weights) assert.equal(model.weights.get(name), data, name);
+  assert.is(loadVgg(saveVgg({ spec, weights })).meanImage, undefined);
+  assert.throws(() => saveVgg({ spec, weights, meanImage: meanImage.subarray(1) }), new RegExp(`the mean image has ${meanImage.length - 1} values but the input \\[${channels}, ${height}, ${width}\\]`));
+  const wrong = writeSafetensorsWithSpec(bareFile(spec, weights, (t) => t.set('mean_image', { shape: [channels, width, height + 1], data: new Float32Array(channels * width * (height + 1)) })), spec);
+  assert.throws(() => loadVgg(wrong), new RegExp(`tensor "mean_image" has shape \\[${channels}, ${width}, ${height + 1}\\] but the model's input is \\[${channels}, ${height}, ${width}\\]`));
+});
+
 test('loadVgg reads the spec from the deepinside metadata even when a preset is passed', () => {
   const spec = tinyVggSpec();
   const model = loadVgg(saveVgg({ spec, weights: randomWeights(spec) }), { preset: 'vgg16' });

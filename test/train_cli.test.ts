@@ -2,9 +2,11 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { evaluateCommand, trainCommand } from '../src/cli/mod.ts';
+import { evaluateCommand, meanImageCommand, trainCommand } from '../src/cli/mod.ts';
+import { meanImage } from '../src/data/mod.ts';
 import { loadVgg } from '../src/model/mod.ts';
 import { commandError, runCommand, temporaryFolder } from './support/cli_fixture.ts';
+import { assertClose } from './support/compare.ts';
 import { fashionMnist } from './support/fashion_mnist.ts';
 
 const folder = temporaryFolder();
@@ -19,6 +21,14 @@ test('train --limit writes a loadable Fashion-MNIST model with its labels and no
   assert.equal(model.spec.input, { channels: 1, height: 28, width: 28 });
   assert.is(model.spec.labels[9], 'Ankle boot');
   assert.equal(model.spec.normalize, { mean: [0.286], std: [0.353] });
+  // The mean of the 48 items trained on, pixel by pixel.
+  const expected = new Float64Array(28 * 28);
+  const pixels = new Float32Array(28 * 28);
+  for (let i = 0; i < 48; i++) {
+    fashionMnist('train').pixels(i, pixels);
+    pixels.forEach((p, j) => void (expected[j] += p / 48));
+  }
+  assertClose('mean image', model.meanImage!, expected);
   assert.match(context.printed.at(-1)!, /^test accuracy: \d+\.\d\d% \(\d+\/20 of fashion-mnist test \(first 20\)\), loss \d/);
   assert.ok(context.progressLines.some((line) => /^epoch 1\/1 \[#+\] 3\/3 loss \d\.\d{4} accuracy \d+\.\d% \d+ images\/s/.test(line)), context.progressLines.join('\n'));
   assert.ok(context.notes.some((line) => /^epoch 1: loss \d\.\d{4}, train accuracy/.test(line)));
@@ -101,7 +111,22 @@ test('train --init --freeze 4 fine-tunes the classifier alone: every conv layer 
   }
 });
 
-test('train and evaluate refuse bad input in one line, before any GPU work', async () => {
+test('mean-image writes the model again with the whole training split\'s mean image, its weights as they were', async () => {
+  const start = join(folder, 'fashion.safetensors');
+  const out = join(folder, 'with-mean.safetensors');
+  const { code, context } = await runCommand(meanImageCommand, ['--model', start, '--dataset', 'fashion-mnist', '--out', out]);
+  assert.is(code, 0);
+  assert.equal(context.printed, [`wrote ${out} with the mean image of fashion-mnist train (60000 images)`]);
+  const before = loadVgg(readFileSync(start));
+  const after = loadVgg(readFileSync(out));
+  assert.equal(after.spec, before.spec);
+  for (const [name, values] of before.weights) assert.equal(after.weights.get(name), values, name);
+  assertClose('mean image', after.meanImage!, meanImage(fashionMnist('train')));
+  // Fashion-MNIST's items sit on a black ground: its corners are near 0, its centre is not.
+  assert.ok(after.meanImage![0] < 0.01 && after.meanImage![14 * 28 + 14] > 0.3, 'not a Fashion-MNIST mean image');
+});
+
+test('train, evaluate and mean-image refuse bad input in one line, before any GPU work', async () => {
   const out = join(folder, 'never.safetensors');
   const cases: Array<[typeof trainCommand, string[], RegExp]> = [
     [trainCommand, ['--dataset', 'mnist', '--out', out], /^train: unknown dataset "mnist"; known: fashion-mnist, cluttered$/],
@@ -121,6 +146,10 @@ test('train and evaluate refuse bad input in one line, before any GPU work', asy
     [trainCommand, ['--dataset', 'cluttered', '--out', out, '--avgpool', '2'], /^--avgpool 2 must be two whole numbers, height,width/],
     [trainCommand, ['--dataset', 'cluttered', '--out', out, '--avgpool', '0,1'], /^--avgpool 0 must be a whole number ≥ 1$/],
     [evaluateCommand, ['--model', join(folder, 'none.safetensors'), '--dataset', 'fashion-mnist'], /none\.safetensors does not exist/],
+    [meanImageCommand, ['--model', join(folder, 'fashion.safetensors'), '--dataset', 'fashion-mnist'], /^mean-image: --out is required/],
+    [meanImageCommand, ['--model', join(folder, 'fashion.safetensors'), '--dataset', 'fashion-mnist', '--out', join(folder, 'missing', 'm.safetensors')], /^--out .*: the folder .*missing does not exist$/],
+    [meanImageCommand, ['--model', join(folder, 'fashion.safetensors'), '--dataset', 'cluttered', '--out', out], /^mean-image: .*fashion\.safetensors does not fit cluttered: /],
+    [meanImageCommand, ['--model', join(folder, 'none.safetensors'), '--dataset', 'fashion-mnist', '--out', out], /none\.safetensors does not exist/],
     [evaluateCommand, ['--model', out, '--dataset', 'imagenet'], /^evaluate: unknown dataset "imagenet"/],
     [evaluateCommand, ['--model', out, '--dataset', 'cluttered', '--split', 'val'], /^--split val is not one of test, train$/],
   ];

@@ -12,6 +12,7 @@ export { type BoxScores, boxScores } from './box_scores.ts';
 export { centredGaussian } from './centred_gaussian.ts';
 export {
   CLASS_MODEL_DEFAULTS,
+  CLASS_MODEL_MEAN_PRIOR,
   CLASS_MODEL_PRIORS,
   classModel,
   type ClassModel,
@@ -19,6 +20,7 @@ export {
   classModels,
   type ClassModelsOptions,
   jitterShifts,
+  meanImagePrior,
 } from './class_model.ts';
 export { COLORMAP_NAMES, colormapColor, type ColormapName, colorizeMap } from './colormap.ts';
 export { imageToInput } from './image_to_input.ts';

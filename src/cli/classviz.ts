@@ -1,4 +1,4 @@
-import { CLASS_MODEL_DEFAULTS, CLASS_MODEL_PRIORS, classModels, inputToImage, labelledGrid } from '../attribution/mod.ts';
+import { CLASS_MODEL_DEFAULTS, CLASS_MODEL_MEAN_PRIOR, CLASS_MODEL_PRIORS, classModels, inputToImage, labelledGrid, meanImagePrior } from '../attribution/mod.ts';
 import { writeNpy } from '../io/mod.ts';
 import { MAX_BLUR_SIGMA, VggModel } from '../nn/mod.ts';
 import { checkOutputPath } from './check_output_path.ts';
@@ -12,10 +12,12 @@ import { writeFileAtomic } from './write_file_atomic.ts';
 
 const { steps: STEPS, learningRate: LR, l2: L2 } = CLASS_MODEL_DEFAULTS;
 const PRIORS = CLASS_MODEL_PRIORS;
+const MEAN = CLASS_MODEL_MEAN_PRIOR;
 
 const HELP = `usage: deepinside classviz --model M.safetensors --class C|all --out class.png
                           [--steps K] [--lr η] [--l2 λ] [--npy x.npy] [--batch B] [--preset NAME]
-                          [--priors] [--jitter PX] [--blur σ] [--blur-every K] [--seed S]
+                          [--priors | --mean-prior] [--jitter PX] [--blur σ] [--blur-every K]
+                          [--gradient-blur σ] [--seed S]
 
 Class-model visualisation (Simonyan et al. 2014, section 2): the image I that maximises
 S_c(I) - λ‖I‖², the unnormalised score of class c less an L2 penalty, by gradient ascent from
@@ -37,10 +39,17 @@ normalisation) and stretches the difference from it until 99% of the values fill
                   like their classes: the same as
                   --jitter ${PRIORS.jitter} --blur ${PRIORS.blur} --blur-every ${PRIORS.blurEvery} --steps ${PRIORS.steps}
                   (any of those options given as well wins)
+  --mean-prior    for a model that carries its training set's mean image (train stores it;
+                  deepinside mean-image adds it to older files): start from the mean image, pull
+                  back to it (λ‖I - mean‖²) and keep every pixel in [0, 1], which for a network
+                  normalised per channel is what the paper's zero image was; with
+                  --jitter ${MEAN.jitter} --gradient-blur ${MEAN.gradientBlur} --lr ${MEAN.learningRate} --steps ${MEAN.steps} (any given as well wins).
+                  The PNG then shows the image as it is, not stretched
   --jitter PX     take each step's gradient at the image shifted by up to ±PX pixels at random,
                   wrapping round (default 0: never)
   --blur σ        blur the image with a Gaussian of σ pixels every --blur-every steps (default 0:
                   never; --blur-every defaults to ${PRIORS.blurEvery})
+  --gradient-blur σ  blur each step's gradient with a Gaussian of σ pixels (default 0: never)
   --seed S        seeds the jitter's shifts (default 1)
   --npy PATH      also the raw optimised input, float32 .npy in normalised units: shape (C, H, W),
                   or (classes, C, H, W) with --class all
@@ -69,17 +78,23 @@ export const classvizCommand: Command = {
       npy: { type: 'string' },
       batch: { type: 'string' },
       priors: { type: 'boolean' },
+      'mean-prior': { type: 'boolean' },
+      'gradient-blur': { type: 'string' },
       jitter: { type: 'string' },
       blur: { type: 'string' },
       'blur-every': { type: 'string' },
       seed: { type: 'string' },
     });
     const priors = options.priors === true;
-    const steps = options.steps === undefined ? (priors ? PRIORS.steps : STEPS) : parseNumber('--steps', options.steps, { integer: true, min: 0 });
-    const learningRate = options.lr === undefined ? LR : parseNumber('--lr', options.lr, { positive: true });
+    const mean = options['mean-prior'] === true;
+    if (priors && mean) throw new RangeError('--priors and --mean-prior are two different sets of priors; choose one');
+    const steps = options.steps === undefined ? (priors ? PRIORS.steps : mean ? MEAN.steps : STEPS) : parseNumber('--steps', options.steps, { integer: true, min: 0 });
+    const learningRate = options.lr === undefined ? (mean ? MEAN.learningRate : LR) : parseNumber('--lr', options.lr, { positive: true });
     const l2 = options.l2 === undefined ? L2 : parseNumber('--l2', options.l2, { min: 0 });
     const batch = parseNumber('--batch', options.batch ?? '16', { integer: true, min: 1 });
-    const jitter = options.jitter === undefined ? (priors ? PRIORS.jitter : 0) : parseNumber('--jitter', options.jitter, { integer: true, min: 0 });
+    const jitter = options.jitter === undefined ? (priors ? PRIORS.jitter : mean ? MEAN.jitter : 0) : parseNumber('--jitter', options.jitter, { integer: true, min: 0 });
+    const gradientBlur =
+      options['gradient-blur'] === undefined ? (mean ? MEAN.gradientBlur : 0) : parseNumber('--gradient-blur', options['gradient-blur'], { min: 0, max: MAX_BLUR_SIGMA });
     const blur = options.blur === undefined ? (priors ? PRIORS.blur : 0) : parseNumber('--blur', options.blur, { min: 0, max: MAX_BLUR_SIGMA });
     const blurEvery = parseNumber('--blur-every', options['blur-every'] ?? String(PRIORS.blurEvery), { integer: true, min: 1 });
     const seed = parseNumber('--seed', options.seed ?? '1', { integer: true, min: 0 });
@@ -91,6 +106,12 @@ export const classvizCommand: Command = {
 
     const data = loadModelOption(options.model, options.preset);
     const { spec } = data;
+    if (mean && !data.meanImage) {
+      throw new RangeError(
+        `--mean-prior: ${options.model} carries no mean image; add its training set's with deepinside mean-image --model ${options.model} --dataset NAME --out NEW.safetensors`,
+      );
+    }
+    const anchored = mean && data.meanImage ? meanImagePrior(spec, data.meanImage) : {};
     const all = options.class.trim().toLowerCase() === 'all';
     const classes = all ? spec.labels.map((_, i) => i) : [resolveClass(spec.labels, options.class)];
     const model = VggModel.create(await context.gpu(), data);
@@ -108,6 +129,8 @@ export const classvizCommand: Command = {
           jitter,
           blur,
           blurEvery,
+          gradientBlur,
+          ...anchored,
           seed,
           onStep: (step, scores) => {
             if (step % every === 0 || step === steps) {
@@ -125,7 +148,8 @@ export const classvizCommand: Command = {
     } finally {
       model.destroy();
     }
-    const images = inputs.map((input) => inputToImage(spec, input, 'stretch'));
+    // With the mean prior every pixel is one a real image can have: shown as it is.
+    const images = inputs.map((input) => inputToImage(spec, input, mean ? 'clip' : 'stretch'));
     const png = all ? labelledGrid(images, classes.map((c) => `${c} ${spec.labels[c].split(',')[0]}`)) : images[0];
     writeFileAtomic(options.out, encodePng(png));
     context.print(`→ ${options.out}`);

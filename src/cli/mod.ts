@@ -11,6 +11,7 @@ export { decodePng } from './decode_png.ts';
 export { encodePng } from './encode_png.ts';
 export { evaluateCommand } from './evaluate.ts';
 export { localiseCommand } from './localise.ts';
+export { meanImageCommand } from './mean_image.ts';
 export { predictCommand } from './predict.ts';
 export { readClutteredDataset } from './read_dataset.ts';
 export { FASHION_MNIST_FOLDER, readFashionMnist } from './read_fashion_mnist.ts';

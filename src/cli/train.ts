@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { takeItems } from '../data/mod.ts';
+import { meanImage, takeItems } from '../data/mod.ts';
 import { saveVgg, type VggFeature, vggLayers, type VggModelData } from '../model/mod.ts';
 import { VggModel } from '../nn/mod.ts';
 import { Random } from '../random/mod.ts';
@@ -35,8 +35,9 @@ const architecture = (name: keyof typeof DATASET_ARCHITECTURES) => {
 const HELP = `usage: deepinside train --dataset fashion-mnist|cluttered --out MODEL.safetensors [options]
 
 Trains a VGG from random weights on the dataset's train split on the GPU, showing the running loss
-and accuracy, writes it (its spec, labels and normalisation as metadata) whole or not at all, then
-prints its accuracy on the test split.
+and accuracy, writes it (its spec, labels and normalisation as metadata, and the training items' mean
+image, which classviz --mean-prior starts from) whole or not at all, then prints its accuracy on the
+test split.
 
   fashion-mnist  1×28×28: ${architecture('fashion-mnist')}
   cluttered      3×64×64: ${architecture('cluttered')}
@@ -151,6 +152,9 @@ export const trainCommand: Command = {
       `VGG features ${JSON.stringify(spec.features)}, ${spec.avgpool ? `avgpool ${JSON.stringify(spec.avgpool)}, ` : ''}classifier ${JSON.stringify(spec.classifier)}; ${optimizer} η=${learningRate} ${schedule}, batch ${batchSize}, ` +
         `${epochs} epoch(s), ${augment ? 'augmented' : 'not augmented'}, seed ${seed}${freeze ? `, the first ${freeze} conv layer(s) frozen` : ''}`,
     );
+    // The mean image goes into the file with the weights (classviz --mean-prior).
+    const mean = meanImage(trainSet);
+    const save = async () => writeFileAtomic(out, saveVgg({ ...(await readVggWeights(model)), meanImage: mean }));
     const show = throttle(1);
     await train(model, trainSet, {
       epochs, batchSize, optimizer, learningRate, schedule, weightDecay, seed, freeze, ...(augment ? { augment } : {}),
@@ -175,12 +179,12 @@ export const trainCommand: Command = {
             `${s.imagesPerSecond.toFixed(1)} images/s, ${formatDuration(s.seconds)}`,
         );
         if (options['save-each-epoch'] && s.epoch < epochs) {
-          writeFileAtomic(out, saveVgg(await readVggWeights(model)));
+          await save();
           context.note(`wrote ${out} (after epoch ${s.epoch})`);
         }
       },
     });
-    writeFileAtomic(out, saveVgg(await readVggWeights(model)));
+    await save();
     context.note(`wrote ${out}`);
     const showTest = throttle(1);
     const result = await evaluate(model, testSet, {

@@ -14,6 +14,7 @@ export {
 export { FASHION_MNIST_LABELS, FASHION_MNIST_NORMALIZE, fashionMnistDataset } from './fashion_mnist_dataset.ts';
 export { checkItem, type ImageDataset, type Normalize } from './image_dataset.ts';
 export { type Augment, type Batch, makeBatch } from './make_batch.ts';
+export { meanImage } from './mean_image.ts';
 export { type Box, CLUTTERED_SIZE, type ClutteredScene, type GreyImage, ITEM_SCALE, maskBox, renderCluttered } from './render_cluttered.ts';
 export { shuffledBatches } from './shuffled_batches.ts';
 export { takeItems } from './take_items.ts';

@@ -9,13 +9,21 @@ export interface VggModelData {
   readonly spec: VggSpec;
   /** `features.{i}.weight` [out, in, 3, 3], `features.{i}.bias` [out], `classifier.{3k}.weight` [out, in], ... */
   readonly weights: ReadonlyMap<string, Float32Array>;
+  /**
+   * The training split's mean image, (C, H, W), in pixels scaled to [0, 1], when the file has it (the
+   * `mean_image` tensor, which `deepinside train` writes): the anchor of class models with priors.
+   */
+  readonly meanImage?: Float32Array;
 }
+
+/** The name of the optional tensor that holds a model's mean image. */
+export const MEAN_IMAGE_TENSOR = 'mean_image';
 
 /**
  * Loads a VGG from safetensors bytes. The spec is the file's `deepinside` metadata when it has one (and
  * then `options.preset` is not consulted); a bare torchvision `state_dict` needs `options.preset`. Every
- * tensor the spec needs must be there with its exact shape, and nothing else may be: a batch-norm VGG
- * (`vgg16_bn`) is refused by its extra tensors rather than loaded wrongly. F32 weights may be views into
+ * tensor the spec needs must be there with its exact shape, and nothing else may be but the optional
+ * `mean_image`: a batch-norm VGG (`vgg16_bn`) is refused by its extra tensors rather than loaded wrongly. F32 weights may be views into
  * `bytes` (see `readSafetensors`).
  *
  * @throws Error when the file is malformed, has neither metadata nor preset, lacks a tensor, has one of
@@ -40,7 +48,7 @@ export function loadVgg(bytes: Uint8Array, options: { readonly preset?: string }
 
   const expected = vggTensorShapes(spec);
   // Unexpected names first: they say more (a batch-norm VGG shows "running_mean") than the first gap does.
-  const unexpected = [...file.tensors.keys()].filter((name) => !expected.has(name));
+  const unexpected = [...file.tensors.keys()].filter((name) => !expected.has(name) && name !== MEAN_IMAGE_TENSOR);
   if (unexpected.length > 0) {
     const listed = unexpected.slice(0, 3).map((name) => `"${name}"`).join(', ');
     const more = unexpected.length > 3 ? ` and ${unexpected.length - 3} more` : '';
@@ -62,5 +70,11 @@ export function loadVgg(bytes: Uint8Array, options: { readonly preset?: string }
     }
     weights.set(name, tensor.data);
   }
-  return { spec, weights };
+  const mean = file.tensors.get(MEAN_IMAGE_TENSOR);
+  if (!mean) return { spec, weights };
+  const { channels, height, width } = spec.input;
+  if (mean.shape.length !== 3 || mean.shape[0] !== channels || mean.shape[1] !== height || mean.shape[2] !== width) {
+    throw new Error(`loadVgg: tensor "${MEAN_IMAGE_TENSOR}" has shape [${mean.shape.join(', ')}] but the model's input is [${channels}, ${height}, ${width}]`);
+  }
+  return { spec, weights, meanImage: mean.data };
 }

@@ -1,13 +1,14 @@
 import { type Float32Tensor, writeSafetensors } from '../io/mod.ts';
 import { vggTensorShapes } from './vgg_layers.ts';
-import type { VggModelData } from './load_vgg.ts';
+import { MEAN_IMAGE_TENSOR, type VggModelData } from './load_vgg.ts';
 
 /**
- * Serialises a VGG as safetensors: float32 weights under torchvision's names in layer order, and the spec
- * as JSON under the `deepinside` metadata key, so that `loadVgg` needs no preset to read it back.
+ * Serialises a VGG as safetensors: float32 weights under torchvision's names in layer order, its mean
+ * image (when it has one) as `mean_image`, and the spec as JSON under the `deepinside` metadata key, so
+ * that `loadVgg` needs no preset to read it back.
  *
- * @throws RangeError when a weight the spec needs is missing or has the wrong number of values, or a weight
- *   the spec does not know is present.
+ * @throws RangeError when a weight the spec needs is missing or has the wrong number of values, a weight
+ *   the spec does not know is present, or the mean image is not one input image.
  * @example
  * const bytes = saveVgg({ spec, weights }); // loadVgg(bytes) gives them back
  */
@@ -25,6 +26,13 @@ export function saveVgg(model: VggModelData): Uint8Array {
       throw new RangeError(`saveVgg: weight "${name}" has ${data.length} values but [${shape.join(', ')}] holds ${count}`);
     }
     tensors.set(name, { shape, data });
+  }
+  if (model.meanImage) {
+    const { channels, height, width } = model.spec.input;
+    if (model.meanImage.length !== channels * height * width) {
+      throw new RangeError(`saveVgg: the mean image has ${model.meanImage.length} values but the input [${channels}, ${height}, ${width}] holds ${channels * height * width}`);
+    }
+    tensors.set(MEAN_IMAGE_TENSOR, { shape: [channels, height, width], data: model.meanImage });
   }
   return writeSafetensors(tensors, { deepinside: JSON.stringify(model.spec) });
 }

@@ -8,6 +8,7 @@
 export { adamStep } from './adam_step.ts';
 export { adaptiveAvgPool2dBackward } from './adaptive_avg_pool2d_backward.ts';
 export { adaptiveAvgPool2dForward } from './adaptive_avg_pool2d_forward.ts';
+export { anchoredAscentStep } from './anchored_ascent_step.ts';
 export { ascentStep } from './ascent_step.ts';
 export { CONV2D_BACKWARD_INPUT_VARIANTS, conv2dBackwardInput, type Conv2dBackwardInputVariant } from './conv2d_backward_input.ts';
 export { CONV2D_BACKWARD_WEIGHT_VARIANTS, conv2dBackwardWeight, type Conv2dBackwardWeightVariant } from './conv2d_backward_weight.ts';

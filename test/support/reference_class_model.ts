@@ -1,14 +1,17 @@
 import { jitterShifts } from '../../src/attribution/mod.ts';
 import { initVggWeights, vggLayers, type VggSpec } from '../../src/model/mod.ts';
 import type { Random } from '../../src/random/mod.ts';
-import { ascentStep, gaussianBlur2d, referenceVggBackward, referenceVggForward, type ReferenceWeights, roll2d } from '../../src/reference/mod.ts';
+import { anchoredAscentStep, ascentStep, gaussianBlur2d, referenceVggBackward, referenceVggForward, type ReferenceWeights, roll2d } from '../../src/reference/mod.ts';
 
-/** The image priors of `classModels`: all four given, or none (the paper's ascent). */
+/** The image priors of `classModels`: the first four given, or none (the paper's ascent); the rest as they are. */
 export interface ReferencePriors {
   readonly jitter: number;
   readonly blur: number;
   readonly blurEvery: number;
   readonly seed: number;
+  readonly gradientBlur?: number;
+  readonly anchor?: Float32Array;
+  readonly bounds?: { readonly lower: readonly number[]; readonly upper: readonly number[] };
 }
 
 /** What `referenceClassModel` returns. */
@@ -29,7 +32,8 @@ export interface ReferenceClassModel {
 /**
  * Class-model ascent in float64 (Simonyan et al. 2014, section 2): from the zero image,
  * I ← I + η (∂S_c/∂I − 2λI) with the reference gradient; with `priors`, the gradient taken at the image
- * rolled by the step's shift and rolled back, and the image blurred after every `blurEvery`-th step. The
+ * rolled by the step's shift and rolled back, then blurred by `gradientBlur`, the step taken from and
+ * about `anchor` within `bounds` when either is given, and the image blurred after every `blurEvery`-th step. The
  * scores are those of the images the forward passes saw (shifted), the last one unshifted.
  */
 export function referenceClassModel(
@@ -47,7 +51,10 @@ export function referenceClassModel(
   const layers = vggLayers(spec);
   const dLogits = new Float64Array(spec.labels.length);
   dLogits[c] = 1;
-  let image: Float64Array = new Float64Array(channels * height * width);
+  let image: Float64Array = priors?.anchor ? Float64Array.from(priors.anchor) : new Float64Array(channels * height * width);
+  const anchored = priors?.anchor || priors?.bounds;
+  const anchor = priors?.anchor ?? new Float64Array(image.length);
+  const bounds = priors?.bounds ?? { lower: Array<number>(channels).fill(-Infinity), upper: Array<number>(channels).fill(Infinity) };
   const scores: number[] = [];
   let margin = Infinity;
   for (let step = 0; ; step++) {
@@ -60,8 +67,9 @@ export function referenceClassModel(
       if (layer.kind === 'maxpool') margin = Math.min(margin, poolMargin(x, layer.channels, layer.height, layer.width));
     }
     if (step === steps) break;
-    const gradient = roll2d(shape, referenceVggBackward(spec, weights, forward, dLogits, 'gradient').dInput, -dy, -dx);
-    image = ascentStep(image, gradient, learningRate, l2);
+    let gradient = roll2d(shape, referenceVggBackward(spec, weights, forward, dLogits, 'gradient').dInput, -dy, -dx);
+    if (priors?.gradientBlur) gradient = gaussianBlur2d(shape, gradient, priors.gradientBlur);
+    image = anchored ? anchoredAscentStep(image, gradient, anchor, bounds, learningRate, l2) : ascentStep(image, gradient, learningRate, l2);
     if (priors && priors.blur > 0 && (step + 1) % priors.blurEvery === 0) image = gaussianBlur2d(shape, image, priors.blur);
   }
   return { image, scores, margin };
