@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { classvizCommand, decodePng, saliencyCommand, showcaseCommand } from '../src/cli/mod.ts';
 import { CLUTTERED_SEED, clutteredDataset } from '../src/data/mod.ts';
+import { saveVgg } from '../src/model/mod.ts';
 import { commandError, runCommand, temporaryFolder, writePng } from './support/cli_fixture.ts';
 import { fashionMnist } from './support/fashion_mnist.ts';
 import { testRandom } from './support/seed.ts';
@@ -12,11 +13,15 @@ import { COLOUR_SPEC, GREY_SPEC, randomImage, writeModel } from './support/test_
 const random = testRandom('cli_showcase');
 
 /** A weights folder as the repository ships it, with tiny models: `models` names which of the two it holds. */
-function weightsFolder(models: readonly ('fashion' | 'cluttered')[]): string {
+function weightsFolder(models: readonly ('fashion' | 'cluttered')[], { meanImage = true } = {}): string {
   const folder = join(temporaryFolder(), 'weights');
   const images = join(folder, 'images');
   mkdirSync(images, { recursive: true });
-  if (models.includes('fashion')) writeModel(folder, 'vgg-fashion', GREY_SPEC, random);
+  if (models.includes('fashion')) {
+    // As shipped, the Fashion-MNIST model carries its mean image (for the class models about it).
+    const { path, weights } = writeModel(folder, 'vgg-fashion', GREY_SPEC, random);
+    if (meanImage) writeFileSync(path, saveVgg({ spec: GREY_SPEC, weights, meanImage: random.uniformArray(120, 0, 1) }));
+  }
   if (models.includes('cluttered')) writeModel(folder, 'vgg-cluttered', COLOUR_SPEC, random);
   for (const name of ['fashion-0-zero', 'fashion-1-one']) writePng(join(images, `${name}.png`), randomImage(random, 12, 10, 1));
   for (const name of ['cluttered-0-tench', 'cluttered-1-goldfish', 'cluttered-2-shark']) writePng(join(images, `${name}.png`), randomImage(random, 20, 24, 3));
@@ -65,8 +70,10 @@ test('showcase\'s saliency PNGs, overlays and class-model grid are what saliency
   const out = join(temporaryFolder(), 'out');
   await runCommand(showcaseCommand, ['--weights', weights, '--out', out, '--steps', '3', '--prior-steps', '5']);
   const cli = temporaryFolder();
-  // showcase's class-model learning rates by default: classviz's 1, and 4 for the colour model.
-  for (const [model, prefix, lr] of [['vgg-fashion', 'fashion-', '1'], ['vgg-cluttered', 'cluttered-', '4']]) {
+  // showcase's class-model learning rates by default: classviz's 1, and 4 for the colour model; its priors
+  // those of classviz --mean-prior (at its η) for the Fashion-MNIST model, --priors for the colour model.
+  const cases = [['vgg-fashion', 'fashion-', '1', ['--mean-prior']], ['vgg-cluttered', 'cluttered-', '4', ['--priors', '--lr', '4']]] as const;
+  for (const [model, prefix, lr, priorArgs] of cases) {
     const images = readdirSync(join(weights, 'images')).filter((name) => name.startsWith(prefix)).sort();
     const modelPath = join(weights, `${model}.safetensors`);
     // The same batch as showcase runs, so that the maps are the same floats.
@@ -83,9 +90,9 @@ test('showcase\'s saliency PNGs, overlays and class-model grid are what saliency
     await runCommand(classvizCommand, ['--model', modelPath, '--class', 'all', '--steps', '3', '--lr', lr, '--out', join(cli, `${model}-classes.png`)]);
     const grid = readFileSync(join(out, model, 'class-models.png'));
     assert.ok(grid.equals(readFileSync(join(cli, `${model}-classes.png`))), `${model} class-models.png differs from classviz --class all`);
-    await runCommand(classvizCommand, ['--model', modelPath, '--class', 'all', '--priors', '--steps', '5', '--lr', lr, '--out', join(cli, `${model}-priors.png`)]);
+    await runCommand(classvizCommand, ['--model', modelPath, '--class', 'all', ...priorArgs, '--steps', '5', '--out', join(cli, `${model}-priors.png`)]);
     const priors = readFileSync(join(out, model, 'class-models-priors.png'));
-    assert.ok(priors.equals(readFileSync(join(cli, `${model}-priors.png`))), `${model} class-models-priors.png differs from classviz --priors`);
+    assert.ok(priors.equals(readFileSync(join(cli, `${model}-priors.png`))), `${model} class-models-priors.png differs from classviz ${priorArgs.join(' ')}`);
   }
 });
 
@@ -98,6 +105,17 @@ test('showcase --lr sets every model\'s class-model learning rate, and refuses o
   assert.ok(readFileSync(join(out, 'vgg-cluttered', 'class-models.png')).equals(readFileSync(cli)), 'class-models.png differs from classviz --lr 0.5');
   const { error } = await commandError(showcaseCommand, ['--weights', weights, '--out', out, '--lr', '0']);
   assert.match(error.message, /^--lr 0 must be/);
+});
+
+test('showcase gives a Fashion-MNIST model without a mean image the jitter and blur priors, in one note', async () => {
+  const weights = weightsFolder(['fashion'], { meanImage: false });
+  const out = join(temporaryFolder(), 'out');
+  const { context } = await runCommand(showcaseCommand, ['--weights', weights, '--out', out, '--steps', '0', '--prior-steps', '3']);
+  const modelPath = join(weights, 'vgg-fashion.safetensors');
+  assert.ok(context.notes.includes(`${modelPath} carries no mean image: its class models with priors use jitter and blur`), context.notes.join('\n'));
+  const cli = join(temporaryFolder(), 'priors.png');
+  await runCommand(classvizCommand, ['--model', modelPath, '--class', 'all', '--priors', '--steps', '3', '--lr', '0.5', '--out', cli]);
+  assert.ok(readFileSync(join(out, 'vgg-fashion', 'class-models-priors.png')).equals(readFileSync(cli)), 'class-models-priors.png differs from classviz --priors --lr 0.5');
 });
 
 test('showcase skips a missing model in one note and shows the other', async () => {

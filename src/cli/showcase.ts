@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
   CLASS_MODEL_DEFAULTS,
+  CLASS_MODEL_MEAN_PRIOR,
   CLASS_MODEL_PRIORS,
   classModels,
   type ClassModelsOptions,
@@ -9,6 +10,7 @@ import {
   imageToInput,
   inputToImage,
   labelledGrid,
+  meanImagePrior,
   overlayMap,
   type PixelImage,
   saliencyMapsByRule,
@@ -28,6 +30,7 @@ import { writeFileAtomic } from './write_file_atomic.ts';
 
 const { steps: STEPS, learningRate: LR, l2: L2 } = CLASS_MODEL_DEFAULTS;
 const PRIORS = CLASS_MODEL_PRIORS;
+const MEAN = CLASS_MODEL_MEAN_PRIOR;
 const CLUTTERED_STEPS = 10;
 const CLUTTERED_PRIOR_STEPS = 30;
 /**
@@ -42,11 +45,17 @@ const CLUTTERED_LR = 4;
  * model is about 35 times the work of one of the Fashion-MNIST model (1.3 GFLOP an image forward against
  * 38 MFLOP; about 0.8 s for the ten classes on lavapipe): on a 2-core CPU its class models get what is
  * left of npm start's two minutes (30 steps with priors already show its items), and `classviz` makes
- * them properly. Each also has its own learning rate.
+ * them properly. Each also has its own learning rates, and its own priors: the Fashion-MNIST model's
+ * items, on a black ground, come out best about its mean image (classviz --mean-prior); the colour
+ * model's mean image is a flat grey, and 30 steps about it showed only faint shapes of four classes where
+ * jitter and blur (classviz --priors) show all ten.
  */
 const SHIPPED = [
-  { file: 'vgg-fashion.safetensors', images: 'fashion-', steps: STEPS, priorSteps: PRIORS.steps, learningRate: LR },
-  { file: 'vgg-cluttered.safetensors', images: 'cluttered-', steps: CLUTTERED_STEPS, priorSteps: CLUTTERED_PRIOR_STEPS, learningRate: CLUTTERED_LR },
+  { file: 'vgg-fashion.safetensors', images: 'fashion-', steps: STEPS, learningRate: LR, prior: 'mean', priorSteps: MEAN.steps, priorLearningRate: MEAN.learningRate },
+  {
+    file: 'vgg-cluttered.safetensors', images: 'cluttered-', steps: CLUTTERED_STEPS, learningRate: CLUTTERED_LR,
+    prior: 'jitter', priorSteps: CLUTTERED_PRIOR_STEPS, priorLearningRate: CLUTTERED_LR,
+  },
 ] as const;
 
 /** What README's "Training and evaluating" runs to make the first shipped model. */
@@ -72,7 +81,9 @@ images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
   OUT/<model>/<image>-guided.png     the map by guided backpropagation
   OUT/<model>/class-models.png       every class's model (section 2), one labelled grid, as
                                      deepinside classviz --class all writes it
-  OUT/<model>/class-models-priors.png  the same with image priors (classviz --priors)
+  OUT/<model>/class-models-priors.png  the same with image priors: about the model's mean image for
+                                     vgg-fashion (classviz --mean-prior), jitter and blur for
+                                     vgg-cluttered and for a model without a mean image (--priors)
   OUT/contact-sheet.png              all of it on one page: per model, the images with their
                                      predicted class and probability, the maps, the overlays and
                                      the class models, every row titled
@@ -81,10 +92,11 @@ images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
   --out DIR       the output folder, made if missing (default out)
   --steps K       class-model ascent steps, for every model (default ${STEPS} for vgg-fashion, as
                   classviz, and ${CLUTTERED_STEPS} for vgg-cluttered, to fit two minutes on a CPU; λ ${L2})
-  --prior-steps K  steps of the class models with priors (default ${PRIORS.steps} and ${CLUTTERED_PRIOR_STEPS}; jitter
-                  ±${PRIORS.jitter}, blur σ ${PRIORS.blur} every ${PRIORS.blurEvery} steps, as classviz --priors)
-  --lr η          the class models' learning rate, for every model (default ${LR} for vgg-fashion, as
-                  classviz, and ${CLUTTERED_LR} for vgg-cluttered, whose scores barely move at ${LR})
+  --prior-steps K  steps of the class models with priors (default ${MEAN.steps} and ${CLUTTERED_PRIOR_STEPS}, as classviz
+                  --mean-prior and --priors)
+  --lr η          the class models' learning rate, for every model and both kinds (default ${LR} and,
+                  with the mean prior, ${MEAN.learningRate} for vgg-fashion, as classviz; ${CLUTTERED_LR} for vgg-cluttered,
+                  whose scores barely move at ${LR})
 
 A missing model is skipped with a note; with neither, showcase stops and says how to train one.
 Each file's path is printed as it is written, the contact sheet's last.`;
@@ -96,10 +108,12 @@ interface Shown {
   readonly data: VggModelData;
   readonly images: readonly ImageFile[];
   readonly input: Float32Array;
-  /** Its class models' ascent: steps by the paper, steps with priors, and η. */
+  /** Its class models' ascents: by the paper, and with priors (about its mean image, or jitter and blur). */
   readonly steps: number;
-  readonly priorSteps: number;
   readonly learningRate: number;
+  readonly prior: 'mean' | 'jitter';
+  readonly priorSteps: number;
+  readonly priorLearningRate: number;
 }
 
 /** `deepinside showcase`: saliency maps, overlays and class models of the shipped models, and a contact sheet. */
@@ -128,7 +142,18 @@ export const showcaseCommand: Command = {
       throw new RangeError(`no model to show: ${paths.join(' and ')} do not exist; train one with ${TRAIN} ${paths[0]}`);
     }
     for (const { file } of SHIPPED) if (!found.some((f) => f.file === file)) context.note(`${join(weights, file)} is not there yet: skipped`);
-    const shown = found.map((f) => readShown(weights, f.file, f.images, { steps: steps ?? f.steps, priorSteps: priorSteps ?? f.priorSteps, learningRate: learningRate ?? f.learningRate }));
+    const shown = found.map((f) =>
+      readShown(weights, f.file, f.images, {
+        steps: steps ?? f.steps,
+        learningRate: learningRate ?? f.learningRate,
+        prior: f.prior,
+        priorSteps: priorSteps ?? f.priorSteps,
+        priorLearningRate: learningRate ?? f.priorLearningRate,
+      }),
+    );
+    for (const model of shown) {
+      if (model.prior === 'mean' && !model.data.meanImage) context.note(`${model.path} carries no mean image: its class models with priors use jitter and blur`);
+    }
 
     mkdirSync(out, { recursive: true });
     const sections: TitledSection[] = [];
@@ -141,7 +166,7 @@ export const showcaseCommand: Command = {
 };
 
 /** A shipped model and its bundled images, all checked (sizes, colour) so that nothing fails halfway. */
-function readShown(weights: string, file: string, prefix: string, ascent: Pick<Shown, 'steps' | 'priorSteps' | 'learningRate'>): Shown {
+function readShown(weights: string, file: string, prefix: string, ascent: Pick<Shown, 'steps' | 'learningRate' | 'prior' | 'priorSteps' | 'priorLearningRate'>): Shown {
   const path = join(weights, file);
   const data = loadModelOption(path);
   const folder = join(weights, 'images');
@@ -159,7 +184,7 @@ function readShown(weights: string, file: string, prefix: string, ascent: Pick<S
 
 /** Runs one model: writes its files, printing each path, and returns its rows of the contact sheet. */
 async function showModel(
-  { name, path, data, images, input, steps, priorSteps, learningRate }: Shown,
+  { name, path, data, images, input, steps, learningRate, prior, priorSteps, priorLearningRate }: Shown,
   out: string,
   context: CommandContext,
 ): Promise<TitledSection[]> {
@@ -173,6 +198,7 @@ async function showModel(
   let predicted: readonly number[];
   const classInputs: Float32Array[] = [];
   const priorInputs: Float32Array[] = [];
+  const aboutMean = prior === 'mean' && data.meanImage !== undefined;
   try {
     // Every rule explains the same (top) class, so the rows compare like with like.
     ({ maps, logits, classes: predicted } = await saliencyMapsByRule(model, input, n, 'top', RULES.map(({ rule }) => rule)));
@@ -180,9 +206,9 @@ async function showModel(
     const ascend = async (what: string, count: number, priors: Omit<ClassModelsOptions, 'steps' | 'onStep'>) => {
       const every = Math.max(1, Math.floor(count / 50));
       const results = await classModels(model, spec.labels.map((_, c) => c), {
+        learningRate,
         ...priors,
         steps: count,
-        learningRate,
         onStep: (step, scores) => {
           if (step % every === 0 || step === count) {
             const best = Math.max(...scores);
@@ -193,7 +219,10 @@ async function showModel(
       return results.map(({ input: best }) => best);
     };
     classInputs.push(...(await ascend('class models', steps, {})));
-    priorInputs.push(...(await ascend('class models with priors', priorSteps, PRIORS)));
+    const priors = aboutMean
+      ? { ...meanImagePrior(spec, data.meanImage!), jitter: MEAN.jitter, gradientBlur: MEAN.gradientBlur, learningRate: priorLearningRate }
+      : { ...PRIORS, learningRate: priorLearningRate };
+    priorInputs.push(...(await ascend('class models with priors', priorSteps, priors)));
   } finally {
     model.destroy();
   }
@@ -225,7 +254,8 @@ async function showModel(
   const classImages = classInputs.map((x) => inputToImage(spec, x, 'stretch'));
   const classLabels = spec.labels.map((label, c) => `${c} ${label.split(',')[0]}`);
   write('class-models.png', labelledGrid(classImages, classLabels));
-  const priorImages = priorInputs.map((x) => inputToImage(spec, x, 'stretch'));
+  // About the mean image every pixel is one a real image can have: shown as it is (as classviz does).
+  const priorImages = priorInputs.map((x) => inputToImage(spec, x, aboutMean ? 'clip' : 'stretch'));
   write('class-models-priors.png', labelledGrid(priorImages, classLabels));
 
   // One row per kind, every row at the same enlargement so that the columns line up.
@@ -248,7 +278,9 @@ async function showModel(
       image: row(classImages, classLabels),
     },
     {
-      title: `the same with image priors: jitter +-${PRIORS.jitter} px, blur sigma ${PRIORS.blur} every ${PRIORS.blurEvery} steps (Yosinski et al. 2015), ${priorSteps} steps, lr ${learningRate}`,
+      title: aboutMean
+        ? `the same about the training set's mean image: started from it, lambda |I - mean|^2, pixels kept in [0, 1], gradient blur sigma ${MEAN.gradientBlur} px, jitter +-${MEAN.jitter} px, ${priorSteps} steps, lr ${priorLearningRate}`
+        : `the same with image priors: jitter +-${PRIORS.jitter} px, blur sigma ${PRIORS.blur} every ${PRIORS.blurEvery} steps (Yosinski et al. 2015), ${priorSteps} steps, lr ${priorLearningRate}`,
       image: row(priorImages, classLabels),
     },
   ];
