@@ -28,6 +28,8 @@ export interface DemoResults {
     readonly l2: number;
     /** Whether the image priors of `classviz --priors` (jitter, blur) were on. */
     readonly priors: boolean;
+    /** Whether the ascent ran about the model's mean image, as `classviz --mean-prior`. */
+    readonly meanPrior: boolean;
     /** (C, H, W) in normalised units, as `classviz --npy` holds it. */
     readonly input: Float32Array;
     readonly scores: Float32Array;

@@ -2,6 +2,7 @@
 // Everything it computes is the engine's own call; this file only reads controls and draws.
 import {
   CLASS_MODEL_DEFAULTS,
+  CLASS_MODEL_MEAN_PRIOR,
   CLASS_MODEL_PRIORS,
   classModel,
   COLORMAP_NAMES,
@@ -9,6 +10,7 @@ import {
   colorizeMap,
   imageToInput,
   inputToImage,
+  meanImagePrior,
   loadVgg,
   NoWebGpuError,
   overlayMap,
@@ -49,6 +51,7 @@ const ui = {
   learningRate: $<HTMLInputElement>('learning-rate'),
   l2: $<HTMLInputElement>('l2'),
   priors: $<HTMLInputElement>('priors'),
+  meanPrior: $<HTMLInputElement>('mean-prior'),
   start: $<HTMLButtonElement>('start'),
   stop: $<HTMLButtonElement>('stop'),
   classModelStatus: $<HTMLParagraphElement>('class-model-status'),
@@ -63,6 +66,8 @@ interface LoadedModel {
   readonly spec: VggSpec;
   readonly maps: VggModel;
   readonly ascent: VggModel;
+  /** The training set's mean image, when the file carries it (classviz --mean-prior). */
+  readonly meanImage?: Float32Array;
 }
 
 const results: DemoResults = {};
@@ -108,7 +113,7 @@ async function loadModel(name: string): Promise<LoadedModel> {
       if (data.spec.input.channels !== 1 && data.spec.input.channels !== 3) {
         throw new RangeError(`${name} reads ${data.spec.input.channels} channels; the page shows grey (1) and RGB (3) models`);
       }
-      return { name, spec: data.spec, maps: VggModel.create(gpu, data), ascent: VggModel.create(gpu, data) };
+      return { name, spec: data.spec, maps: VggModel.create(gpu, data), ascent: VggModel.create(gpu, data), ...(data.meanImage ? { meanImage: data.meanImage } : {}) };
     })();
     promise.catch(() => loaded.delete(name));
     loaded.set(name, promise);
@@ -121,6 +126,12 @@ async function selectModel(manifest: DemoManifest, name: string): Promise<void> 
   ui.modelStatus.textContent = `Loading ${name}…`;
   const next = await loadModel(name);
   model = next;
+  // The mean prior needs the model's mean image.
+  ui.meanPrior.disabled = !next.meanImage;
+  if (!next.meanImage && ui.meanPrior.checked) {
+    ui.meanPrior.checked = false;
+    setAscentDefaults();
+  }
   const { channels, height, width } = next.spec.input;
   const labels = next.spec.labels;
   ui.modelStatus.textContent = `${name}: ${channels === 1 ? 'grey' : 'colour'} ${width}×${height} input, ${labels.length} classes.`;
@@ -213,6 +224,7 @@ async function runAscent(): Promise<void> {
   const learningRate = readNumber(ui.learningRate, 'η', (v) => v > 0 && Number.isFinite(v), 'a positive number');
   const l2 = readNumber(ui.l2, 'λ', (v) => v >= 0 && Number.isFinite(v), 'a number ≥ 0');
   const priors = ui.priors.checked;
+  const meanPrior = ui.meanPrior.checked && current.meanImage !== undefined;
   const controller = new AbortController();
   ascent = controller;
   ui.start.disabled = true;
@@ -232,13 +244,17 @@ async function runAscent(): Promise<void> {
         learningRate,
         l2,
         ...(priors ? { jitter: CLASS_MODEL_PRIORS.jitter, blur: CLASS_MODEL_PRIORS.blur, blurEvery: CLASS_MODEL_PRIORS.blurEvery } : {}),
+        ...(meanPrior
+          ? { ...meanImagePrior(current.spec, current.meanImage!), jitter: CLASS_MODEL_MEAN_PRIOR.jitter, gradientBlur: CLASS_MODEL_MEAN_PRIOR.gradientBlur }
+          : {}),
         onStep: async (step, score, image) => {
           // Step 0 is the first forward pass; each later step is a backward pass, the update and a forward pass.
           const ms = gpu.method === 'wall clock' ? performance.now() - since : gpu.takeMs();
           if (step > 0) stepMs.push(ms);
           lastStep = step;
           if (controller.signal.aborted) throw new DOMException('the ascent was stopped', 'AbortError');
-          drawImage(ui.classModelCanvas, inputToImage(current.spec, await gpu.read(image), 'stretch'));
+          // About the mean image every pixel is one a real image can have: drawn as it is, as classviz does.
+          drawImage(ui.classModelCanvas, inputToImage(current.spec, await gpu.read(image), meanPrior ? 'clip' : 'stretch'));
           ui.classModelStatus.textContent = `Step ${step} of ${steps}: S_c = ${score.toPrecision(5)}, λ = ${l2}, η = ${learningRate}.`;
           if (step > 0) {
             const sorted = [...stepMs].sort((a, b) => a - b);
@@ -254,7 +270,7 @@ async function runAscent(): Promise<void> {
         },
       });
       ui.classModelStatus.textContent = `Done: ${steps} steps, S_c ${result.scores[0].toPrecision(5)} → ${result.scores[steps].toPrecision(5)}, λ = ${l2}, η = ${learningRate}.`;
-      results.classModel = { model: current.name, classIndex, steps, learningRate, l2, priors, input: result.input, scores: result.scores, stepMs };
+      results.classModel = { model: current.name, classIndex, steps, learningRate, l2, priors, meanPrior, input: result.input, scores: result.scores, stepMs };
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') ui.classModelStatus.textContent = `Stopped after step ${lastStep} of ${steps}.`;
@@ -264,6 +280,14 @@ async function runAscent(): Promise<void> {
     ui.start.disabled = false;
     ui.stop.disabled = true;
   }
+}
+
+/** The ascent's steps, η and λ as classviz has them for the priors chosen. */
+function setAscentDefaults(): void {
+  const mean = ui.meanPrior.checked;
+  ui.steps.value = String(ui.priors.checked ? CLASS_MODEL_PRIORS.steps : mean ? CLASS_MODEL_MEAN_PRIOR.steps : CLASS_MODEL_DEFAULTS.steps);
+  ui.learningRate.value = String(mean ? CLASS_MODEL_MEAN_PRIOR.learningRate : CLASS_MODEL_DEFAULTS.learningRate);
+  ui.l2.value = String(CLASS_MODEL_DEFAULTS.l2);
 }
 
 /** Runs an event handler's work, showing what goes wrong instead of failing silently. */
@@ -276,12 +300,15 @@ function guarded(work: () => Promise<void>): () => void {
 
 async function main(): Promise<void> {
   ui.colormap.replaceChildren(...COLORMAP_NAMES.map((name) => new Option(name, name, name === 'inferno', name === 'inferno')));
-  ui.steps.value = String(CLASS_MODEL_DEFAULTS.steps);
-  ui.learningRate.value = String(CLASS_MODEL_DEFAULTS.learningRate);
-  ui.l2.value = String(CLASS_MODEL_DEFAULTS.l2);
-  // The priors want more steps; the paper's ascent its own default.
+  setAscentDefaults();
+  // Each set of priors has its own steps (and the mean prior its own η); they exclude each other.
   ui.priors.addEventListener('change', () => {
-    ui.steps.value = String(ui.priors.checked ? CLASS_MODEL_PRIORS.steps : CLASS_MODEL_DEFAULTS.steps);
+    if (ui.priors.checked) ui.meanPrior.checked = false;
+    setAscentDefaults();
+  });
+  ui.meanPrior.addEventListener('change', () => {
+    if (ui.meanPrior.checked) ui.priors.checked = false;
+    setAscentDefaults();
   });
   const response = await fetch('manifest.json');
   if (!response.ok) throw new Error(`manifest.json: ${response.status} ${response.statusText}; build the page with npm run demo:build`);

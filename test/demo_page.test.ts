@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { classvizCommand, saliencyCommand } from '../src/cli/mod.ts';
 import { readNpy } from '../src/io/mod.ts';
-import { CLASS_MODEL_PRIORS, type KernelSet } from '../src/mod.ts';
+import { CLASS_MODEL_MEAN_PRIOR, CLASS_MODEL_PRIORS, type KernelSet, loadVgg } from '../src/mod.ts';
 import type { DemoResults } from '../demo/demo_results.ts';
 import { runCommand, temporaryFolder } from './support/cli_fixture.ts';
 import { relativeError } from './support/compare.ts';
@@ -195,6 +195,28 @@ for (const name of models) {
     }
     assertNear(`${name} class model of class ${top.classIndex} with priors, ${PRIOR_STEPS} steps`, withPriors.input, readNpy(readFileSync(npy4)).data);
     await page.uncheck('#priors');
+
+    // About the mean image, as classviz --mean-prior runs it, for a model that carries one.
+    if (loadVgg(readFileSync(model)).meanImage) {
+      await page.check('#mean-prior');
+      assert.is(await page.inputValue('#steps'), String(CLASS_MODEL_MEAN_PRIOR.steps));
+      assert.is(await page.inputValue('#learning-rate'), String(CLASS_MODEL_MEAN_PRIOR.learningRate));
+      await page.fill('#steps', String(PRIOR_STEPS));
+      await page.click('#start');
+      await waitFor(page, 'the class model about the mean image', `r.classModel.meanPrior && r.classModel.steps === ${PRIOR_STEPS}`);
+      const aboutMean = await read('classModel');
+      const npy5 = join(folder, `${name}-mean-prior.npy`);
+      gpu.kernels = pageKernels;
+      try {
+        await runCommand(classvizCommand, ['--model', model, '--class', String(top.classIndex), '--mean-prior', '--steps', String(PRIOR_STEPS), '--out', join(folder, `${name}-mean-prior.png`), '--npy', npy5]);
+      } finally {
+        gpu.kernels = kernels;
+      }
+      assertNear(`${name} class model of class ${top.classIndex} about the mean image, ${PRIOR_STEPS} steps`, aboutMean.input, readNpy(readFileSync(npy5)).data);
+      await page.uncheck('#mean-prior');
+    } else {
+      assert.ok(await page.isDisabled('#mean-prior'), `${name} has no mean image, yet the mean prior is offered`);
+    }
 
     // Back to the top class's map for the picture.
     await page.click('#predictions li:nth-child(2) button');
