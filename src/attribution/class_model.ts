@@ -167,7 +167,8 @@ export async function classModels(model: VggModel, classes: readonly number[], o
   await model.forward(start, n);
   let image = jitter > 0 || blur > 0 ? scratch('class model image') : model.input;
   const gradient = jitter > 0 ? scratch('class model gradient') : model.inputGradient;
-  const step = gradientBlur > 0 ? scratch('class model blurred gradient') : gradient;
+  // What the step applies: the gradient, or its blurred copy.
+  const applied = gradientBlur > 0 ? scratch('class model blurred gradient') : gradient;
   let blurred = blur > 0 ? scratch('class model blurred') : undefined;
   if (image !== model.input) gpu.copy(model.input, 0, image, 0, image.length);
   // Without anchor or bounds the paper's step; with either, the anchored one (zero image, no bounds by default).
@@ -179,11 +180,11 @@ export async function classModels(model: VggModel, classes: readonly number[], o
     gpu.write(anchored.bounds, Float32Array.from(range.lower.flatMap((lower, k) => [lower, range.upper[k]])));
   }
   try {
-    for (let k = 0; ; k++) {
+    for (let step = 0; ; step++) {
       // The last score is the final image's, unshifted. The start's forward pass is already done, and
       // stands for the shifted start too when that is the zero image, which no shift changes.
-      const [dy, dx] = k < steps ? shifts[k] : [0, 0];
-      if (k > 0 || (anchor && (dy !== 0 || dx !== 0))) {
+      const [dy, dx] = step < steps ? shifts[step] : [0, 0];
+      if (step > 0 || (anchor && (dy !== 0 || dx !== 0))) {
         // Without priors the ascent works in place on the model's input.
         if (image !== model.input && (dy !== 0 || dx !== 0)) await roll2d(gpu, shape, image, model.input, dy, dx);
         else if (image !== model.input) gpu.copy(image, 0, model.input, 0, image.length);
@@ -193,18 +194,18 @@ export async function classModels(model: VggModel, classes: readonly number[], o
       const now = Float32Array.from(classes, (k, i) => logits[i * model.classes + k]);
       const bad = now.findIndex((score) => !Number.isFinite(score));
       if (bad >= 0) {
-        throw new RangeError(`classModel: the ascent of class ${classes[bad]} diverged at step ${k} (score ${now[bad]}); use a smaller learning rate`);
+        throw new RangeError(`classModel: the ascent of class ${classes[bad]} diverged at step ${step} (score ${now[bad]}); use a smaller learning rate`);
       }
-      now.forEach((score, i) => void (scores[i][k] = score));
-      await options.onStep?.(k, now, image);
-      if (k === steps) break;
+      now.forEach((score, i) => void (scores[i][step] = score));
+      await options.onStep?.(step, now, image);
+      if (step === steps) break;
       await model.backward(dLogits, 'gradient');
       // ∂S_c(shift(I))/∂I is the gradient at the shifted image, shifted back.
       if (gradient !== model.inputGradient) await roll2d(gpu, shape, model.inputGradient, gradient, -dy, -dx);
-      if (step !== gradient) await gaussianBlur2d(gpu, shape, gradient, step, gradientBlur);
-      if (anchored) await anchoredAscentStep(gpu, shape, image, step, anchored.anchor, anchored.bounds, learningRate, l2);
-      else await ascentStep(gpu, image, step, learningRate, l2);
-      if (blurred && (k + 1) % blurEvery === 0) {
+      if (applied !== gradient) await gaussianBlur2d(gpu, shape, gradient, applied, gradientBlur);
+      if (anchored) await anchoredAscentStep(gpu, shape, image, applied, anchored.anchor, anchored.bounds, learningRate, l2);
+      else await ascentStep(gpu, image, applied, learningRate, l2);
+      if (blurred && (step + 1) % blurEvery === 0) {
         // The blurred copy becomes the image, and the old image the next blur's target.
         await gaussianBlur2d(gpu, shape, image, blurred, blur);
         [image, blurred] = [blurred, image];
