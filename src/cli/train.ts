@@ -153,6 +153,7 @@ export const trainCommand: Command = {
         `${epochs} epoch(s), ${augment ? 'augmented' : 'not augmented'}, seed ${seed}${freeze ? `, the first ${freeze} conv layer(s) frozen` : ''}`,
     );
     // The mean image goes into the file with the weights (classviz --mean-prior).
+    context.progress(`averaging the ${trainSet.length} training images for the model's mean image`);
     const mean = meanImage(trainSet);
     const save = async () => writeFileAtomic(out, saveVgg({ ...(await readVggWeights(model)), meanImage: mean }));
     const show = throttle(1);
