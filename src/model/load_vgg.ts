@@ -23,8 +23,8 @@ export const MEAN_IMAGE_TENSOR = 'mean_image';
  * Loads a VGG from safetensors bytes. The spec is the file's `deepinside` metadata when it has one (and
  * then `options.preset` is not consulted); a bare torchvision `state_dict` needs `options.preset`. Every
  * tensor the spec needs must be there with its exact shape, and nothing else may be but the optional
- * `mean_image`: a batch-norm VGG (`vgg16_bn`) is refused by its extra tensors rather than loaded wrongly. F32 weights may be views into
- * `bytes` (see `readSafetensors`).
+ * `mean_image`: a batch-norm VGG (`vgg16_bn`) is refused by its extra tensors rather than loaded wrongly.
+ * F32 weights may be views into `bytes` (see `readSafetensors`).
  *
  * @throws Error when the file is malformed, has neither metadata nor preset, lacks a tensor, has one of
  *   the wrong shape or one the spec does not know; the errors of `parseVggSpec` and `vggPreset` as they are.
