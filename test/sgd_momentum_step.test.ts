@@ -37,7 +37,11 @@ async function check(device: Gpu, length: number, o: SgdMomentumOptions, steps: 
     refSgdMomentumStep(param, grad, velocity, o);
     const after = await device.read(paramTensor);
     assertClose(`velocity after step ${step}`, await device.read(velocityTensor), velocity, { random });
-    assertClose(`param after step ${step}`, after, param, { random });
+    // A step of up to 0.1 may carry a lone parameter (the one-element case) to near zero, where a relative
+    // error measures float32's rounding alone: there the parameter is held to a few ulps of the values
+    // around it (the rounding of the update and of the sum), and the update below to its own scale.
+    const ulp = Math.max(...before.map(Math.abs), ...param.map(Math.abs)) * 2 ** -23;
+    assertClose(`param after step ${step}`, after, param, { random, ...(length === 1 ? { atol: 4 * ulp, rel: Infinity } : {}) });
     assertClose(`update in step ${step}`, after.map((x, i) => x - before[i]), param.map((x, i) => x - before[i]), { random });
   }
 }
