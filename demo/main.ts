@@ -244,9 +244,7 @@ async function runAscent(): Promise<void> {
         learningRate,
         l2,
         ...(priors ? { jitter: CLASS_MODEL_PRIORS.jitter, blur: CLASS_MODEL_PRIORS.blur, blurEvery: CLASS_MODEL_PRIORS.blurEvery } : {}),
-        ...(meanPrior
-          ? { ...meanImagePrior(current.spec, current.meanImage!), jitter: CLASS_MODEL_MEAN_PRIOR.jitter, gradientBlur: CLASS_MODEL_MEAN_PRIOR.gradientBlur }
-          : {}),
+        ...(meanPrior ? meanImagePrior(current.spec, current.meanImage!) : {}),
         onStep: async (step, score, image) => {
           // Step 0 is the first forward pass; each later step is a backward pass, the update and a forward pass.
           const ms = gpu.method === 'wall clock' ? performance.now() - since : gpu.takeMs();

@@ -40,11 +40,12 @@ export const CLASS_MODEL_PRIORS = { steps: 400, jitter: 3, blur: 0.5, blurEvery:
 export const CLASS_MODEL_MEAN_PRIOR = { steps: 400, learningRate: 0.5, l2: 0.02, jitter: 2, gradientBlur: 1 } as const;
 
 /**
- * The anchor and bounds of the mean-image prior in the model's normalised units: the mean image (C, H, W,
- * pixels in [0, 1]) normalised as the spec says, and each channel's [0, 1] pixel range.
+ * The mean-image prior's options for `classModels`: the anchor and bounds in the model's normalised units
+ * (the mean image, (C, H, W) pixels in [0, 1], normalised as the spec says, and each channel's [0, 1] pixel
+ * range), with `CLASS_MODEL_MEAN_PRIOR`'s jitter and gradient blur. Steps, η and λ are the caller's.
  * @throws RangeError when the mean image is not one input image of the spec.
  */
-export function meanImagePrior(spec: VggSpec, meanImage: Float32Array): Required<Pick<ClassModelOptions, 'anchor' | 'bounds'>> {
+export function meanImagePrior(spec: VggSpec, meanImage: Float32Array): Required<Pick<ClassModelOptions, 'anchor' | 'bounds' | 'jitter' | 'gradientBlur'>> {
   const { channels, height, width } = spec.input;
   const plane = height * width;
   if (meanImage.length !== channels * plane) {
@@ -54,7 +55,8 @@ export function meanImagePrior(spec: VggSpec, meanImage: Float32Array): Required
   const anchor = meanImage.map((p, i) => (p - mean[Math.floor(i / plane)]) / std[Math.floor(i / plane)]);
   const lower = mean.map((m, c) => (0 - m) / std[c]);
   const upper = mean.map((m, c) => (1 - m) / std[c]);
-  return { anchor, bounds: { lower, upper } };
+  const { jitter, gradientBlur } = CLASS_MODEL_MEAN_PRIOR;
+  return { anchor, bounds: { lower, upper }, jitter, gradientBlur };
 }
 
 /** Options of `classModel`; every number defaults to `CLASS_MODEL_DEFAULTS`. */

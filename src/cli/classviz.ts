@@ -126,11 +126,12 @@ export const classvizCommand: Command = {
           steps,
           learningRate,
           l2,
+          // The prior's anchor and bounds; its jitter and gradient blur are overridden by what was parsed.
+          ...anchored,
           jitter,
           blur,
           blurEvery,
           gradientBlur,
-          ...anchored,
           seed,
           onStep: (step, scores) => {
             if (step % every === 0 || step === steps) {

@@ -221,7 +221,7 @@ async function showModel(
     };
     classInputs.push(...(await ascend('class models', steps, {})));
     const priors = aboutMean
-      ? { ...meanImagePrior(spec, data.meanImage!), jitter: MEAN.jitter, gradientBlur: MEAN.gradientBlur, learningRate: priorLearningRate }
+      ? { ...meanImagePrior(spec, data.meanImage!), learningRate: priorLearningRate }
       : { ...PRIORS, learningRate: priorLearningRate };
     priorInputs.push(...(await ascend('class models with priors', priorSteps, priors)));
   } finally {
