@@ -6,6 +6,7 @@
 export * from './attribution/mod.ts';
 export * from './data/mod.ts';
 export * from './gpu/mod.ts';
+export * from './graph/mod.ts';
 export * from './io/mod.ts';
 export * from './model/mod.ts';
 export * from './nn/mod.ts';

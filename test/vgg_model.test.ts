@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatBytes, Gpu } from '../src/gpu/mod.ts';
-import { initVggWeights, vggLayers, type VggSpec } from '../src/model/mod.ts';
+import { initVggWeights, vggLayers, vggPreset, type VggSpec } from '../src/model/mod.ts';
 import { VggModel } from '../src/nn/mod.ts';
 import { referenceVggBackward, referenceVggForward } from '../src/reference/mod.ts';
 import { RELU_RULES } from '../src/shapes/mod.ts';
@@ -121,6 +121,26 @@ test('VggModel rejects a class outside the labels and an input of the wrong size
   if (!/class 10 is outside \[0, 9\]/.test(messages) || !/input has 1380 values but a batch of 1 needs 1 × 3×20×24 = 1440/.test(messages)) {
     throw new Error(`unexpected messages: ${messages}`);
   }
+  model.destroy();
+});
+
+test('VggModel names its spatial outputs by torchvision module path and hands out their activations and gradients', async () => {
+  const spec = vggPreset('vgg16');
+  const small = { ...spec, input: { channels: 3, height: 32, width: 32 }, avgpool: undefined, classifier: [8], labels: ['a', 'b', 'c'] };
+  const model = VggModel.create(gpu, { spec: small, weights: initVggWeights(small, random, { bias: 0.1 }) });
+  const outputs = model.spatialOutputs();
+  // VGG16's features: 13 convs and ReLUs and 5 pools, features.0 … features.30; features.29 is the last ReLU.
+  assert.equal(outputs.map((o) => o.name), Array.from({ length: 31 }, (_, i) => `features.${i}`));
+  assert.equal(outputs[29], { name: 'features.29', channels: 512, height: 2, width: 2 });
+  assert.equal(outputs[30], { name: 'features.30', channels: 512, height: 1, width: 1 });
+  const input = random.uniformArray(2 * 3 * 32 * 32);
+  await model.forward(input, 2);
+  const dLogits = random.uniformArray(2 * 3);
+  await model.backward(dLogits, 'gradient');
+  assert.is(model.activation('features.29'), model.layerInput(model.layers.findIndex((l) => l.kind === 'maxpool' && l.height === 2)));
+  assert.is(model.activationGradient('features.29'), model.layerInputGradient(model.layers.findIndex((l) => l.kind === 'maxpool' && l.height === 2)));
+  assert.throws(() => model.activation('features.31'), /no layer "features.31"/);
+  assert.is(model.info, small);
   model.destroy();
 });
 

@@ -12,6 +12,7 @@ export { encodePng } from './encode_png.ts';
 export { evaluateCommand } from './evaluate.ts';
 export { localiseCommand } from './localise.ts';
 export { meanImageCommand } from './mean_image.ts';
+export { type OpenedModel, openModel } from './open_model.ts';
 export { predictCommand } from './predict.ts';
 export { readClutteredDataset } from './read_dataset.ts';
 export { FASHION_MNIST_FOLDER, readFashionMnist } from './read_fashion_mnist.ts';

@@ -1,5 +1,5 @@
 import type { Gpu, GpuTensor } from '../gpu/mod.ts';
-import { type VggLayer, vggLayers, type VggModelData, type VggSpec } from '../model/mod.ts';
+import { type ModelInfo, type VggLayer, vggLayers, type VggModelData, type VggSpec } from '../model/mod.ts';
 import type { ReluRule } from '../shapes/mod.ts';
 import { adaptiveAvgPool2dBackward } from './adaptive_avg_pool2d_backward.ts';
 import { adaptiveAvgPool2dForward } from './adaptive_avg_pool2d_forward.ts';
@@ -51,6 +51,8 @@ export class VggModel {
   #switches: (GpuTensor | undefined)[] = [];
   #batch = 0;
   #forwardDone = false;
+  // layers[i]'s torchvision module path (features.{m}, classifier.{m}) and output shape when spatial.
+  readonly #outputs: readonly { name: string; shape?: readonly [c: number, h: number, w: number] }[];
 
   private constructor(gpu: Gpu, spec: VggSpec, parameters: VggParameter[]) {
     this.gpu = gpu;
@@ -58,6 +60,7 @@ export class VggModel {
     this.layers = vggLayers(spec);
     this.parameters = parameters;
     this.#weights = new Map(parameters.map((p) => [p.name, p]));
+    this.#outputs = layerOutputs(this.layers);
   }
 
   /** Uploads a model's weights (see `loadVgg`). */
@@ -84,6 +87,11 @@ export class VggModel {
   get inputSize(): number {
     const { channels, height, width } = this.spec.input;
     return channels * height * width;
+  }
+
+  /** The input, normalisation and labels (the spec, seen as any model's). */
+  get info(): ModelInfo {
+    return this.spec;
   }
 
   get classes(): number {
@@ -130,6 +138,29 @@ export class VggModel {
       throw new RangeError(`VggModel: layer ${i} is outside [0, ${this.layers.length}]`);
     }
     return tensors[i];
+  }
+
+  /** The layer outputs with a spatial layout, named by torchvision's module path (`features.29` is VGG16's last ReLU). */
+  spatialOutputs(): { name: string; channels: number; height: number; width: number }[] {
+    return this.#outputs.flatMap(({ name, shape }) => (shape ? [{ name, channels: shape[0], height: shape[1], width: shape[2] }] : []));
+  }
+
+  /** The output of the layer named by its torchvision module path, from the last forward pass. */
+  activation(name: string): GpuTensor {
+    this.#assertForward('activation');
+    return this.#activations[this.#outputIndex(name) + 1];
+  }
+
+  /** ∂/∂(output of the named layer) of the last backward pass. */
+  activationGradient(name: string): GpuTensor {
+    this.#assertForward('activationGradient');
+    return this.#gradients[this.#outputIndex(name) + 1];
+  }
+
+  #outputIndex(name: string): number {
+    const i = this.#outputs.findIndex((o) => o.name === name);
+    if (i < 0) throw new RangeError(`VggModel: no layer "${name}"; the layers are ${this.#outputs.map((o) => o.name).join(', ')}`);
+    return i;
   }
 
   /** The parameter named as torchvision names it. */
@@ -322,6 +353,35 @@ export class VggModel {
   #linearShape(layer: VggLayer & { kind: 'linear' }) {
     return { n: this.#batch, inFeatures: layer.inFeatures, outFeatures: layer.outFeatures };
   }
+}
+
+/** Each layer's torchvision module path and, for the feature layers, its output shape (C, H, W). */
+function layerOutputs(layers: readonly VggLayer[]): { name: string; shape?: readonly [number, number, number] }[] {
+  // torchvision's Sequential indices: features.{m} for conv, ReLU and max-pool, classifier.{m} for linear,
+  // ReLU and the dropout after each hidden ReLU.
+  let feature = 0;
+  let classifier = 0;
+  return layers.map((layer) => {
+    switch (layer.kind) {
+      case 'conv':
+        return { name: `features.${feature++}`, shape: [layer.outChannels, layer.height, layer.width] };
+      case 'maxpool':
+        return { name: `features.${feature++}`, shape: [layer.channels, Math.floor(layer.height / 2), Math.floor(layer.width / 2)] };
+      case 'avgpool':
+        return { name: 'avgpool', shape: [layer.channels, layer.outHeight, layer.outWidth] };
+      case 'linear':
+        return { name: `classifier.${classifier++}` };
+      case 'relu': {
+        if (classifier > 0) {
+          const name = `classifier.${classifier}`;
+          classifier += 2;
+          return { name };
+        }
+        const conv = layers[layers.indexOf(layer) - 1] as VggLayer & { kind: 'conv' };
+        return { name: `features.${feature++}`, shape: [conv.outChannels, conv.height, conv.width] };
+      }
+    }
+  });
 }
 
 /** Values per image that a layer outputs. */
