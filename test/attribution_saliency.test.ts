@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { saliencyMaps, topClasses } from '../src/attribution/mod.ts';
+import { attribute, saliencyMaps, topClasses } from '../src/attribution/mod.ts';
 import { initVggWeights } from '../src/model/mod.ts';
 import { VggModel } from '../src/nn/mod.ts';
 import { referenceClassScoreGradient, referenceVggForward, saliencyMap } from '../src/reference/mod.ts';
@@ -8,6 +8,7 @@ import { RELU_RULES } from '../src/shapes/mod.ts';
 import { assertClose } from './support/compare.ts';
 import { gpu } from './support/gpu.ts';
 import { testRandom } from './support/seed.ts';
+import { assertRejectsWith } from './support/throws_with.ts';
 import { COLOUR_SPEC, GREY_SPEC } from './support/test_models.ts';
 
 const random = testRandom('attribution_saliency');
@@ -48,6 +49,22 @@ test('saliencyMaps refuses a class outside the labels before running anything', 
 
 test('topClasses takes the largest score of each row, the first on a tie', () => {
   assert.equal(topClasses([1, 3, 2, 5, 5, 0], 2, 3), [1, 0]);
+});
+
+test('attribute draws the maps of each ReLU rule exactly as saliencyMaps does, and refuses an unknown method', async () => {
+  const spec = COLOUR_SPEC;
+  const model = VggModel.create(gpu, { spec, weights: initVggWeights(spec, random, { bias: 0.1 }) });
+  const { channels: c, height: h, width: w } = spec.input;
+  const input = random.uniformArray(2 * c * h * w, -2, 2);
+  for (const rule of RELU_RULES) {
+    const progress: number[] = [];
+    const got = await attribute(model, input, 2, [1, 0], rule, { onProgress: (done) => progress.push(done) });
+    const expected = await saliencyMaps(model, input, 2, [1, 0], rule);
+    assert.equal(got.maps, expected.maps, rule);
+    assert.equal(progress, [2]);
+  }
+  await assertRejectsWith(() => attribute(model, input, 2, 'top', 'occlusion' as never), RangeError, /no method "occlusion"/);
+  model.destroy();
 });
 
 test.run();

@@ -1,6 +1,7 @@
 import type { GpuTensor } from '../gpu/mod.ts';
-import type { VggSpec } from '../model/mod.ts';
-import { anchoredAscentStep, ascentStep, gaussianBlur2d, MAX_BLUR_SIGMA, roll2d, type VggModel } from '../nn/mod.ts';
+import type { ModelInfo } from '../model/mod.ts';
+import type { Classifier } from '../graph/mod.ts';
+import { anchoredAscentStep, ascentStep, gaussianBlur2d, MAX_BLUR_SIGMA, roll2d } from '../nn/mod.ts';
 import { Random } from '../random/mod.ts';
 
 /**
@@ -45,7 +46,7 @@ export const CLASS_MODEL_MEAN_PRIOR = { steps: 400, learningRate: 0.5, l2: 0.02,
  * range), with `CLASS_MODEL_MEAN_PRIOR`'s jitter and gradient blur. Steps, η and λ are the caller's.
  * @throws RangeError when the mean image is not one input image of the spec.
  */
-export function meanImagePrior(spec: VggSpec, meanImage: Float32Array): Required<Pick<ClassModelOptions, 'anchor' | 'bounds' | 'jitter' | 'gradientBlur'>> {
+export function meanImagePrior(spec: ModelInfo, meanImage: Float32Array): Required<Pick<ClassModelOptions, 'anchor' | 'bounds' | 'jitter' | 'gradientBlur'>> {
   const { channels, height, width } = spec.input;
   const plane = height * width;
   if (meanImage.length !== channels * plane) {
@@ -120,7 +121,7 @@ export interface ClassModelsOptions extends Omit<ClassModelOptions, 'onStep'> {
  * @example
  * const { input } = await classModel(model, 3, { onStep: (step, score) => console.log(step, score) });
  */
-export async function classModel(model: VggModel, classIndex: number, options: ClassModelOptions = {}): Promise<ClassModel> {
+export async function classModel(model: Classifier, classIndex: number, options: ClassModelOptions = {}): Promise<ClassModel> {
   const { onStep, ...rest } = options;
   const [result] = await classModels(model, [classIndex], { ...rest, ...(onStep ? { onStep: (step, scores, image) => onStep(step, scores[0], image) } : {}) });
   return result;
@@ -133,7 +134,7 @@ export async function classModel(model: VggModel, classIndex: number, options: C
  *
  * @throws RangeError as `classModel`, and for an empty list of classes.
  */
-export async function classModels(model: VggModel, classes: readonly number[], options: ClassModelsOptions = {}): Promise<ClassModel[]> {
+export async function classModels(model: Classifier, classes: readonly number[], options: ClassModelsOptions = {}): Promise<ClassModel[]> {
   const { steps = CLASS_MODEL_DEFAULTS.steps, learningRate = CLASS_MODEL_DEFAULTS.learningRate, l2 = CLASS_MODEL_DEFAULTS.l2 } = options;
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`classModel: steps must be a whole number ≥ 0, got ${steps}`);
   if (!(learningRate > 0 && Number.isFinite(learningRate))) {
@@ -153,7 +154,7 @@ export async function classModels(model: VggModel, classes: readonly number[], o
   if (n === 0) throw new RangeError('classModels: no class given');
   const dLogits = model.oneHot(n, classes);
   const gpu = model.gpu;
-  const { channels: c, height: h, width: w } = model.spec.input;
+  const { channels: c, height: h, width: w } = model.info.input;
   const shape = { n, c, h, w };
   const scores = Array.from({ length: n }, () => new Float32Array(steps + 1));
   const shifts = jitterShifts(steps, jitter, seed);
@@ -225,8 +226,8 @@ export async function classModels(model: VggModel, classes: readonly number[], o
 const F32_MAX = 3.4028234663852886e38;
 
 /** Throws a RangeError unless the anchor is one input image and the bounds a lower ≤ upper pair per channel. */
-function checkAnchor(model: VggModel, anchor: Float32Array | undefined, bounds: ClassModelOptions['bounds']): void {
-  const { channels, height, width } = model.spec.input;
+function checkAnchor(model: Classifier, anchor: Float32Array | undefined, bounds: ClassModelOptions['bounds']): void {
+  const { channels, height, width } = model.info.input;
   if (anchor && anchor.length !== model.inputSize) {
     throw new RangeError(`classModel: the anchor has ${anchor.length} values but the model's input is ${channels}×${height}×${width}`);
   }

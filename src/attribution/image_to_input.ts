@@ -1,4 +1,4 @@
-import type { VggSpec } from '../model/mod.ts';
+import type { ModelInfo } from '../model/mod.ts';
 import type { PixelImage } from './pixel_image.ts';
 
 /**
@@ -14,9 +14,9 @@ import type { PixelImage } from './pixel_image.ts';
  * @param name how messages name the image (a file name, say).
  * @throws RangeError naming the image, what it is and what the model expects, and how to convert it.
  * @example
- * const input = imageToInput(model.spec, image, 'cat.png'); // Float32Array of 3 × 224 × 224
+ * const input = imageToInput(model.info, image, 'cat.png'); // Float32Array of 3 × 224 × 224
  */
-export function imageToInput(spec: VggSpec, image: PixelImage, name = 'the image'): Float32Array {
+export function imageToInput(spec: ModelInfo, image: PixelImage, name = 'the image'): Float32Array {
   const { channels, height, width } = spec.input;
   const { data } = image;
   if (data.length !== image.width * image.height * image.channels) {

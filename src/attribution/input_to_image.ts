@@ -1,4 +1,4 @@
-import type { VggSpec } from '../model/mod.ts';
+import type { ModelInfo } from '../model/mod.ts';
 import type { PixelImage } from './pixel_image.ts';
 
 /**
@@ -16,9 +16,9 @@ export type DisplayRange = 'clip' | 'stretch';
  * that is all zero has nothing to stretch and shows the mean image.
  * input: (C, H, W) float32 normalised  →  an image of C channels (1 or 3).
  * @example
- * const image = inputToImage(model.spec, classModelInput, 'stretch');
+ * const image = inputToImage(model.info, classModelInput, 'stretch');
  */
-export function inputToImage(spec: VggSpec, input: ArrayLike<number>, range: DisplayRange = 'clip'): PixelImage {
+export function inputToImage(spec: ModelInfo, input: ArrayLike<number>, range: DisplayRange = 'clip'): PixelImage {
   const { channels, height, width } = spec.input;
   if (channels !== 1 && channels !== 3) {
     throw new RangeError(`inputToImage: the model has ${channels} input channels; only grey (1) and RGB (3) can be shown`);

@@ -1,5 +1,5 @@
 import type { Box } from '../data/mod.ts';
-import type { VggModel } from '../nn/mod.ts';
+import type { Classifier } from '../graph/mod.ts';
 import type { ReluRule } from '../shapes/mod.ts';
 import { boxScores } from './box_scores.ts';
 import { centredGaussian } from './centred_gaussian.ts';
@@ -63,8 +63,8 @@ export interface LocaliseOptions {
  * @example
  * const result = await localiseSaliency(model, clutteredDataset(fashionTest, CLUTTERED_SEED + 1));
  */
-export async function localiseSaliency(model: VggModel, scenes: LocalisationSet, options: LocaliseOptions = {}): Promise<Localisation> {
-  const { channels, height, width } = model.spec.input;
+export async function localiseSaliency(model: Classifier, scenes: LocalisationSet, options: LocaliseOptions = {}): Promise<Localisation> {
+  const { channels, height, width } = model.info.input;
   const { input } = scenes;
   if (input.channels !== channels || input.height !== height || input.width !== width) {
     throw new RangeError(
@@ -81,7 +81,7 @@ export async function localiseSaliency(model: VggModel, scenes: LocalisationSet,
 
   const plane = height * width;
   const size = channels * plane;
-  const { mean, std } = model.spec.normalize;
+  const { mean, std } = model.info.normalize;
   const sums = {
     rules: new Map(rules.map((rule) => [rule, { inBox: 0, hits: 0 }])),
     gaussians: gaussians.map(() => ({ inBox: 0, hits: 0 })),

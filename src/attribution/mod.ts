@@ -7,6 +7,7 @@
  * arrays only, in Node and the browser alike.
  * @module
  */
+export { ATTRIBUTION_METHODS, type AttributionMethod, type AttributionOptions, attribute } from './attribute.ts';
 export { drawText, GLYPH_HEIGHT, GLYPH_WIDTH, printableText, textWidth } from './bitmap_font.ts';
 export { type BoxScores, boxScores } from './box_scores.ts';
 export { centredGaussian } from './centred_gaussian.ts';

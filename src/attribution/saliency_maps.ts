@@ -1,5 +1,6 @@
 import type { ReluRule } from '../shapes/mod.ts';
-import { saliencyMap, type VggModel } from '../nn/mod.ts';
+import type { Classifier } from '../graph/mod.ts';
+import { saliencyMap } from '../nn/mod.ts';
 
 /** What `saliencyMaps` returns, on the CPU. */
 export interface SaliencyMaps {
@@ -32,7 +33,7 @@ export interface SaliencyMapsByRule {
  * const { maps, classes } = await saliencyMaps(model, input, 1, 'top', 'gradient');
  */
 export async function saliencyMaps(
-  model: VggModel,
+  model: Classifier,
   input: Float32Array,
   n: number,
   classes: readonly number[] | 'top',
@@ -49,7 +50,7 @@ export async function saliencyMaps(
  * @throws RangeError when the input does not hold n images, a class is out of range, or no rule is given.
  */
 export async function saliencyMapsByRule(
-  model: VggModel,
+  model: Classifier,
   input: Float32Array,
   n: number,
   classes: readonly number[] | 'top',
@@ -63,7 +64,7 @@ export async function saliencyMapsByRule(
   const logits = await gpu.read(model.logits);
   const chosen = classes === 'top' ? topClasses(logits, n, model.classes) : [...classes];
   const dLogits = model.oneHot(n, chosen);
-  const { channels: c, height: h, width: w } = model.spec.input;
+  const { channels: c, height: h, width: w } = model.info.input;
   const map = gpu.tensor(n * h * w, 'saliency map');
   const maps = new Map<ReluRule, Float32Array>();
   try {
