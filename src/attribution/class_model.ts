@@ -1,5 +1,5 @@
 import type { GpuTensor } from '../gpu/mod.ts';
-import type { ModelInfo } from '../model/mod.ts';
+import type { ModelInfo } from '../graph/mod.ts';
 import type { Classifier } from '../graph/mod.ts';
 import { anchoredAscentStep, ascentStep, gaussianBlur2d, MAX_BLUR_SIGMA, roll2d } from '../nn/mod.ts';
 import { Random } from '../random/mod.ts';

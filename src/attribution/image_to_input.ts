@@ -1,4 +1,4 @@
-import type { ModelInfo } from '../model/mod.ts';
+import type { ModelInfo } from '../graph/mod.ts';
 import type { PixelImage } from './pixel_image.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Gpu, GpuTensor } from '../gpu/mod.ts';
-import type { ModelInfo } from '../model/mod.ts';
+import type { ModelInfo } from './model_info.ts';
 import type { ReluRule } from '../shapes/mod.ts';
 
 /** A node output with a spatial layout, (n, channels, height, width): what Grad-CAM can weigh. */

@@ -3,3 +3,4 @@
  * @module
  */
 export type { Classifier, SpatialOutput } from './classifier.ts';
+export type { ModelInfo } from './model_info.ts';

@@ -5,7 +5,6 @@
  */
 export { IMAGENET_LABELS } from './imagenet_labels.ts';
 export { initVggWeights } from './init_vgg_weights.ts';
-export type { ModelInfo } from './model_info.ts';
 export { loadVgg, MEAN_IMAGE_TENSOR, type VggModelData } from './load_vgg.ts';
 export { parseVggSpec } from './parse_vgg_spec.ts';
 export { saveVgg } from './save_vgg.ts';

@@ -1,5 +1,6 @@
 import type { Gpu, GpuTensor } from '../gpu/mod.ts';
-import { type ModelInfo, type VggLayer, vggLayers, type VggModelData, type VggSpec } from '../model/mod.ts';
+import type { ModelInfo } from '../graph/mod.ts';
+import { type VggLayer, vggLayers, type VggModelData, type VggSpec } from '../model/mod.ts';
 import type { ReluRule } from '../shapes/mod.ts';
 import { adaptiveAvgPool2dBackward } from './adaptive_avg_pool2d_backward.ts';
 import { adaptiveAvgPool2dForward } from './adaptive_avg_pool2d_forward.ts';
