@@ -1,12 +1,15 @@
 // conv2d backward to the input, version 2: implicit GEMM with workgroup tiles, the tiling of
 // conv2d_forward_v2 applied to the transposed convolution.
-// dy: (N, K, OH, OW)  w: (K, C, S, S)  dx: (N, C, H, W); stride 1, zero padding `pad`.
+// dy: (N, K, OH, OW)  w: (K, C, S, S)  dx: (N, C, H, W); stride `stride`, zero padding `pad_top` rows
+// above and `pad_left` columns to the left.
 //
 // Per image, dx = Wᵀ · cols(dy): M = C input channels, columns = H·W pixels, reduction R = K·S·S, where
-// cols(dy)[(k, r, s)][(iy, ix)] = dy[k, iy + pad − r, ix + pad − s] (zero outside dy). A 16×16 workgroup
+// cols(dy)[(k, r, s)][(iy, ix)] = dy[k, (iy + pad_top − r)/stride, (ix + pad_left − s)/stride], zero where
+// a division is not exact (that tap of no output read this pixel) or falls outside dy: with a stride the
+// gather skips the taps that did not touch the pixel, so no atomics are needed. A 16×16 workgroup
 // computes a 64-channel × 64-pixel tile of one image (workgroup z), staging TK-deep slabs of W and of
 // cols(dy) in workgroup memory; each invocation accumulates channels ty + 16·i and pixels tx + 16·j in
-// four vec4 registers. dx is written, not accumulated: in a VGG each input feeds this conv alone.
+// four vec4 registers. dx is written, not accumulated: where x feeds two consumers the caller sums.
 
 // The 16×16 invocations and their 4×4 blocks fix the tile at 64×64; the slab depth is a tuning value.
 const TM = 64u;
@@ -17,7 +20,8 @@ override TK: u32;
 struct Params {
   n: u32, c: u32, h: u32, w: u32,
   k: u32, oh: u32, ow: u32, size: u32,
-  pad: u32, dy_base: u32, dx_base: u32,
+  pad_top: u32, dy_base: u32, dx_base: u32, stride: u32,
+  pad_left: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -66,10 +70,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid3: v
       if (pixel < pixels && rd < reduction) {
         let k = rd / taps;
         let tap = rd % taps;
-        let oy = i32(pixel / p.w + p.pad) - i32(tap / p.size);
-        let ox = i32(pixel % p.w + p.pad) - i32(tap % p.size);
-        if (oy >= 0 && oy < i32(p.oh) && ox >= 0 && ox < i32(p.ow)) {
-          v = dy[dy_image + (k * p.oh + u32(oy)) * p.ow + u32(ox)];
+        let ty = i32(pixel / p.w + p.pad_top) - i32(tap / p.size);
+        let tx = i32(pixel % p.w + p.pad_left) - i32(tap % p.size);
+        if (ty >= 0 && tx >= 0 && u32(ty) % p.stride == 0u && u32(tx) % p.stride == 0u) {
+          let oy = u32(ty) / p.stride;
+          let ox = u32(tx) / p.stride;
+          if (oy < p.oh && ox < p.ow) {
+            v = dy[dy_image + (k * p.oh + oy) * p.ow + ox];
+          }
         }
       }
       tile_dy[xr * TN + xp] = v;

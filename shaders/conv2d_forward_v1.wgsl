@@ -1,6 +1,8 @@
 // conv2d forward, version 1: the naive kernel, one invocation per output element. Kept as the
 // plain-loop baseline that the tiled version is tested and benchmarked against.
-// x: (N, C, H, W)  w: (K, C, S, S)  b: (K)  y: (N, K, OH, OW), stride 1, zero padding `pad`.
+// x: (N, C, H, W)  w: (K, C, S, S)  b: (K)  y: (N, K, OH, OW), stride `stride` on both axes, zero
+// padding `pad_top` rows above and `pad_left` columns to the left (the bottom and right padding only
+// set OH and OW, which the dispatcher computes): y[oy, ox] reads x[oy·stride + r − pad_top, ox·stride + s − pad_left].
 // x and y are windows holding the N images of this dispatch; w and b are bound whole.
 
 override WG: u32;
@@ -8,7 +10,8 @@ override WG: u32;
 struct Params {
   n: u32, c: u32, h: u32, w: u32,
   k: u32, oh: u32, ow: u32, size: u32,
-  pad: u32, x_base: u32, y_base: u32,
+  pad_top: u32, x_base: u32, y_base: u32, stride: u32,
+  pad_left: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -29,10 +32,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   var sum = bias[k];
   for (var c = 0u; c < p.c; c++) {
     for (var r = 0u; r < p.size; r++) {
-      let iy = i32(oy + r) - i32(p.pad);
+      let iy = i32(oy * p.stride + r) - i32(p.pad_top);
       if (iy < 0 || iy >= i32(p.h)) { continue; }
       for (var s = 0u; s < p.size; s++) {
-        let ix = i32(ox + s) - i32(p.pad);
+        let ix = i32(ox * p.stride + s) - i32(p.pad_left);
         if (ix < 0 || ix >= i32(p.w)) { continue; }
         sum += x[p.x_base + ((n * p.c + c) * p.h + u32(iy)) * p.w + u32(ix)] * weight[((k * p.c + c) * p.size + r) * p.size + s];
       }

@@ -1,7 +1,10 @@
 // conv2d forward, version 2: implicit GEMM with workgroup tiles.
-// x: (N, C, H, W)  w: (K, C, S, S)  b: (K)  y: (N, K, OH, OW), stride 1, zero padding `pad`.
+// x: (N, C, H, W)  w: (K, C, S, S)  b: (K)  y: (N, K, OH, OW), stride `stride` on both axes, zero
+// padding `pad_top` rows above and `pad_left` columns to the left (bottom and right only set OH, OW).
+// This is the general kernel: any square kernel (1×1 projections, 7×7/2 stems), any stride and padding.
 //
-// Per image, y = W · im2col(x): M = K output channels, columns = OH·OW pixels, reduction R = C·S·S.
+// Per image, y = W · im2col(x): M = K output channels, columns = OH·OW pixels, reduction R = C·S·S,
+// im2col(x)[(c, r, s)][(oy, ox)] = x[c, oy·stride + r − pad_top, ox·stride + s − pad_left] (zero outside x).
 // A workgroup of 16×16 invocations computes a 64-channel × 64-pixel tile of one image (workgroup z is
 // the image), stepping through R in slabs of TK: it stages a 64×TK slab of weights and the matching
 // TK×64 slab of im2col(x) (gathered on the fly, zeros for padding) in workgroup memory, then each
@@ -19,7 +22,8 @@ override TK: u32;
 struct Params {
   n: u32, c: u32, h: u32, w: u32,
   k: u32, oh: u32, ow: u32, size: u32,
-  pad: u32, x_base: u32, y_base: u32,
+  pad_top: u32, x_base: u32, y_base: u32, stride: u32,
+  pad_left: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -68,8 +72,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid3: v
       if (pixel < pixels && rr < reduction) {
         let c = rr / taps;
         let tap = rr % taps;
-        let iy = i32(pixel / p.ow + tap / p.size) - i32(p.pad);
-        let ix = i32(pixel % p.ow + tap % p.size) - i32(p.pad);
+        let iy = i32((pixel / p.ow) * p.stride + tap / p.size) - i32(p.pad_top);
+        let ix = i32((pixel % p.ow) * p.stride + tap % p.size) - i32(p.pad_left);
         if (iy >= 0 && iy < i32(p.h) && ix >= 0 && ix < i32(p.w)) {
           xv = x[x_image + (c * p.h + u32(iy)) * p.w + u32(ix)];
         }

@@ -14,6 +14,7 @@ import { type Conv2dShape, conv2dOutputSize } from '../src/shapes/mod.ts';
 import { assertClose } from './support/compare.ts';
 import { gpu, poisoned, randomTensor } from './support/gpu.ts';
 import { testRandom } from './support/seed.ts';
+import { assertRejectsWith } from './support/throws_with.ts';
 
 const random = testRandom('conv2d');
 
@@ -88,6 +89,127 @@ for (const [name, s] of SHAPES) {
     }
   }
 }
+
+// The general shapes of ResNets and other exported graphs, which only v1 and v2 take: strides, 7×7
+// stems, 1×1 projections, padding on some sides only (TensorFlow's SAME), and rows and columns that a
+// stride leaves unread (their gradient must be zero, not poison).
+const GENERAL: Array<[string, Conv2dShape]> = [
+  ['3×3 stride 2 pad 1, odd size, batch 2', { n: 2, c: 3, h: 9, w: 7, k: 5, size: 3, pad: 1, stride: 2 }],
+  ['7×7 stride 2 pad 3 stem, 1 channel', { n: 1, c: 1, h: 13, w: 10, k: 4, size: 7, pad: 3, stride: 2 }],
+  ['1×1 stride 2 projection, 17→33 channels', { n: 2, c: 17, h: 7, w: 9, k: 33, size: 1, pad: 0, stride: 2 }],
+  ['1×1 stride 1, 70→66 channels, batch 3', { n: 3, c: 70, h: 5, w: 6, k: 66, size: 1, pad: 0 }],
+  ['3×3 stride 1, pads (0, 1, 2, 1)', { n: 2, c: 3, h: 6, w: 7, k: 4, size: 3, pad: 0, pads: [0, 1, 2, 1] }],
+  ['3×3 stride 3, pads (1, 0, 2, 2), unread rows', { n: 1, c: 2, h: 8, w: 11, k: 3, size: 3, pad: 0, stride: 3, pads: [1, 0, 2, 2] }],
+  ['2×2 stride 2 on a 1×1 plane padded to 2×2', { n: 2, c: 3, h: 1, w: 1, k: 2, size: 2, pad: 0, stride: 2, pads: [1, 1, 0, 0] }],
+  ['5×5 stride 4 pad 2, 1 output row', { n: 1, c: 3, h: 5, w: 12, k: 2, size: 5, pad: 2, stride: 4 }],
+];
+
+for (const [name, s] of GENERAL) {
+  const [oh, ow] = conv2dOutputSize(s);
+  const yLength = s.n * s.k * oh * ow;
+  const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
+  const weight = randomTensor(random, s.k * s.c * s.size * s.size, 'weight');
+  const bias = randomTensor(random, s.k, 'bias');
+  const dy = randomTensor(random, yLength, 'dy');
+  for (const variant of [1, 2, undefined] as const) {
+    const which = variant ? `v${variant}` : 'by default';
+    test(`conv2d_forward ${which} matches the reference for ${name}`, async () => {
+      const y = poisoned(yLength, 'y');
+      await conv2dForward(gpu, s, x.tensor, weight.tensor, bias.tensor, y, variant);
+      assertClose('y', await gpu.read(y), refForward(s, x.data, weight.data, bias.data), { random });
+    });
+    test(`conv2d_backward_input ${which} matches the reference for ${name}`, async () => {
+      const dx = poisoned(x.data.length, 'dx');
+      await conv2dBackwardInput(gpu, s, dy.tensor, weight.tensor, dx, variant);
+      assertClose('dx', await gpu.read(dx), refBackwardInput(s, dy.data, weight.data), { random });
+    });
+  }
+}
+
+// ResNet-50's own shapes, once each through the default kernels: the 7×7/2 stem at 224×224, a 1×1
+// 256→64 reduction at 56×56, and the 1×1/2 1024→2048 downsampling projection at 14×14.
+const RESNET: Array<[string, Conv2dShape]> = [
+  ['the ResNet stem, 3→64 7×7/2 at 224×224', { n: 1, c: 3, h: 224, w: 224, k: 64, size: 7, pad: 3, stride: 2 }],
+  ["ResNet-50's 1×1 256→64 at 56×56", { n: 1, c: 256, h: 56, w: 56, k: 64, size: 1, pad: 0 }],
+  ["ResNet-50's 1×1/2 1024→2048 projection at 14×14", { n: 1, c: 1024, h: 14, w: 14, k: 2048, size: 1, pad: 0, stride: 2 }],
+];
+for (const [name, s] of RESNET) {
+  test(`conv2d_forward and conv2d_backward_input match the reference for ${name}`, async () => {
+    const [oh, ow] = conv2dOutputSize(s);
+    const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
+    const weight = randomTensor(random, s.k * s.c * s.size * s.size, 'weight');
+    const bias = randomTensor(random, s.k, 'bias');
+    const dy = randomTensor(random, s.n * s.k * oh * ow, 'dy');
+    const y = poisoned(s.n * s.k * oh * ow, 'y');
+    const dx = poisoned(x.data.length, 'dx');
+    await conv2dForward(gpu, s, x.tensor, weight.tensor, bias.tensor, y);
+    await conv2dBackwardInput(gpu, s, dy.tensor, weight.tensor, dx);
+    assertClose('y', await gpu.read(y), refForward(s, x.data, weight.data, bias.data), { random });
+    assertClose('dx', await gpu.read(dx), refBackwardInput(s, dy.data, weight.data), { random });
+    for (const tensor of [x.tensor, weight.tensor, bias.tensor, dy.tensor, y, dx]) tensor.buffer.destroy();
+  });
+}
+
+{
+  // A strided stem-like conv whose batch runs in 2048-byte windows, one image each at unaligned offsets.
+  const s: Conv2dShape = { n: 4, c: 3, h: 11, w: 9, k: 4, size: 3, pad: 0, stride: 2, pads: [1, 1, 0, 1] };
+  const [oh, ow] = conv2dOutputSize(s);
+  const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
+  const weight = randomTensor(random, s.k * s.c * 9, 'weight');
+  const bias = randomTensor(random, s.k, 'bias');
+  const dy = randomTensor(random, s.n * s.k * oh * ow, 'dy');
+  for (const variant of [1, 2] as const) {
+    test(`conv2d_forward and conv2d_backward_input v${variant} match the reference for a stride-2 conv bound in 2048-byte windows`, async () => {
+      if (2 * s.c * s.h * s.w <= sliced.maxWindowElements) throw new Error('the sliced case no longer splits the batch');
+      const y = poisoned(s.n * s.k * oh * ow, 'y');
+      const dx = poisoned(x.data.length, 'dx');
+      await conv2dForward(sliced, s, x.tensor, weight.tensor, bias.tensor, y, variant);
+      await conv2dBackwardInput(sliced, s, dy.tensor, weight.tensor, dx, variant);
+      assertClose('y', await sliced.read(y), refForward(s, x.data, weight.data, bias.data), { random });
+      assertClose('dx', await sliced.read(dx), refBackwardInput(s, dy.data, weight.data), { random });
+    });
+  }
+}
+
+test('the direct variants and conv2d_backward_weight refuse strides and uneven padding', async () => {
+  const s: Conv2dShape = { n: 1, c: 2, h: 6, w: 8, k: 2, size: 3, pad: 1, stride: 2 };
+  const uneven: Conv2dShape = { n: 1, c: 2, h: 6, w: 8, k: 2, size: 3, pad: 0, pads: [0, 0, 1, 1] };
+  const x = randomTensor(random, 96, 'x').tensor;
+  const weight = randomTensor(random, 36, 'weight').tensor;
+  await assertRejectsWith(
+    () => conv2dForward(gpu, s, x, weight, randomTensor(random, 2, 'bias').tensor, poisoned(24, 'y'), 3),
+    RangeError,
+    /conv2d_forward: variant 3 takes stride 1 and the same padding on every side, not stride 2 and pads \(1, 1, 1, 1\)/,
+  );
+  await assertRejectsWith(
+    () => conv2dBackwardInput(gpu, uneven, poisoned(2 * 5 * 7, 'dy'), weight, poisoned(96, 'dx'), 4),
+    RangeError,
+    /conv2d_backward_input: variant 4 takes stride 1 and the same padding on every side, not stride 1 and pads \(0, 0, 1, 1\)/,
+  );
+  await assertRejectsWith(
+    () => conv2dBackwardWeight(gpu, s, x, poisoned(24, 'dy'), poisoned(36, 'dWeight'), poisoned(2, 'dBias')),
+    RangeError,
+    /conv2d_backward_weight: takes stride 1 and the same padding on every side, not stride 2/,
+  );
+});
+
+test('conv2d_forward refuses a zero stride, a pad as large as the kernel and a stride that leaves no output', async () => {
+  const x = randomTensor(random, 16, 'x').tensor;
+  const weight = randomTensor(random, 9, 'weight').tensor;
+  const bias = randomTensor(random, 1, 'bias').tensor;
+  const base = { n: 1, c: 1, h: 4, w: 4, k: 1, size: 3, pad: 0 };
+  await assertRejectsWith(() => conv2dForward(gpu, { ...base, stride: 0 }, x, weight, bias, poisoned(4, 'y')), RangeError, /conv2d_forward: stride 0 must be a positive integer/);
+  await assertRejectsWith(
+    () => conv2dForward(gpu, { ...base, pads: [0, 3, 0, 0] }, x, weight, bias, poisoned(4, 'y')),
+    RangeError,
+    /conv2d_forward: pads \(0, 3, 0, 0\) must be 4 integers \[top, left, bottom, right\] in \[0, size − 1 = 2\]/,
+  );
+  await assertRejectsWith(
+    () => conv2dForward(gpu, { ...base, h: 2, w: 4, stride: 2 }, randomTensor(random, 8, 'x').tensor, weight, bias, poisoned(1, 'y')),
+    RangeError,
+    /conv2d_forward: a 3×3 kernel with stride 2 and pads \(0, 0, 0, 0\) leaves no output of a 2×4 input/,
+  );
+});
 
 // (5, 3, 9, 11) → 4 channels in 2048-byte windows: one image of x (297 values) or of y (396) to a
 // window, so the batch runs in five dispatches whose windows start at unaligned offsets, and

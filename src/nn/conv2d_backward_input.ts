@@ -1,5 +1,5 @@
 import type { Gpu, GpuTensor } from '../gpu/mod.ts';
-import type { Conv2dShape } from '../shapes/mod.ts';
+import { conv2dPads, conv2dPlain, type Conv2dShape } from '../shapes/mod.ts';
 import v1 from '../../shaders/conv2d_backward_input_v1.wgsl';
 import v2 from '../../shaders/conv2d_backward_input_v2.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
@@ -11,8 +11,10 @@ import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 /**
  * The conv2d backward-to-input kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 to 7 the
  * forward kernels conv2d_forward_v3 to v7 run as the transposed convolution (dy, the weight turned
- * 180° with its channel roles swapped, padding size − 1 − pad). For 3×3 kernels with `gpu.kernels` tuned
- * the default is one of 3 to 7 (see `directVariant`); others, and portable kernels, use 2.
+ * 180° with its channel roles swapped, padding size − 1 − pad). 1 and 2 take any kernel size, stride and
+ * padding (with a stride, each input pixel gathers only the taps that read it); 3 to 7 only 3×3 kernels
+ * with stride 1 and the same padding on every side. For those, with `gpu.kernels` tuned, the default is one
+ * of 3 to 7 (see `directVariant`); every other shape, and portable kernels, use 2.
  */
 export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4, 5, 6, 7] as const;
 export type Conv2dBackwardInputVariant = (typeof CONV2D_BACKWARD_INPUT_VARIANTS)[number];
@@ -24,8 +26,9 @@ const V2_TILE = 64;
 const V2_SLAB = 16;
 
 /**
- * dx = ∂L/∂x from dy = ∂L/∂y of a stride-1 zero-padded conv2d.
- * dy: (n, k, oh, ow)  weight: (k, c, size, size)  dx: (n, c, h, w), written (not accumulated).
+ * dx = ∂L/∂x from dy = ∂L/∂y of a conv2d with the shape's stride and zero padding.
+ * dy: (n, k, oh, ow)  weight: (k, c, size, size)  dx: (n, c, h, w), written (not accumulated). Input
+ * rows and columns that no window reached (floor mode with a stride) get zero.
  */
 export async function conv2dBackwardInput(
   gpu: Gpu,
@@ -39,25 +42,28 @@ export async function conv2dBackwardInput(
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_backward_input', s.n, { dx: inImage, dy: outImage });
-  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? directVariant(gpu, s.h, s.w, s.c) : 2;
+  const plain = conv2dPlain(s);
+  variant ??= s.size === 3 && plain !== undefined && gpu.kernels === 'tuned' ? directVariant(gpu, s.h, s.w, s.c) : 2;
   if (!CONV2D_BACKWARD_INPUT_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
   }
   if (variant !== 1 && variant !== 2) {
     if (s.size !== 3) throw new RangeError(`conv2d_backward_input: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
+    if (!plain) throw new RangeError(`conv2d_backward_input: variant ${variant} takes stride 1 and the same padding on every side, not stride ${s.stride ?? 1} and pads (${conv2dPads(s).join(', ')})`);
     if (variant >= 5) checkSubgroups('conv2d_backward_input', gpu, variant);
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, true);
-    const transposed = { n: s.n, c: s.k, h: oh, w: ow, k: s.c, size: s.size, pad: s.size - 1 - s.pad };
+    const transposed = { n: s.n, c: s.k, h: oh, w: ow, k: s.c, size: s.size, pad: s.size - 1 - plain.pad };
     await conv2dForwardDirect(gpu, transposed, s.h, s.w, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, variant);
     return;
   }
   const pipeline = variant === 1
     ? await gpu.pipeline(SHADER_V1, { WG: ELEMENTWISE_WORKGROUP })
     : await gpu.pipeline(SHADER_V2, { TK: V2_SLAB });
+  const [top, left] = conv2dPads(s);
   for (const [n0, n] of slices) {
     const dyw = gpu.window(dy, n0 * outImage, n * outImage);
     const dxw = gpu.window(dx, n0 * inImage, n * inImage);
-    const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, s.size, s.pad, dyw.base, dxw.base]);
+    const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, s.size, top, dyw.base, dxw.base, s.stride ?? 1, left]);
     const workgroups = variant === 1
       ? gpu.grid(Math.ceil((n * inImage) / ELEMENTWISE_WORKGROUP))
       : ([Math.ceil((s.h * s.w) / V2_TILE), Math.ceil(s.c / V2_TILE), n] as const);

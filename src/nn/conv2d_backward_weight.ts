@@ -1,5 +1,5 @@
 import type { Gpu, GpuTensor } from '../gpu/mod.ts';
-import type { Conv2dShape } from '../shapes/mod.ts';
+import { conv2dPads, conv2dPlain, type Conv2dShape } from '../shapes/mod.ts';
 import v1 from '../../shaders/conv2d_backward_weight_v1.wgsl';
 import v2 from '../../shaders/conv2d_backward_weight_v2.wgsl';
 import v3 from '../../shaders/conv2d_backward_weight_v3.wgsl';
@@ -44,14 +44,21 @@ const V2_CHANNELS = 4;
  */
 export async function conv2dBackwardWeight(
   gpu: Gpu,
-  s: Conv2dShape,
+  shape: Conv2dShape,
   x: GpuTensor,
   dy: GpuTensor,
   dWeight: GpuTensor,
   dBias: GpuTensor,
   variant?: Conv2dBackwardWeightVariant,
 ): Promise<void> {
-  const [oh, ow] = checkConv2d('conv2d_backward_weight', s, { x, dy, dWeight, dBias });
+  const [oh, ow] = checkConv2d('conv2d_backward_weight', shape, { x, dy, dWeight, dBias });
+  const s = conv2dPlain(shape);
+  if (s === undefined) {
+    // Training stays with VGG-style stacks; the graph's strided convs need only their input gradient.
+    throw new RangeError(
+      `conv2d_backward_weight: takes stride 1 and the same padding on every side, not stride ${shape.stride ?? 1} and pads (${conv2dPads(shape).join(', ')})`,
+    );
+  }
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_backward_weight', s.n, { x: inImage, dy: outImage });

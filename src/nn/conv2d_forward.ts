@@ -1,5 +1,5 @@
 import type { Gpu, GpuTensor } from '../gpu/mod.ts';
-import type { Conv2dShape } from '../shapes/mod.ts';
+import { conv2dPads, conv2dPlain, type Conv2dShape } from '../shapes/mod.ts';
 import v1 from '../../shaders/conv2d_forward_v1.wgsl';
 import v2 from '../../shaders/conv2d_forward_v2.wgsl';
 import v3 from '../../shaders/conv2d_forward_v3.wgsl';
@@ -17,8 +17,9 @@ import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
  * direct 3×3 convolution with vector loads (8 channels × 8 pixels an invocation), 4 the same with 16
  * pixels, 5 version 4 sharing its weight loads through 8-lane subgroups, 6 the same with 16 channels × 8
  * pixels, 7 32 channels × 8 pixels with the subgroup's lanes on neighbouring rows, sharing input rows
- * (5 to 7 only where `gpu.subgroupSize` is 8). For 3×3 kernels with `gpu.kernels` tuned the default is
- * one of 3 to 7 (see `directVariant`); others, and portable kernels, use 2.
+ * (5 to 7 only where `gpu.subgroupSize` is 8). 1 and 2 take any kernel size, stride and padding; 3 to 7
+ * only 3×3 kernels with stride 1 and the same padding on every side. For those, with `gpu.kernels`
+ * tuned, the default is one of 3 to 7 (see `directVariant`); every other shape, and portable kernels, use 2.
  */
 export const CONV2D_FORWARD_VARIANTS = [1, 2, 3, 4, 5, 6, 7] as const;
 export type Conv2dForwardVariant = (typeof CONV2D_FORWARD_VARIANTS)[number];
@@ -44,9 +45,10 @@ const DIRECT = {
 export type DirectVariant = keyof typeof DIRECT;
 
 /**
- * y = conv(x, weight) + bias, stride 1, zero padding.
- * x: (n, c, h, w)  weight: (k, c, size, size)  bias: (k)  y: (n, k, oh, ow). The batch is dispatched
- * in runs of images that fit one binding, so x and y may exceed it.
+ * y = conv(x, weight) + bias, with the shape's stride and zero padding (`conv2dPads`).
+ * x: (n, c, h, w)  weight: (k, c, size, size)  bias: (k)  y: (n, k, oh, ow) (`conv2dOutputSize`). The
+ * batch is dispatched in runs of images that fit one binding, so x and y may exceed it. A conv without
+ * bias takes a tensor of zeros.
  */
 export async function conv2dForward(
   gpu: Gpu,
@@ -61,24 +63,27 @@ export async function conv2dForward(
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_forward', s.n, { x: inImage, y: outImage });
-  variant ??= s.size === 3 && gpu.kernels === 'tuned' ? directVariant(gpu, oh, ow, s.k) : 2;
+  const plain = conv2dPlain(s);
+  variant ??= s.size === 3 && plain !== undefined && gpu.kernels === 'tuned' ? directVariant(gpu, oh, ow, s.k) : 2;
   if (!CONV2D_FORWARD_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_forward: no variant ${variant}; known: ${CONV2D_FORWARD_VARIANTS.join(', ')}`);
   }
   if (variant !== 1 && variant !== 2) {
     if (s.size !== 3) throw new RangeError(`conv2d_forward: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
+    if (!plain) throw new RangeError(`conv2d_forward: variant ${variant} takes stride 1 and the same padding on every side, not stride ${s.stride ?? 1} and pads (${conv2dPads(s).join(', ')})`);
     if (variant >= 5) checkSubgroups('conv2d_forward', gpu, variant);
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, false);
-    await conv2dForwardDirect(gpu, s, oh, ow, x, wt, padded, bias, y, slices, variant);
+    await conv2dForwardDirect(gpu, plain, oh, ow, x, wt, padded, bias, y, slices, variant);
     return;
   }
   const pipeline = variant === 1
     ? await gpu.pipeline(SHADER_V1, { WG: ELEMENTWISE_WORKGROUP })
     : await gpu.pipeline(SHADER_V2, { TK: V2_SLAB });
+  const [top, left] = conv2dPads(s);
   for (const [n0, n] of slices) {
     const xw = gpu.window(x, n0 * inImage, n * inImage);
     const yw = gpu.window(y, n0 * outImage, n * outImage);
-    const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, s.size, s.pad, xw.base, yw.base]);
+    const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, s.size, top, xw.base, yw.base, s.stride ?? 1, left]);
     const bindings = [xw.binding, gpu.window(weight).binding, gpu.window(bias).binding, yw.binding];
     const workgroups = variant === 1
       ? gpu.grid(Math.ceil((n * outImage) / ELEMENTWISE_WORKGROUP))

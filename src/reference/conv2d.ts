@@ -1,8 +1,9 @@
-import { type Conv2dShape, conv2dOutputSize } from '../shapes/mod.ts';
+import { type Conv2dShape, conv2dOutputSize, conv2dPads } from '../shapes/mod.ts';
 import { expectLength } from './expect_length.ts';
 
 /**
- * Stride-1 convolution (cross-correlation, as PyTorch) with zero padding `s.pad`.
+ * Convolution (cross-correlation, as PyTorch and ONNX) with stride `s.stride` and zero padding
+ * (`conv2dPads`): y[n, k, oy, ox] = bias[k] + Σ x[n, c, oy·stride + r − top, ox·stride + q − left]·weight[k, c, r, q].
  * x: (n, c, h, w)  weight: (k, c, size, size)  bias: (k)  →  y: (n, k, oh, ow) with oh, ow from `conv2dOutputSize`.
  */
 export function conv2dForward(
@@ -12,6 +13,8 @@ export function conv2dForward(
   bias: ArrayLike<number>,
 ): Float64Array {
   const [oh, ow] = outputSize('conv2d', s);
+  const [top, left] = conv2dPads(s);
+  const stride = s.stride ?? 1;
   expectLength('conv2d', 'x', x, [s.n, s.c, s.h, s.w]);
   expectLength('conv2d', 'weight', weight, [s.k, s.c, s.size, s.size]);
   expectLength('conv2d', 'bias', bias, [s.k]);
@@ -24,8 +27,8 @@ export function conv2dForward(
           for (let c = 0; c < s.c; c++) {
             for (let r = 0; r < s.size; r++) {
               for (let q = 0; q < s.size; q++) {
-                const iy = oy + r - s.pad;
-                const ix = ox + q - s.pad;
+                const iy = oy * stride + r - top;
+                const ix = ox * stride + q - left;
                 if (iy < 0 || iy >= s.h || ix < 0 || ix >= s.w) continue;
                 sum += x[((n * s.c + c) * s.h + iy) * s.w + ix] * weight[((k * s.c + c) * s.size + r) * s.size + q];
               }
@@ -46,6 +49,8 @@ export function conv2dForward(
  */
 export function conv2dBackwardInput(s: Conv2dShape, dy: ArrayLike<number>, weight: ArrayLike<number>): Float64Array {
   const [oh, ow] = outputSize('conv2d_backward_input', s);
+  const [top, left] = conv2dPads(s);
+  const stride = s.stride ?? 1;
   expectLength('conv2d_backward_input', 'dy', dy, [s.n, s.k, oh, ow]);
   expectLength('conv2d_backward_input', 'weight', weight, [s.k, s.c, s.size, s.size]);
   const dx = new Float64Array(s.n * s.c * s.h * s.w);
@@ -57,8 +62,8 @@ export function conv2dBackwardInput(s: Conv2dShape, dy: ArrayLike<number>, weigh
           for (let c = 0; c < s.c; c++) {
             for (let r = 0; r < s.size; r++) {
               for (let q = 0; q < s.size; q++) {
-                const iy = oy + r - s.pad;
-                const ix = ox + q - s.pad;
+                const iy = oy * stride + r - top;
+                const ix = ox * stride + q - left;
                 if (iy < 0 || iy >= s.h || ix < 0 || ix >= s.w) continue;
                 dx[((n * s.c + c) * s.h + iy) * s.w + ix] += g * weight[((k * s.c + c) * s.size + r) * s.size + q];
               }
@@ -81,6 +86,8 @@ export function conv2dBackwardWeight(
   dy: ArrayLike<number>,
 ): { dWeight: Float64Array; dBias: Float64Array } {
   const [oh, ow] = outputSize('conv2d_backward_weight', s);
+  const [top, left] = conv2dPads(s);
+  const stride = s.stride ?? 1;
   expectLength('conv2d_backward_weight', 'x', x, [s.n, s.c, s.h, s.w]);
   expectLength('conv2d_backward_weight', 'dy', dy, [s.n, s.k, oh, ow]);
   const dWeight = new Float64Array(s.k * s.c * s.size * s.size);
@@ -94,8 +101,8 @@ export function conv2dBackwardWeight(
           for (let c = 0; c < s.c; c++) {
             for (let r = 0; r < s.size; r++) {
               for (let q = 0; q < s.size; q++) {
-                const iy = oy + r - s.pad;
-                const ix = ox + q - s.pad;
+                const iy = oy * stride + r - top;
+                const ix = ox * stride + q - left;
                 if (iy < 0 || iy >= s.h || ix < 0 || ix >= s.w) continue;
                 dWeight[((k * s.c + c) * s.size + r) * s.size + q] += g * x[((n * s.c + c) * s.h + iy) * s.w + ix];
               }
@@ -109,10 +116,14 @@ export function conv2dBackwardWeight(
 }
 
 function outputSize(op: string, s: Conv2dShape): readonly [number, number] {
+  const stride = s.stride ?? 1;
+  if (!Number.isInteger(stride) || stride < 1) throw new RangeError(`${op}: stride ${stride} must be a positive integer`);
+  const pads = conv2dPads(s);
+  if (!pads.every((p) => Number.isInteger(p) && p >= 0)) throw new RangeError(`${op}: padding (${pads.join(', ')}) must be non-negative integers`);
   const [oh, ow] = conv2dOutputSize(s);
   if (oh < 1 || ow < 1) {
     throw new RangeError(
-      `${op}: a ${s.size}×${s.size} kernel with padding ${s.pad} does not fit a ${s.h}×${s.w} input`,
+      `${op}: a ${s.size}×${s.size} kernel with padding (${pads.join(', ')}) and stride ${stride} does not fit a ${s.h}×${s.w} input`,
     );
   }
   return [oh, ow];
