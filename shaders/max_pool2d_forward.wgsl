@@ -1,15 +1,20 @@
-// 2×2 max-pool, stride 2, floor mode (as PyTorch), keeping the switches for backward.
-// x: (N, C, H, W)  y: (N, C, OH, OW) with OH = ⌊H/2⌋, OW = ⌊W/2⌋  switches: (N, C, OH, OW) u32
+// Max-pool with a square SIZE×SIZE window, a stride and padding (floor mode, as PyTorch and ONNX with
+// ceil_mode 0), keeping the switches for backward. VGG's 2×2/2 and ResNet's 3×3/2 pad 1 alike.
+// x: (N, C, H, W)  y: (N, C, OH, OW)  switches: (N, C, OH, OW) u32
+// Window (oy, ox) covers rows oy·stride − pad_top … + size − 1 and the matching columns; padding counts
+// as −∞, so it never wins (every window holds at least one element of x, since each pad < size).
 // A switch is the flat index in the whole x tensor (image n0 + n of the dispatch) of the window's
-// maximum; the first maximum in row-major order wins a tie (strict >), as in PyTorch, so that the
+// maximum; the first maximum in row-major window order wins a tie (strict >), as in PyTorch, so that the
 // deconvnet rule routes through the same element as the float64 reference.
+// One invocation per output element.
 
 override WG: u32;
 
 struct Params {
   n: u32, c: u32, h: u32, w: u32,
   oh: u32, ow: u32, n0: u32, x_base: u32,
-  y_base: u32,
+  y_base: u32, size: u32, stride: u32, pad_top: u32,
+  pad_left: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -25,15 +30,23 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   let ox = i % p.ow;
   let oy = (i / p.ow) % p.oh;
   let plane = i / (p.ow * p.oh);  // n * C + c within this dispatch
-  let top = (plane * p.h + 2u * oy) * p.w + 2u * ox;
-  var best = top;
-  var value = x[p.x_base + top];
-  for (var j = 1u; j < 4u; j++) {
-    let at = top + (j / 2u) * p.w + (j % 2u);
-    let v = x[p.x_base + at];
-    if (v > value) {
-      value = v;
-      best = at;
+  // The window clipped to x: rows [y0, y1), columns [x0, x1), as signed offsets before clipping.
+  let top = i32(oy * p.stride) - i32(p.pad_top);
+  let left = i32(ox * p.stride) - i32(p.pad_left);
+  let y0 = u32(max(top, 0));
+  let y1 = u32(min(top + i32(p.size), i32(p.h)));
+  let x0 = u32(max(left, 0));
+  let x1 = u32(min(left + i32(p.size), i32(p.w)));
+  var best = (plane * p.h + y0) * p.w + x0;
+  var value = x[p.x_base + best];
+  for (var iy = y0; iy < y1; iy++) {
+    for (var ix = x0; ix < x1; ix++) {
+      let at = (plane * p.h + iy) * p.w + ix;
+      let v = x[p.x_base + at];
+      if (v > value) {
+        value = v;
+        best = at;
+      }
     }
   }
   y[p.y_base + i] = value;

@@ -6,6 +6,7 @@ import { type MaxPool2dShape, maxPool2dOutputSize } from '../src/shapes/mod.ts';
 import { assertClose, assertEqual } from './support/compare.ts';
 import { gpu, poisoned, upload } from './support/gpu.ts';
 import { testRandom } from './support/seed.ts';
+import { assertRejectsWith } from './support/throws_with.ts';
 
 const random = testRandom('max_pool2d');
 
@@ -20,6 +21,13 @@ const SHAPES: Array<[string, MaxPool2dShape]> = [
   ['3 channels, odd height, batch 2', { n: 2, c: 3, h: 9, w: 10 }],
   ['a 2×3 input (one window and a dropped column), batch 2', { n: 2, c: 1, h: 2, w: 3 }],
   ['a VGG-like 64 channels at 17×15, batch 2', { n: 2, c: 64, h: 17, w: 15 }],
+  // Windows with a size, stride and padding: overlapping windows whose gradients add at a shared switch,
+  // padding on some sides only, a stride larger than the window (rows no window reaches), 1×1 planes.
+  ["ResNet's 3×3/2 pad 1, 3 channels, odd size, batch 2", { n: 2, c: 3, h: 9, w: 7, size: 3, stride: 2, pads: [1, 1, 1, 1] }],
+  ['3×3/2 pad 1 on 1×1 planes', { n: 2, c: 3, h: 1, w: 1, size: 3, stride: 2, pads: [1, 1, 1, 1] }],
+  ['3×3/1 with pads (0, 2, 1, 0)', { n: 1, c: 2, h: 6, w: 5, size: 3, stride: 1, pads: [0, 2, 1, 0] }],
+  ['2×2/3, rows and columns no window reaches', { n: 1, c: 1, h: 8, w: 7, size: 2, stride: 3 }],
+  ['5×5/2 pad 2, 1 channel', { n: 1, c: 1, h: 10, w: 11, size: 5, stride: 2, pads: [2, 2, 2, 2] }],
 ];
 
 // Ties decide the switch: of equal values the first in window order must win, as in the reference
@@ -82,6 +90,51 @@ test('max_pool2d_forward and max_pool2d_backward agree with a 3×5 example worke
   const dx = poisoned(15, 'dx');
   await maxPool2dBackward(gpu, s, upload([0.5, -2], 'dy'), switches, dx);
   assertEqual('dx', await gpu.read(dx), [0, 0.5, 0, -2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+});
+
+test("max_pool2d_forward and max_pool2d_backward match the reference for ResNet's 64 channels 3×3/2 pad 1 at 112×112", async () => {
+  const s: MaxPool2dShape = { n: 1, c: 64, h: 112, w: 112, size: 3, stride: 2, pads: [1, 1, 1, 1] };
+  const x = FILLS[2][1](sizes(s).inLength);
+  await checkForward(gpu, s, x);
+  await checkBackward(gpu, s, x);
+});
+
+test('a 3×3/2 pad 1 max-pool adds the gradients of the overlapping windows that chose one element, worked by hand', async () => {
+  const s: MaxPool2dShape = { n: 1, c: 1, h: 3, w: 3, size: 3, stride: 2, pads: [1, 1, 1, 1] };
+  // All four windows hold the centre 9, and take it; its gradient is the sum of theirs.
+  const y = poisoned(4, 'y');
+  const switches = poisoned(4, 'switches');
+  await maxPool2dForward(gpu, s, upload([1, 2, 3, 4, 9, 5, 6, 7, 8], 'x'), y, switches);
+  assertEqual('y', await gpu.read(y), [9, 9, 9, 9]);
+  assertEqual('switches', await gpu.readU32(switches), [4, 4, 4, 4]);
+  const dx = poisoned(9, 'dx');
+  await maxPool2dBackward(gpu, s, upload([1, 2, 3, 4], 'dy'), switches, dx);
+  assertEqual('dx', await gpu.read(dx), [0, 0, 0, 0, 10, 0, 0, 0, 0]);
+});
+
+{
+  // 3×3/2 pad 1 over a batch bound in 2048-byte windows: switches must still index the whole x.
+  const s: MaxPool2dShape = { n: 5, c: 3, h: 9, w: 7, size: 3, stride: 2, pads: [1, 1, 1, 1] };
+  test(`max_pool2d_forward and max_pool2d_backward match the reference for 3×3/2 pad 1 on (5, 3, 9, 7) bound in ${SLICED_BYTES}-byte windows`, async () => {
+    if (sizes(s).inLength <= 2 * sliced.maxWindowElements) throw new Error('the sliced case no longer needs several windows');
+    const x = FILLS[1][1](sizes(s).inLength);
+    await checkForward(sliced, s, x);
+    await checkBackward(sliced, s, x);
+  });
+}
+
+test('max_pool2d refuses a pad as large as the window and a zero stride', async () => {
+  const x = upload([1, 2, 3, 4, 5, 6, 7, 8, 9], 'x');
+  await assertRejectsWith(
+    () => maxPool2dForward(gpu, { n: 1, c: 1, h: 3, w: 3, size: 2, stride: 2, pads: [2, 0, 0, 0] }, x, poisoned(4, 'y'), poisoned(4, 'switches')),
+    RangeError,
+    /max_pool2d_forward: pads \(2, 0, 0, 0\) must be 4 integers \[top, left, bottom, right\] in \[0, size − 1 = 1\]/,
+  );
+  await assertRejectsWith(
+    () => maxPool2dBackward(gpu, { n: 1, c: 1, h: 3, w: 3, size: 2, stride: 0 }, poisoned(4, 'dy'), poisoned(4, 'switches'), poisoned(9, 'dx')),
+    RangeError,
+    /max_pool2d_backward: stride must be a positive integer, got 0/,
+  );
 });
 
 // (5, 3, 7, 9): 189 input values per image, two images to a 2048-byte window, so the batch runs in

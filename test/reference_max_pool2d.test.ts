@@ -34,7 +34,28 @@ test('max_pool2d handles negative values', () => {
   assert.equal(Array.from(switches), [2]);
 });
 
+test('a 3×3/2 max-pool with padding 1 takes the maxima of overlapping windows and adds their gradients', () => {
+  // 3×3 input, windows over padded rows and columns −1…1 and 1…3: four windows, all holding the centre.
+  const s: MaxPool2dShape = { n: 1, c: 1, h: 3, w: 3, size: 3, stride: 2, pads: [1, 1, 1, 1] };
+  assert.equal(maxPool2dOutputSize(s), [2, 2]);
+  const x = [1, 2, 3, 4, 9, 5, 6, 7, 8];
+  const { y, switches } = maxPool2dForward(s, x);
+  assert.equal(Array.from(y), [9, 9, 9, 9]);
+  assert.equal(Array.from(switches), [4, 4, 4, 4]);
+  assert.equal(Array.from(maxPool2dBackward(s, [1, 2, 3, 4], switches)), [0, 0, 0, 0, 10, 0, 0, 0, 0]);
+});
+
+test('a padded max-pool never takes the padding, even where every element is negative', () => {
+  const s: MaxPool2dShape = { n: 1, c: 1, h: 2, w: 2, size: 2, stride: 1, pads: [1, 1, 0, 0] };
+  const { y, switches } = maxPool2dForward(s, [-4, -3, -2, -5]);
+  assert.equal(Array.from(y), [-4, -3, -2, -2]);
+  assert.equal(Array.from(switches), [0, 1, 2, 2]);
+});
+
 const shapes: readonly MaxPool2dShape[] = [
+  { n: 2, c: 2, h: 7, w: 6, size: 3, stride: 2, pads: [1, 1, 1, 1] },
+  { n: 1, c: 1, h: 5, w: 5, size: 3, stride: 1, pads: [0, 2, 1, 0] },
+  { n: 1, c: 2, h: 8, w: 7, size: 3, stride: 3, pads: [2, 0, 0, 1] },
   { n: 2, c: 3, h: 5, w: 7 },
   { n: 1, c: 1, h: 4, w: 4 },
   { n: 2, c: 1, h: 3, w: 2 },
@@ -42,7 +63,7 @@ const shapes: readonly MaxPool2dShape[] = [
 ];
 
 for (const s of shapes) {
-  const label = `n ${s.n}, c ${s.c}, ${s.h}×${s.w}`;
+  const label = `n ${s.n}, c ${s.c}, ${s.h}×${s.w}${s.size ? `, ${s.size}×${s.size}/${s.stride} pads ${s.pads?.join(' ')}` : ''}`;
   test(`max_pool2d backward agrees with finite differences for ${label}`, () => {
     const [oh, ow] = maxPool2dOutputSize(s);
     const size = s.n * s.c * s.h * s.w;

@@ -1,16 +1,19 @@
 import type { Gpu, GpuTensor } from '../gpu/mod.ts';
-import { type MaxPool2dShape, maxPool2dOutputSize } from '../shapes/mod.ts';
+import { type MaxPool2dShape, maxPool2dOutputSize, maxPool2dWindow } from '../shapes/mod.ts';
 import code from '../../shaders/max_pool2d_forward.wgsl';
-import { checkPool } from './pool_check.ts';
+import { checkPool, checkWindow } from './pool_check.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
 const SHADER = { name: 'max_pool2d_forward', code };
 
 /**
- * 2×2 max-pool, stride 2, floor mode. x: (n, c, h, w)  y, switches: (n, c, ⌊h/2⌋, ⌊w/2⌋); a switch is
- * the flat index into x of its window's maximum (the first, in row-major order, on a tie).
+ * Max-pool with the shape's window, stride and padding (default 2×2, stride 2, none; padding counts as
+ * −∞), floor mode. x: (n, c, h, w)  y, switches: (n, c, oh, ow) (`maxPool2dOutputSize`); a switch is the
+ * flat index into the whole of x of its window's maximum (the first, in row-major window order, on a tie).
  */
 export async function maxPool2dForward(gpu: Gpu, s: MaxPool2dShape, x: GpuTensor, y: GpuTensor, switches: GpuTensor): Promise<void> {
+  const { size, stride, pads } = maxPool2dWindow(s);
+  checkWindow('max_pool2d_forward', size, stride, pads);
   const [oh, ow] = maxPool2dOutputSize(s);
   checkPool('max_pool2d_forward', s, oh, ow, { x, y, switches });
   const inImage = s.c * s.h * s.w;
@@ -20,7 +23,7 @@ export async function maxPool2dForward(gpu: Gpu, s: MaxPool2dShape, x: GpuTensor
     const xw = gpu.window(x, n0 * inImage, n * inImage);
     const yw = gpu.window(y, n0 * outImage, n * outImage);
     const sw = gpu.window(switches, n0 * outImage, n * outImage);
-    const params = new Uint32Array([n, s.c, s.h, s.w, oh, ow, n0, xw.base, yw.base]);
+    const params = new Uint32Array([n, s.c, s.h, s.w, oh, ow, n0, xw.base, yw.base, size, stride, pads[0], pads[1]]);
     gpu.dispatch(pipeline, params, [xw.binding, yw.binding, sw.binding], gpu.grid(Math.ceil((n * outImage) / ELEMENTWISE_WORKGROUP)));
   }
 }

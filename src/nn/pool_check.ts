@@ -13,3 +13,14 @@ export function checkPool(kernel: string, s: ImageShape, oh: number, ow: number,
     checkTensor(kernel, name, tensor, shape[0] * shape[1] * shape[2] * shape[3], shape);
   }
 }
+
+/**
+ * Validates a pooling window: `size` and `stride` positive integers, each of `pads` an integer in
+ * [0, size − 1], so that every window holds at least one element of x.
+ */
+export function checkWindow(kernel: string, size: number, stride: number, pads: readonly number[]): void {
+  checkDimensions(kernel, { size, stride });
+  if (pads.length !== 4 || !pads.every((p) => Number.isInteger(p) && p >= 0 && p < size)) {
+    throw new RangeError(`${kernel}: pads (${pads.join(', ')}) must be 4 integers [top, left, bottom, right] in [0, size − 1 = ${size - 1}]`);
+  }
+}
