@@ -3,8 +3,9 @@
 // over channels), and one step of class-model visualisation (forward, backward, the ascent step in place).
 
 import type { Gpu } from '../src/gpu/mod.ts';
-import type { VggModelData } from '../src/model/mod.ts';
-import { ascentStep, saliencyMap, VggModel } from '../src/nn/mod.ts';
+import { GraphModel } from '../src/graph/mod.ts';
+import { vggGraph, type VggModelData } from '../src/model/mod.ts';
+import { ascentStep, saliencyMap } from '../src/nn/mod.ts';
 import type { Random } from '../src/random/mod.ts';
 
 export interface EndToEnd {
@@ -17,7 +18,7 @@ export interface EndToEnd {
 /** The passes of `data`'s VGG at each batch size, on random inputs; the last case releases the model. */
 export function endToEndCases(gpu: Gpu, data: VggModelData, random: Random, batches: readonly number[]): EndToEnd[] {
   const spec = data.spec;
-  const model = VggModel.create(gpu, data);
+  const model = GraphModel.create(gpu, vggGraph(data));
   const { channels, height, width } = spec.input;
   const cases: EndToEnd[] = [];
   for (const n of batches) {

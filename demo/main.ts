@@ -19,7 +19,8 @@ import {
   requestGpu,
   saliencyMaps,
   type VggSpec,
-  VggModel,
+  GraphModel,
+  vggGraph,
 } from '../src/mod.ts';
 import type { DemoResults } from './demo_results.ts';
 import { drawImage } from './draw_image.ts';
@@ -64,8 +65,8 @@ const ui = {
 interface LoadedModel {
   readonly name: string;
   readonly spec: VggSpec;
-  readonly maps: VggModel;
-  readonly ascent: VggModel;
+  readonly maps: GraphModel;
+  readonly ascent: GraphModel;
   /** The training set's mean image, when the file carries it (classviz --mean-prior). */
   readonly meanImage?: Float32Array;
 }
@@ -113,7 +114,7 @@ async function loadModel(name: string): Promise<LoadedModel> {
       if (data.spec.input.channels !== 1 && data.spec.input.channels !== 3) {
         throw new RangeError(`${name} reads ${data.spec.input.channels} channels; the page shows grey (1) and RGB (3) models`);
       }
-      return { name, spec: data.spec, maps: VggModel.create(gpu, data), ascent: VggModel.create(gpu, data), ...(data.meanImage ? { meanImage: data.meanImage } : {}) };
+      return { name, spec: data.spec, maps: GraphModel.create(gpu, vggGraph(data)), ascent: GraphModel.create(gpu, vggGraph(data)), ...(data.meanImage ? { meanImage: data.meanImage } : {}) };
     })();
     promise.catch(() => loaded.delete(name));
     loaded.set(name, promise);

@@ -10,7 +10,7 @@ export type TimingMethod = 'GPU timeline (timestamp-query)' | 'wall clock';
  * called. Without `timestamp-query` nothing is recorded and callers time on the wall clock.
  * @example
  * const gpu = TimedGpu.over(await requestGpu());
- * await saliencyMaps(VggModel.create(gpu, data), input, 1, 'top');
+ * await saliencyMaps(GraphModel.create(gpu, vggGraph(data)), input, 1, 'top');
  * console.log(gpu.takeMs(), gpu.method);
  */
 export class TimedGpu extends Gpu {

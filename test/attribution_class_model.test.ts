@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { classModel, classModels, jitterShifts, meanImagePrior } from '../src/attribution/mod.ts';
-import { initVggWeights, type VggSpec } from '../src/model/mod.ts';
-import { VggModel } from '../src/nn/mod.ts';
+import { initVggWeights, vggGraph, type VggSpec } from '../src/model/mod.ts';
+import { GraphModel } from '../src/graph/mod.ts';
 import { assertClose } from './support/compare.ts';
 import { gpu } from './support/gpu.ts';
 import { type ReferencePriors, wellPosedClassModels } from './support/reference_class_model.ts';
@@ -15,7 +15,7 @@ for (const [name, spec] of [['a colour model', COLOUR_SPEC], ['a grey model', GR
   test(`classModel follows the float64 ascent from the zero image step by step, image and scores, for ${name}`, async () => {
     const [steps, learningRate, l2] = [5, 0.5, 0.05];
     const { weights, classes: [c], references: [reference] } = wellPosedClassModels(spec, random, 1, steps, learningRate, l2);
-    const model = VggModel.create(gpu, { spec, weights });
+    const model = GraphModel.create(gpu, vggGraph({ spec, weights }));
     const reported: number[] = [];
     const result = await classModel(model, c, { steps, learningRate, l2, onStep: (step, score) => void reported.push(step, score) });
     assertClose(`class model ${c}`, result.input, reference.image, { random });
@@ -29,7 +29,7 @@ for (const [name, spec] of [['a colour model', COLOUR_SPEC], ['a grey model', GR
 test('classModels runs every class of a grey model as one batch, each following its own float64 ascent', async () => {
   const [steps, learningRate, l2] = [4, 0.5, 0.05];
   const { weights, classes, references } = wellPosedClassModels(GREY_SPEC, random, 'all', steps, learningRate, l2);
-  const model = VggModel.create(gpu, { spec: GREY_SPEC, weights });
+  const model = GraphModel.create(gpu, vggGraph({ spec: GREY_SPEC, weights }));
   const reported: number[][] = [];
   // In reverse, so that a row cannot pass by being its class's index.
   const order = [...classes].reverse();
@@ -52,7 +52,7 @@ test('classModels runs every class of a grey model as one batch, each following 
 async function checkPriors(spec: VggSpec, priors: ReferencePriors): Promise<Float64Array> {
   const [steps, learningRate, l2] = [4, 0.5, 0.05];
   const { weights, classes: [c], references: [reference] } = wellPosedClassModels(spec, random, 1, steps, learningRate, l2, priors);
-  const model = VggModel.create(gpu, { spec, weights });
+  const model = GraphModel.create(gpu, vggGraph({ spec, weights }));
   const [result] = await classModels(model, [c], { steps, learningRate, l2, ...priors });
   model.destroy();
   assertClose(`class model ${c}`, result.input, reference.image, { random });
@@ -105,14 +105,14 @@ test('classModel climbs: with the defaults the score rises well above its start'
   // (with biases of both signs a random net can be dead there, and then the ascent rightly stays put).
   const weights = initVggWeights(COLOUR_SPEC, random, { bias: 0.1 });
   for (const [name, values] of weights) if (name.endsWith('.bias')) values.forEach((v, i) => (values[i] = Math.abs(v)));
-  const model = VggModel.create(gpu, { spec: COLOUR_SPEC, weights });
+  const model = GraphModel.create(gpu, vggGraph({ spec: COLOUR_SPEC, weights }));
   const { scores } = await classModel(model, 2, { steps: 40 });
   assert.ok(scores[40] > scores[0] + 1, `S_c ${scores[0]} → ${scores[40]}`);
   model.destroy();
 });
 
 test('classModel refuses a class out of range, a negative step count, a learning rate ≤ 0, a negative λ, bad priors, anchors and bounds', async () => {
-  const model = VggModel.create(gpu, { spec: GREY_SPEC, weights: initVggWeights(GREY_SPEC, random) });
+  const model = GraphModel.create(gpu, vggGraph({ spec: GREY_SPEC, weights: initVggWeights(GREY_SPEC, random) }));
   const messages: string[] = [];
   for (const run of [
     () => classModel(model, 3),

@@ -2,8 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { boxScores, centredGaussian, type LocalisationItem, localiseSaliency, saliencyMaps, saliencyMapsByRule } from '../src/attribution/mod.ts';
 import type { Box } from '../src/data/mod.ts';
-import { initVggWeights } from '../src/model/mod.ts';
-import { VggModel } from '../src/nn/mod.ts';
+import { initVggWeights, vggGraph } from '../src/model/mod.ts';
+import { GraphModel } from '../src/graph/mod.ts';
 import { referenceClassScoreGradient, referenceVggForward, saliencyMap } from '../src/reference/mod.ts';
 import { RELU_RULES } from '../src/shapes/mod.ts';
 import { assertClose } from './support/compare.ts';
@@ -46,7 +46,7 @@ test('saliencyMapsByRule gives each rule the map saliencyMaps gives alone, from 
   const spec = COLOUR_SPEC;
   const n = 2;
   const { channels: c, height: h, width: w } = spec.input;
-  const model = VggModel.create(gpu, { spec, weights: initVggWeights(spec, random, { bias: 0.1 }) });
+  const model = GraphModel.create(gpu, vggGraph({ spec, weights: initVggWeights(spec, random, { bias: 0.1 }) }));
   const input = random.uniformArray(n * c * h * w, -2, 2);
   const byRule = await saliencyMapsByRule(model, input, n, 'top', RELU_RULES);
   for (const rule of RELU_RULES) {
@@ -68,7 +68,7 @@ test('localiseSaliency scores the float64 model\'s maps and the Gaussians agains
     return { image: random.uniformArray(c * h * w, 0, 1), label: random.int(spec.labels.length), box };
   });
   const scenes = { name: 'random scenes', length: items.length, input: spec.input, item: (i: number) => items[i] };
-  const model = VggModel.create(gpu, { spec, weights });
+  const model = GraphModel.create(gpu, vggGraph({ spec, weights }));
   const sigmas = [3, 7];
   const result = await localiseSaliency(model, scenes, { batchSize: 2, sigmas });
   model.destroy();
@@ -120,7 +120,7 @@ test('localiseSaliency scores the float64 model\'s maps and the Gaussians agains
 });
 
 test('localiseSaliency refuses scenes of another size than the model\'s input, before any work', async () => {
-  const model = VggModel.create(gpu, { spec: COLOUR_SPEC, weights: initVggWeights(COLOUR_SPEC, random) });
+  const model = GraphModel.create(gpu, vggGraph({ spec: COLOUR_SPEC, weights: initVggWeights(COLOUR_SPEC, random) }));
   const scenes = { name: 'big scenes', length: 1, input: { channels: 3, height: 64, width: 64 }, item: () => assert.unreachable('read') as never };
   await assertRejectsWith(() => localiseSaliency(model, scenes), RangeError, /big scenes holds 3×64×64 scenes but the model takes 3×20×24/);
   model.destroy();

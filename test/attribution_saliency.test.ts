@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { attribute, saliencyMaps, topClasses } from '../src/attribution/mod.ts';
-import { initVggWeights } from '../src/model/mod.ts';
-import { VggModel } from '../src/nn/mod.ts';
+import { initVggWeights, vggGraph } from '../src/model/mod.ts';
+import { GraphModel } from '../src/graph/mod.ts';
 import { referenceClassScoreGradient, referenceVggForward, saliencyMap } from '../src/reference/mod.ts';
 import { RELU_RULES } from '../src/shapes/mod.ts';
 import { assertClose } from './support/compare.ts';
@@ -18,7 +18,7 @@ for (const [name, spec, n] of [['a colour model, batch 3', COLOUR_SPEC, 3], ['a 
     const weights = initVggWeights(spec, random, { bias: 0.1 });
     const { channels: c, height: h, width: w } = spec.input;
     const input = random.uniformArray(n * c * h * w, -2, 2);
-    const model = VggModel.create(gpu, { spec, weights });
+    const model = GraphModel.create(gpu, vggGraph({ spec, weights }));
     const top = topClasses(referenceVggForward(spec, weights, input, n).logits, n, spec.labels.length);
     const given = Array.from({ length: n }, () => random.int(spec.labels.length));
     for (const rule of RELU_RULES) {
@@ -36,7 +36,7 @@ for (const [name, spec, n] of [['a colour model, batch 3', COLOUR_SPEC, 3], ['a 
 }
 
 test('saliencyMaps refuses a class outside the labels before running anything', async () => {
-  const model = VggModel.create(gpu, { spec: GREY_SPEC, weights: initVggWeights(GREY_SPEC, random) });
+  const model = GraphModel.create(gpu, vggGraph({ spec: GREY_SPEC, weights: initVggWeights(GREY_SPEC, random) }));
   try {
     await saliencyMaps(model, new Float32Array(120), 1, [3], 'gradient');
     assert.unreachable('no error');
@@ -53,7 +53,7 @@ test('topClasses takes the largest score of each row, the first on a tie', () =>
 
 test('attribute draws the maps of each ReLU rule exactly as saliencyMaps does, and refuses an unknown method', async () => {
   const spec = COLOUR_SPEC;
-  const model = VggModel.create(gpu, { spec, weights: initVggWeights(spec, random, { bias: 0.1 }) });
+  const model = GraphModel.create(gpu, vggGraph({ spec, weights: initVggWeights(spec, random, { bias: 0.1 }) }));
   const { channels: c, height: h, width: w } = spec.input;
   const input = random.uniformArray(2 * c * h * w, -2, 2);
   for (const rule of RELU_RULES) {

@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import { localiseSaliency } from '../src/attribution/mod.ts';
 import { localiseCommand, readClutteredDataset } from '../src/cli/mod.ts';
 import type { VggSpec } from '../src/model/mod.ts';
-import { VggModel } from '../src/nn/mod.ts';
+import { GraphModel } from '../src/graph/mod.ts';
+import { vggGraph } from '../src/model/mod.ts';
 import { commandError, runCommand, temporaryFolder } from './support/cli_fixture.ts';
 import { assertClose } from './support/compare.ts';
 import { fashionMnist } from './support/fashion_mnist.ts';
@@ -42,7 +43,7 @@ test('localise --json reports what localiseSaliency measures on the first scenes
   const result = JSON.parse(context.printed[0]) as LocaliseJson;
   const all = readClutteredDataset('test');
   const scenes = { name: 'first 6', length: 6, input: all.input, item: (i: number) => all.item(i) };
-  const model = VggModel.create(gpu, colour);
+  const model = GraphModel.create(gpu, vggGraph(colour));
   const expected = await localiseSaliency(model, scenes);
   model.destroy();
   assert.equal([result.model, result.split, result.count, result.target], [colour.path, 'test', 6, 'label']);

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type ImageDataset, makeBatch, takeItems } from '../src/data/mod.ts';
-import { loadVgg, saveVgg, vggLayers } from '../src/model/mod.ts';
-import { VggModel } from '../src/nn/mod.ts';
+import { loadVgg, saveVgg, vggGraph, vggLayers } from '../src/model/mod.ts';
+import { GraphModel } from '../src/graph/mod.ts';
 import { Random } from '../src/random/mod.ts';
 import { referenceVggForward } from '../src/reference/mod.ts';
 import {
@@ -24,7 +24,7 @@ const TINY = { features: [4, 'M', 8, 'M'], classifier: [16] } as const;
 
 async function trainTiny(data: ImageDataset, seed: number, epochs: number) {
   const spec = vggSpecForDataset(data, TINY);
-  const model = VggModel.create(gpu, { spec, weights: initTrainingWeights(spec, new Random(seed)) });
+  const model = GraphModel.create(gpu, vggGraph({ spec, weights: initTrainingWeights(spec, new Random(seed)) }));
   const progress: number[] = [];
   const summaries = await train(model, data, {
     epochs, batchSize: 32, optimizer: 'adam', learningRate: 3e-3, seed, augment: { flip: true, shift: 1 },
@@ -61,7 +61,7 @@ test('evaluate counts every item once: its confusion matrix matches the float64 
   const data = takeItems(fashionMnist('test'), 45);
   const spec = vggSpecForDataset(data, TINY);
   const weights = initTrainingWeights(spec, random);
-  const model = VggModel.create(gpu, { spec, weights });
+  const model = GraphModel.create(gpu, vggGraph({ spec, weights }));
   const done: number[] = [];
   // A batch size that does not divide the count.
   const result = await evaluate(model, data, { batchSize: 20, onProgress: (d) => done.push(d) });
@@ -84,7 +84,7 @@ test('evaluate counts every item once: its confusion matrix matches the float64 
 test('a trained model reads back, saves and loads with its dataset\'s labels and normalisation', async () => {
   const data = takeItems(fashionMnist('train'), 32);
   const { model } = await trainTiny(data, 3, 1);
-  const saved = loadVgg(saveVgg(await readVggWeights(model)));
+  const saved = loadVgg(saveVgg(await readVggWeights(model, vggSpecForDataset(data, TINY))));
   assert.equal(saved.spec.labels, data.classes);
   assert.equal(saved.spec.normalize, { mean: [0.286], std: [0.353] });
   for (const p of model.parameters) assert.equal(saved.weights.get(p.name), await gpu.read(p.value));
@@ -116,7 +116,7 @@ test('learningRateAt holds the rate or anneals it along a half cosine to 0', () 
 test('train refuses a dataset the model does not take, and options out of range', async () => {
   const data = takeItems(fashionMnist('test'), 8);
   const spec = vggSpecForDataset({ ...data, input: { channels: 1, height: 20, width: 20 } }, TINY);
-  const model = VggModel.create(gpu, { spec, weights: initTrainingWeights(spec, new Random(1)) });
+  const model = GraphModel.create(gpu, vggGraph({ spec, weights: initTrainingWeights(spec, new Random(1)) }));
   const options = { epochs: 1, batchSize: 4, optimizer: 'adam', learningRate: 1e-3, seed: 1 } as const;
   for (const [d, o, pattern] of [
     [data, options, /takes 1×20×20 images but fashion-mnist test \(first 8\) has 1×28×28/],

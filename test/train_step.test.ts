@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Batch } from '../src/data/mod.ts';
-import { initVggWeights } from '../src/model/mod.ts';
-import { VggModel } from '../src/nn/mod.ts';
+import { initVggWeights, vggGraph } from '../src/model/mod.ts';
+import { GraphModel } from '../src/graph/mod.ts';
 import { adamStep, referenceVggBackward, referenceVggForward, relativeError, sgdMomentumStep, softmaxCrossEntropy } from '../src/reference/mod.ts';
 import { Trainer } from '../src/train/mod.ts';
 import { assertClose } from './support/compare.ts';
@@ -43,7 +43,7 @@ function referenceStep(weights: ReadonlyMap<string, ArrayLike<number>>, batch: B
 
 test('a training step with Adam matches the float64 step: loss, accuracy, every gradient and every update', async () => {
   const weights = initVggWeights(spec, random, { bias: 0.1 });
-  const model = VggModel.create(gpu, { spec, weights });
+  const model = GraphModel.create(gpu, vggGraph({ spec, weights }));
   const trainer = new Trainer(model, { name: 'adam', weightDecay: 0.01 });
   const options = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 };
   const moments = new Map(model.parameters.map((p) => [p.name, { m: new Float64Array(p.value.length), v: new Float64Array(p.value.length) }]));
@@ -79,7 +79,7 @@ test('a training step with Adam matches the float64 step: loss, accuracy, every 
 
 test('a training step with SGD, momentum and weight decay matches the float64 step from the float64 gradients', async () => {
   const weights = initVggWeights(spec, random, { bias: 0.1 });
-  const model = VggModel.create(gpu, { spec, weights });
+  const model = GraphModel.create(gpu, vggGraph({ spec, weights }));
   const trainer = new Trainer(model, { name: 'sgd', momentum: 0.9, weightDecay: 5e-4 });
   const velocities = new Map(model.parameters.map((p) => [p.name, new Float64Array(p.value.length)]));
   for (let step = 1; step <= 2; step++) {
@@ -106,7 +106,7 @@ test('with frozen conv layers a step leaves them bit for bit and trains the laye
   // freeze 1: the second conv and the classifier train; freeze 2 (every conv): the classifier alone.
   for (const freeze of [1, 2]) {
     const weights = initVggWeights(spec, random, { bias: 0.1 });
-    const model = VggModel.create(gpu, { spec, weights });
+    const model = GraphModel.create(gpu, vggGraph({ spec, weights }));
     const trainer = new Trainer(model, { name: 'sgd', momentum: 0.9, freeze });
     const trained = model.parameters.slice(2 * freeze).map((p) => p.name);
     assert.equal(trainer.optimizer.parameters.map((p) => p.name), trained);
@@ -137,7 +137,7 @@ test('with frozen conv layers a step leaves them bit for bit and trains the laye
 });
 
 test('Trainer refuses a label out of range, an unknown optimiser, a freeze past the conv layers and a negative learning rate', async () => {
-  const model = VggModel.create(gpu, { spec, weights: initVggWeights(spec, random) });
+  const model = GraphModel.create(gpu, vggGraph({ spec, weights: initVggWeights(spec, random) }));
   assertThrowsWith(() => new Trainer(model, { name: 'adagrad' as 'adam' }), RangeError, /unknown optimizer "adagrad"; known: adam, sgd/);
   assertThrowsWith(() => new Trainer(model, { name: 'adam', freeze: 3 }), RangeError, /freeze 3 must be a whole number from 0 to 2 \(the model's conv layers\)/);
   assertThrowsWith(() => new Trainer(model, { name: 'adam', freeze: 0.5 }), RangeError, /freeze 0\.5 must be a whole number/);

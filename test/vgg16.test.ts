@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { initVggWeights, vggPreset } from '../src/model/mod.ts';
-import { VggModel } from '../src/nn/mod.ts';
+import { initVggWeights, vggGraph, vggPreset } from '../src/model/mod.ts';
+import { GraphModel } from '../src/graph/mod.ts';
 import { conv2dBackwardInput, conv2dForward, referenceVggBackward, referenceVggForward } from '../src/reference/mod.ts';
 import { assertClose } from './support/compare.ts';
 import { gpu } from './support/gpu.ts';
@@ -17,7 +17,7 @@ test('a whole VGG16 at 224×224 runs forward and backward to the input, its ends
   const weights = initVggWeights(spec, random, { bias: 0.01 });
   const fc6 = weights.get('classifier.0.weight')!;
   assert.ok(fc6.byteLength > gpu.limits.maxBindingBytes, `fc6 (${fc6.byteLength} B) exceeds one binding here`);
-  const model = VggModel.create(gpu, { spec, weights });
+  const model = GraphModel.create(gpu, vggGraph({ spec, weights }));
   const input = random.uniformArray(3 * 224 * 224);
   const target = random.int(1000);
   const { logits, gradient } = await model.classScoreGradient(input, 1, [target], 'gradient');
@@ -27,12 +27,11 @@ test('a whole VGG16 at 224×224 runs forward and backward to the input, its ends
   // The first conv, forward and backward.
   const conv = { n: 1, c: 3, h: 224, w: 224, k: 64, size: 3, pad: 1 };
   const w0 = weights.get('features.0.weight')!;
-  assertClose('conv1_1 output', await gpu.read(model.layerInput(1)), conv2dForward(conv, input, w0, weights.get('features.0.bias')!), { random });
-  assertClose('∂input', gradient, conv2dBackwardInput(conv, await gpu.read(model.layerInputGradient(1)), w0), { random });
+  assertClose('conv1_1 output', await gpu.read(model.activation('features.0')), conv2dForward(conv, input, w0, weights.get('features.0.bias')!), { random });
+  assertClose('∂input', gradient, conv2dBackwardInput(conv, await gpu.read(model.activationGradient('features.0')), w0), { random });
 
   // The classifier (fc6 → fc8) from the GPU's pooled features, forward and backward.
-  const first = model.layers.findIndex((layer) => layer.kind === 'linear');
-  const features = await gpu.read(model.layerInput(first));
+  const features = await gpu.read(model.activation('flatten'));
   const head = {
     ...spec,
     features: [],
@@ -44,7 +43,7 @@ test('a whole VGG16 at 224×224 runs forward and backward to the input, its ends
   const oneHot = new Float64Array(1000);
   oneHot[target] = 1;
   const headBackward = referenceVggBackward(head, weights, headForward, oneHot, 'gradient');
-  assertClose('∂pool5', await gpu.read(model.layerInputGradient(first)), headBackward.dInput, { random });
+  assertClose('∂pool5', await gpu.read(model.activationGradient('flatten')), headBackward.dInput, { random });
   model.destroy();
 });
 

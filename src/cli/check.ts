@@ -1,5 +1,5 @@
-import { initVggWeights, vggPreset } from '../model/mod.ts';
-import { VggModel } from '../nn/mod.ts';
+import { GraphModel } from '../graph/mod.ts';
+import { initVggWeights, vggGraph, vggPreset } from '../model/mod.ts';
 import { Random } from '../random/mod.ts';
 import type { Command } from './command.ts';
 
@@ -25,7 +25,7 @@ forward and backward to the input, on the wall clock.`,
     );
     const spec = vggPreset('vgg16');
     const random = new Random(2014);
-    const model = VggModel.create(gpu, { spec, weights: initVggWeights(spec, random) });
+    const model = GraphModel.create(gpu, vggGraph({ spec, weights: initVggWeights(spec, random) }));
     const input = random.uniformArray(model.inputSize);
     let start = performance.now();
     await model.forward(input, 1);

@@ -1,6 +1,8 @@
+import { GraphModel } from '../graph/mod.ts';
+import { vggGraph } from '../model/mod.ts';
 import { CLASS_MODEL_DEFAULTS, CLASS_MODEL_MEAN_PRIOR, CLASS_MODEL_PRIORS, classModels, inputToImage, labelledGrid, meanImagePrior } from '../attribution/mod.ts';
 import { writeNpy } from '../io/mod.ts';
-import { MAX_BLUR_SIGMA, VggModel } from '../nn/mod.ts';
+import { MAX_BLUR_SIGMA } from '../nn/mod.ts';
 import { checkOutputPath } from './check_output_path.ts';
 import type { Command } from './command.ts';
 import { encodePng } from './encode_png.ts';
@@ -114,7 +116,7 @@ export const classvizCommand: Command = {
     const anchored = mean && data.meanImage ? meanImagePrior(spec, data.meanImage) : {};
     const all = options.class.trim().toLowerCase() === 'all';
     const classes = all ? spec.labels.map((_, i) => i) : [resolveClass(spec.labels, options.class)];
-    const model = VggModel.create(await context.gpu(), data);
+    const model = GraphModel.create(await context.gpu(), vggGraph(data));
     const inputs: Float32Array[] = [];
     try {
       // Every step would flood a log; about 50 reports a class show the climb.

@@ -1,5 +1,6 @@
+import { GraphModel } from '../graph/mod.ts';
+import { vggGraph } from '../model/mod.ts';
 import { takeItems } from '../data/mod.ts';
-import { VggModel } from '../nn/mod.ts';
 import { checkDatasetFits, evaluate } from '../train/mod.ts';
 import type { Command } from './command.ts';
 import { formatConfusion } from './format_confusion.ts';
@@ -51,7 +52,7 @@ export const evaluateCommand: Command = {
     } catch (error) {
       throw new RangeError(`evaluate: ${path} does not fit ${name}: ${(error as Error).message}`);
     }
-    const model = VggModel.create(await context.gpu(), modelData);
+    const model = GraphModel.create(await context.gpu(), vggGraph(modelData), { forwardOnly: true });
     const show = throttle(1);
     const result = await evaluate(model, data, {
       batchSize,

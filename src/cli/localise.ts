@@ -1,5 +1,6 @@
+import { GraphModel } from '../graph/mod.ts';
+import { vggGraph } from '../model/mod.ts';
 import { type Localisation, localiseSaliency, type LocalisationScores } from '../attribution/mod.ts';
-import { VggModel } from '../nn/mod.ts';
 import { RELU_RULES, type ReluRule } from '../shapes/mod.ts';
 import type { Command } from './command.ts';
 import { loadModelOption } from './load_model_option.ts';
@@ -67,7 +68,7 @@ export const localiseCommand: Command = {
           'give a model trained with deepinside train --dataset cluttered',
       );
     }
-    const model = VggModel.create(await context.gpu(), modelData);
+    const model = GraphModel.create(await context.gpu(), vggGraph(modelData));
     const show = throttle(1);
     let result: Localisation;
     try {

@@ -1,5 +1,6 @@
+import { GraphModel } from '../graph/mod.ts';
+import { vggGraph } from '../model/mod.ts';
 import type { Classifier } from '../graph/mod.ts';
-import { VggModel } from '../nn/mod.ts';
 import type { CommandContext } from './command.ts';
 import { loadModelOption } from './load_model_option.ts';
 
@@ -17,6 +18,6 @@ export interface OpenedModel {
  */
 export async function openModel(context: CommandContext, path: string | undefined, preset?: string): Promise<OpenedModel> {
   const data = loadModelOption(path, preset);
-  const model = VggModel.create(await context.gpu(), data);
+  const model = GraphModel.create(await context.gpu(), vggGraph(data));
   return data.meanImage ? { model, meanImage: data.meanImage } : { model };
 }

@@ -1,5 +1,7 @@
+import { GraphModel } from '../graph/mod.ts';
+import { vggGraph } from '../model/mod.ts';
 import { imageToInput } from '../attribution/mod.ts';
-import { softmax, VggModel } from '../nn/mod.ts';
+import { softmax } from '../nn/mod.ts';
 import type { Command } from './command.ts';
 import { loadModelOption } from './load_model_option.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
@@ -39,7 +41,7 @@ export const predictCommand: Command = {
     const data = loadModelOption(options.model, options.preset);
     const [file] = readImages(images);
     const input = imageToInput(data.spec, file.image, file.path);
-    const model = VggModel.create(await context.gpu(), data);
+    const model = GraphModel.create(await context.gpu(), vggGraph(data), { forwardOnly: true });
     let logits: Float32Array;
     try {
       await model.forward(input, 1);

@@ -1,6 +1,7 @@
+import { GraphModel } from '../graph/mod.ts';
+import { vggGraph } from '../model/mod.ts';
 import { COLORMAP_NAMES, type ColormapName, colorizeMap, imageToInput, overlayMap, saliencyMaps } from '../attribution/mod.ts';
 import { writeNpy } from '../io/mod.ts';
-import { VggModel } from '../nn/mod.ts';
 import { RELU_RULES, type ReluRule } from '../shapes/mod.ts';
 import { checkOutputPath } from './check_output_path.ts';
 import type { Command } from './command.ts';
@@ -85,7 +86,7 @@ export const saliencyCommand: Command = {
     const input = new Float32Array(n * spec.input.channels * h * w);
     files.forEach(({ path, image }, i) => input.set(imageToInput(spec, image, path), i * spec.input.channels * h * w));
 
-    const model = VggModel.create(await context.gpu(), data);
+    const model = GraphModel.create(await context.gpu(), vggGraph(data));
     let result: Awaited<ReturnType<typeof saliencyMaps>>;
     try {
       result = await saliencyMaps(model, input, n, classes, rule);

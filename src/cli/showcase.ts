@@ -1,3 +1,4 @@
+import { GraphModel } from '../graph/mod.ts';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
@@ -17,8 +18,8 @@ import {
   type TitledSection,
   titledStack,
 } from '../attribution/mod.ts';
-import type { VggModelData } from '../model/mod.ts';
-import { softmax, VggModel } from '../nn/mod.ts';
+import { vggGraph, type VggModelData } from '../model/mod.ts';
+import { softmax } from '../nn/mod.ts';
 import type { ReluRule } from '../shapes/mod.ts';
 import type { Command, CommandContext } from './command.ts';
 import { encodePng } from './encode_png.ts';
@@ -193,7 +194,7 @@ async function showModel(
   const { channels, height: h, width: w } = spec.input;
   const n = images.length;
   const classes = spec.labels.length;
-  const model = VggModel.create(await context.gpu(), data);
+  const model = GraphModel.create(await context.gpu(), vggGraph(data));
   let maps: ReadonlyMap<ReluRule, Float32Array>;
   let logits: Float32Array;
   let predicted: readonly number[];

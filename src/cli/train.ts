@@ -1,8 +1,8 @@
+import { GraphModel } from '../graph/mod.ts';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { meanImage, takeItems } from '../data/mod.ts';
-import { saveVgg, type VggFeature, vggLayers, type VggModelData } from '../model/mod.ts';
-import { VggModel } from '../nn/mod.ts';
+import { saveVgg, type VggFeature, vggGraph, vggLayers, type VggModelData } from '../model/mod.ts';
 import { Random } from '../random/mod.ts';
 import {
   checkDatasetFits,
@@ -145,7 +145,7 @@ export const trainCommand: Command = {
     const convs = spec.features.filter((feature) => feature !== 'M').length;
     if (freeze > convs) throw new RangeError(`train: --freeze ${freeze} is more than the model's ${convs} conv layers`);
     const gpu = await context.gpu();
-    const model = VggModel.create(gpu, start);
+    const model = GraphModel.create(gpu, vggGraph(start));
     if (options.init !== undefined) context.note(`starting from the weights of ${options.init}`);
     context.note(`training on ${trainSet.name} (${trainSet.length} items) with ${gpu.adapterName}`);
     context.note(
@@ -155,7 +155,7 @@ export const trainCommand: Command = {
     // The mean image goes into the file with the weights (classviz --mean-prior).
     context.progress(`averaging the ${trainSet.length} training images for the model's mean image`);
     const mean = meanImage(trainSet);
-    const save = async () => writeFileAtomic(out, saveVgg({ ...(await readVggWeights(model)), meanImage: mean }));
+    const save = async () => writeFileAtomic(out, saveVgg({ ...(await readVggWeights(model, spec)), meanImage: mean }));
     const show = throttle(1);
     await train(model, trainSet, {
       epochs, batchSize, optimizer, learningRate, schedule, weightDecay, seed, freeze, ...(augment ? { augment } : {}),

@@ -18,5 +18,6 @@ export {
   type VggReluLayer,
   vggTensorShapes,
 } from './vgg_layers.ts';
+export { vggGraph } from './vgg_graph.ts';
 export { VGG_PRESET_NAMES, vggPreset } from './vgg_presets.ts';
 export type { VggFeature, VggSpec } from './vgg_spec.ts';

@@ -26,6 +26,5 @@ export { saliencyMap } from './saliency_map.ts';
 export { sgdMomentumStep } from './sgd_momentum_step.ts';
 export { softmax } from './softmax.ts';
 export { checkLabels, softmaxCrossEntropy } from './softmax_cross_entropy.ts';
-export { type ClassScoreGradient, VggModel, type VggParameter } from './vgg_model.ts';
 export type { AdamOptions, SgdMomentumOptions } from '../shapes/mod.ts';
 export { wholeVec4s } from './slices.ts';

@@ -1,8 +1,8 @@
 import type { ImageDataset } from '../data/mod.ts';
-import type { VggSpec } from '../model/mod.ts';
+import type { ModelInfo } from '../graph/mod.ts';
 
 /** Throws a RangeError unless the dataset's items and classes are what the network takes and gives. */
-export function checkDatasetFits(spec: VggSpec, dataset: ImageDataset): void {
+export function checkDatasetFits(spec: ModelInfo, dataset: ImageDataset): void {
   const a = spec.input;
   const b = dataset.input;
   if (a.channels !== b.channels || a.height !== b.height || a.width !== b.width) {

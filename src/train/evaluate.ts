@@ -1,5 +1,5 @@
 import { makeBatch, type ImageDataset } from '../data/mod.ts';
-import type { VggModel } from '../nn/mod.ts';
+import type { Classifier } from '../graph/mod.ts';
 import { checkDatasetFits } from './check_dataset_fits.ts';
 
 /** A model's results over a dataset. */
@@ -15,17 +15,17 @@ export interface Evaluation {
 }
 
 /**
- * Runs `model` over every item of `data` in batches (forward only, normalised by the model's spec) and
+ * Runs `model` over every item of `data` in batches (forward only, normalised as the model's info says) and
  * counts its top-1 predictions against the labels.
  * @example
  * const { accuracy, confusion } = await evaluate(model, testSet, { batchSize: 256 });
  */
 export async function evaluate(
-  model: VggModel,
+  model: Classifier,
   data: ImageDataset,
   options: { readonly batchSize?: number; readonly onProgress?: (done: number, total: number) => void } = {},
 ): Promise<Evaluation> {
-  checkDatasetFits(model.spec, data);
+  checkDatasetFits(model.info, data);
   const batchSize = options.batchSize ?? 256;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`evaluate: batch size ${batchSize} must be a positive integer`);
   const classes = model.classes;
@@ -33,7 +33,7 @@ export async function evaluate(
   let [correct, lossSum] = [0, 0];
   for (let start = 0; start < data.length; start += batchSize) {
     const indices = Array.from({ length: Math.min(batchSize, data.length - start) }, (_, i) => start + i);
-    const batch = makeBatch(data, indices, model.spec.normalize);
+    const batch = makeBatch(data, indices, model.info.normalize);
     await model.forward(batch.input, batch.n);
     const logits = await model.gpu.read(model.logits);
     for (let b = 0; b < batch.n; b++) {

@@ -1,5 +1,6 @@
 import type { GpuTensor } from '../gpu/mod.ts';
-import { adamStep, sgdMomentumStep, type VggModel, type VggParameter } from '../nn/mod.ts';
+import type { GraphModel, GraphParameter } from '../graph/mod.ts';
+import { adamStep, sgdMomentumStep } from '../nn/mod.ts';
 
 /** Which update rule: PyTorch's Adam, or SGD with momentum. */
 export type OptimizerName = 'adam' | 'sgd';
@@ -28,13 +29,13 @@ export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['adam', 'sgd'];
  * await optimizer.step(1e-3);
  */
 export class Optimizer {
-  readonly model: VggModel;
+  readonly model: GraphModel;
   readonly options: OptimizerOptions;
-  readonly parameters: readonly VggParameter[];
+  readonly parameters: readonly GraphParameter[];
   #state: GpuTensor[][];
   #steps = 0;
 
-  constructor(model: VggModel, options: OptimizerOptions, parameters: readonly VggParameter[] = model.parameters) {
+  constructor(model: GraphModel, options: OptimizerOptions, parameters: readonly GraphParameter[] = model.parameters) {
     if (options.name !== 'adam' && options.name !== 'sgd') {
       throw new RangeError(`Optimizer: unknown optimizer "${String(options.name)}"; known: ${OPTIMIZER_NAMES.join(', ')}`);
     }

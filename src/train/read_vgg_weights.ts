@@ -1,9 +1,9 @@
-import type { VggModelData } from '../model/mod.ts';
-import type { VggModel } from '../nn/mod.ts';
+import type { GraphModel } from '../graph/mod.ts';
+import type { VggModelData, VggSpec } from '../model/mod.ts';
 
-/** A model's current weights, read back from the GPU, ready for `saveVgg`. */
-export async function readVggWeights(model: VggModel): Promise<VggModelData> {
+/** A VGG's current weights, read back from the GPU under their torchvision names, with its spec: ready for `saveVgg`. */
+export async function readVggWeights(model: GraphModel, spec: VggSpec): Promise<VggModelData> {
   const weights = new Map<string, Float32Array>();
   for (const p of model.parameters) weights.set(p.name, await model.gpu.read(p.value));
-  return { spec: model.spec, weights };
+  return { spec, weights };
 }

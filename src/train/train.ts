@@ -1,5 +1,5 @@
 import { makeBatch, shuffledBatches, type ImageDataset } from '../data/mod.ts';
-import type { VggModel } from '../nn/mod.ts';
+import type { GraphModel } from '../graph/mod.ts';
 import { Random } from '../random/mod.ts';
 import { checkDatasetFits } from './check_dataset_fits.ts';
 import { type LearningRateSchedule, learningRateAt } from './learning_rate.ts';
@@ -66,9 +66,9 @@ export interface EpochSummary {
  * @example
  * const epochs = await train(model, trainSet, { epochs: 10, batchSize: 64, optimizer: 'adam', learningRate: 1e-3, seed: 1 });
  */
-export async function train(model: VggModel, data: ImageDataset, options: TrainOptions): Promise<EpochSummary[]> {
+export async function train(model: GraphModel, data: ImageDataset, options: TrainOptions): Promise<EpochSummary[]> {
   const { epochs, batchSize, learningRate } = options;
-  checkDatasetFits(model.spec, data);
+  checkDatasetFits(model.info, data);
   if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`train: epochs ${epochs} must be a positive integer`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`train: batch size ${batchSize} must be a positive integer`);
   if (!(learningRate > 0) || !Number.isFinite(learningRate)) {
@@ -94,7 +94,7 @@ export async function train(model: VggModel, data: ImageDataset, options: TrainO
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const epochStart = performance.now();
       const batches = shuffledBatches(data.length, batchSize, shuffles);
-      const make = (b: number) => makeBatch(data, batches[b], model.spec.normalize, augment);
+      const make = (b: number) => makeBatch(data, batches[b], model.info.normalize, augment);
       let [lossSum, correct, seen] = [0, 0, 0];
       let next = make(0);
       for (const b of batches.keys()) {

@@ -1,6 +1,7 @@
 import type { GpuTensor } from '../gpu/mod.ts';
 import type { Batch } from '../data/mod.ts';
-import { checkLabels, softmaxCrossEntropy, type VggModel } from '../nn/mod.ts';
+import type { GraphModel } from '../graph/mod.ts';
+import { checkLabels, softmaxCrossEntropy } from '../nn/mod.ts';
 import { Optimizer, type OptimizerOptions } from './optimizer.ts';
 import { trainableLayers } from './trainable_layers.ts';
 
@@ -35,16 +36,16 @@ interface LossTensors {
  * accuracy follows from them (softmax = n·dLogits + one-hot).
  * @example
  * const trainer = new Trainer(model, { name: 'adam' });
- * const { loss, correct } = await trainer.step(makeBatch(data, indices, model.spec.normalize), 1e-3);
+ * const { loss, correct } = await trainer.step(makeBatch(data, indices, model.info.normalize), 1e-3);
  */
 export class Trainer {
-  readonly model: VggModel;
+  readonly model: GraphModel;
   readonly optimizer: Optimizer;
   readonly #downTo: number;
   #tensors: LossTensors | undefined;
 
   /** @throws RangeError for an unknown optimiser, or a `freeze` that is not a count of the model's conv layers. */
-  constructor(model: VggModel, options: TrainerOptions) {
+  constructor(model: GraphModel, options: TrainerOptions) {
     const { downTo, parameters } = trainableLayers(model, options.freeze ?? 0);
     this.model = model;
     this.#downTo = downTo;

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatBytes, Gpu } from '../src/gpu/mod.ts';
-import { initVggWeights, vggLayers, vggPreset, type VggSpec } from '../src/model/mod.ts';
-import { VggModel } from '../src/nn/mod.ts';
+import { initVggWeights, vggGraph, vggLayers, vggPreset, type VggSpec } from '../src/model/mod.ts';
+import { GraphModel } from '../src/graph/mod.ts';
 import { referenceVggBackward, referenceVggForward } from '../src/reference/mod.ts';
 import { RELU_RULES } from '../src/shapes/mod.ts';
 import { assertClose } from './support/compare.ts';
@@ -10,7 +10,7 @@ import { gpu } from './support/gpu.ts';
 import { testRandom } from './support/seed.ts';
 import { vggSpecForTest } from './support/vgg_spec_for_test.ts';
 
-const random = testRandom('vgg_model');
+const random = testRandom('vgg_graph');
 
 const CASES: Array<[string, VggSpec, number]> = [
   ['[8, M, 16, M] → [32] on 3×20×24, batch 2', vggSpecForTest({ channels: 3, height: 20, width: 24 }, [8, 'M', 16, 'M'], [32], 10), 2],
@@ -24,10 +24,10 @@ for (const [name, spec, n] of CASES) {
   const limit = largest * 4 + 256;
   const sliced = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: limit });
   for (const [where, device] of [['', gpu], [`, bound in ${formatBytes(limit)} slices`, sliced]] as const) {
-    test(`VggModel ${name}${where} matches the reference model: logits, input gradients under every rule, weight gradients`, async () => {
+    test(`GraphModel of vggGraph ${name}${where} matches the reference model: logits, input gradients under every rule, weight gradients`, async () => {
       const weights = initVggWeights(spec, random, { bias: 0.1 });
       const input = random.uniformArray(n * spec.input.channels * spec.input.height * spec.input.width);
-      const model = VggModel.create(device, { spec, weights });
+      const model = GraphModel.create(device, vggGraph({ spec, weights }));
       const expected = referenceVggForward(spec, weights, input, n);
       await model.forward(input, n);
       assertClose('logits', await device.read(model.logits), expected.logits, { random });
@@ -50,11 +50,11 @@ for (const [name, spec, n] of CASES) {
   }
 }
 
-test('VggModel.classScoreGradient backpropagates the chosen unnormalised score of each image', async () => {
+test('GraphModel.classScoreGradient of a VGG backpropagates the chosen unnormalised score of each image', async () => {
   const [, spec] = CASES[0];
   const weights = initVggWeights(spec, random, { bias: 0.1 });
   const input = random.uniformArray(2 * 3 * 20 * 24);
-  const model = VggModel.create(gpu, { spec, weights });
+  const model = GraphModel.create(gpu, vggGraph({ spec, weights }));
   const { logits, gradient } = await model.classScoreGradient(input, 2, [7, 2], 'guided');
   const forward = referenceVggForward(spec, weights, input, 2);
   const oneHot = new Float64Array(20);
@@ -65,11 +65,11 @@ test('VggModel.classScoreGradient backpropagates the chosen unnormalised score o
   model.destroy();
 });
 
-test('VggModel.backward takes dLogits on the GPU too, skips the input gradient when training asks it to, and stops at downTo', async () => {
+test('GraphModel.backward of a VGG takes dLogits on the GPU too, skips the input gradient when training asks it to, and stops at downTo', async () => {
   const [, spec] = CASES[0];
   const weights = initVggWeights(spec, random, { bias: 0.1 });
   const input = random.uniformArray(2 * 3 * 20 * 24);
-  const model = VggModel.create(gpu, { spec, weights });
+  const model = GraphModel.create(gpu, vggGraph({ spec, weights }));
   const forward = referenceVggForward(spec, weights, input, 2);
   const dLogits = random.uniformArray(20);
   const expected = referenceVggBackward(spec, weights, forward, dLogits, 'gradient', true);
@@ -82,8 +82,9 @@ test('VggModel.backward takes dLogits on the GPU too, skips the input gradient w
   await model.backward(gpu.tensorFrom(dLogits, 'dLogits on the GPU'), 'gradient');
   assertClose('∂input', await gpu.read(model.inputGradient), expected.dInput, { random });
   // downTo: from the second conv layer up, as a fine-tune of the top does; nothing below it, nor the input.
-  const downTo = model.layers.findIndex((layer, i) => layer.kind === 'conv' && i > 0);
-  const lower = new Set(model.layers.slice(0, downTo).flatMap((layer) => (layer.kind === 'conv' ? [`${layer.name}.weight`, `${layer.name}.bias`] : [])));
+  const nodes = model.graph.nodes;
+  const downTo = nodes.findIndex((node, i) => node.op.kind === 'conv' && i > 0);
+  const lower = new Set(nodes.slice(0, downTo).flatMap(({ op }) => (op.kind === 'conv' ? [op.weight, op.bias!] : [])));
   for (const p of model.parameters) gpu.poison(p.gradient);
   gpu.poison(model.inputGradient);
   await model.backward(dLogits, 'gradient', { weights: true, downTo });
@@ -95,17 +96,17 @@ test('VggModel.backward takes dLogits on the GPU too, skips the input gradient w
   assert.ok((await gpu.read(model.inputGradient)).every(Number.isNaN), `downTo ${downTo} wrote the input gradient`);
   assert.ok(lower.size > 0, 'the case has a conv layer below downTo');
   try {
-    await model.backward(dLogits, 'gradient', { downTo: model.layers.length });
+    await model.backward(dLogits, 'gradient', { downTo: nodes.length });
     assert.unreachable('a downTo past the last layer was accepted');
   } catch (error) {
-    assert.match((error as Error).message, new RegExp(`downTo ${model.layers.length} is outside \\[0, ${model.layers.length - 1}\\]`));
+    assert.match((error as Error).message, new RegExp(`downTo ${nodes.length} is outside \\[0, ${nodes.length - 1}\\]`));
   }
   model.destroy();
 });
 
-test('VggModel rejects a class outside the labels and an input of the wrong size', async () => {
+test('GraphModel of a VGG rejects a class outside the labels and an input of the wrong size', async () => {
   const [, spec] = CASES[0];
-  const model = VggModel.create(gpu, { spec, weights: initVggWeights(spec, random) });
+  const model = GraphModel.create(gpu, vggGraph({ spec, weights: initVggWeights(spec, random) }));
   let messages = '';
   for (const run of [
     () => model.classScoreGradient(new Float32Array(2 * 3 * 20 * 24), 2, [3, 10], 'gradient'),
@@ -124,10 +125,10 @@ test('VggModel rejects a class outside the labels and an input of the wrong size
   model.destroy();
 });
 
-test('VggModel names its spatial outputs by torchvision module path and hands out their activations and gradients', async () => {
+test('vggGraph names its nodes by torchvision module path and hands out their activations and gradients', async () => {
   const spec = vggPreset('vgg16');
   const small = { ...spec, input: { channels: 3, height: 32, width: 32 }, avgpool: undefined, classifier: [8], labels: ['a', 'b', 'c'] };
-  const model = VggModel.create(gpu, { spec: small, weights: initVggWeights(small, random, { bias: 0.1 }) });
+  const model = GraphModel.create(gpu, vggGraph({ spec: small, weights: initVggWeights(small, random, { bias: 0.1 }) }));
   const outputs = model.spatialOutputs();
   // VGG16's features: 13 convs and ReLUs and 5 pools, features.0 … features.30; features.29 is the last ReLU.
   assert.equal(outputs.map((o) => o.name), Array.from({ length: 31 }, (_, i) => `features.${i}`));
@@ -137,9 +138,18 @@ test('VggModel names its spatial outputs by torchvision module path and hands ou
   await model.forward(input, 2);
   const dLogits = random.uniformArray(2 * 3);
   await model.backward(dLogits, 'gradient');
-  assert.is(model.activation('features.29'), model.layerInput(model.layers.findIndex((l) => l.kind === 'maxpool' && l.height === 2)));
-  assert.is(model.activationGradient('features.29'), model.layerInputGradient(model.layers.findIndex((l) => l.kind === 'maxpool' && l.height === 2)));
-  assert.throws(() => model.activation('features.31'), /no layer "features.31"/);
+  // features.29 is what the last max-pool (features.30) reads.
+  const pool = model.graph.nodes.find((node) => node.name === 'features.30')!;
+  assert.is(pool.op.kind, 'maxpool');
+  assert.is(pool.inputs[0], model.graph.nodes.find((node) => node.name === 'features.29')!.output);
+  // features.28 is the conv that ReLU features.29 follows: its output is max(0, x), and its gradient passes where x > 0.
+  const x = await gpu.read(model.activation('features.28'));
+  assert.equal(await gpu.read(model.activation('features.29')), x.map((v) => Math.max(0, v)));
+  const dy = await gpu.read(model.activationGradient('features.29'));
+  assert.equal(await gpu.read(model.activationGradient('features.28')), dy.map((g, i) => (x[i] > 0 ? g : 0)));
+  assert.ok(dy.some((g) => g !== 0), 'a gradient at features.29 that is not all zeros');
+  assert.equal(model.graph.nodes.slice(31).map((node) => `${node.name} ${node.op.kind}`), ['flatten flatten', 'classifier.0 linear', 'classifier.1 relu', 'classifier.3 linear']);
+  assert.throws(() => model.activation('features.31'), /no node "features.31"/);
   assert.is(model.info, small);
   model.destroy();
 });

@@ -1,0 +1,614 @@
+import type { Gpu, GpuTensor } from '../gpu/mod.ts';
+import {
+  adaptiveAvgPool2dBackward,
+  adaptiveAvgPool2dForward,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  conv2dForward,
+  linearBackwardInput,
+  linearBackwardWeight,
+  linearForward,
+  maxPool2dBackward,
+  maxPool2dForward,
+  reluBackward,
+  reluForward,
+} from '../nn/mod.ts';
+import type { Conv2dShape, ReluRule } from '../shapes/mod.ts';
+import type { Classifier, SpatialOutput } from './classifier.ts';
+import type { Graph, GraphNode, GraphOp } from './graph.ts';
+import { type GraphShapes, graphShapes, tensorSize } from './graph_shapes.ts';
+import type { ModelInfo } from './model_info.ts';
+
+/** A trainable tensor on the GPU (a conv's or linear node's weight or bias), its gradient after a backward pass with weights, and its name. */
+export interface GraphParameter {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly value: GpuTensor;
+  /** Allocated when first asked for: a model that only explains needs no weight gradients. */
+  readonly gradient: GpuTensor;
+}
+
+/** What `classScoreGradient` returns: logits (n, classes) and ∂S_c/∂input (n, C, H, W), on the CPU. */
+export interface ClassScoreGradient {
+  readonly logits: Float32Array;
+  readonly gradient: Float32Array;
+}
+
+/** How a model is held on the GPU. */
+export interface GraphModelOptions {
+  /**
+   * Forward passes only (predict, evaluate): an activation's buffer is reused as soon as no later node
+   * reads it, and no gradient buffers exist; `backward` refuses, and so does `activation` for any tensor
+   * but the input and the logits.
+   */
+  readonly forwardOnly?: boolean;
+}
+
+/** The ops this executor runs; a graph with any other is refused at `create`. */
+export const GRAPH_MODEL_OPS: readonly GraphOp['kind'][] = ['conv', 'relu', 'maxpool', 'adaptiveavgpool', 'flatten', 'linear'];
+
+/**
+ * Any feed-forward network given as a `Graph` (a VGG spec through `vggGraph`, an ONNX file through the
+ * importer), on the GPU: weights uploaded once; `forward` walks the nodes down, keeping each node's output
+ * for the backward pass; `backward` walks them up from any gradient on the logits, every ReLU node
+ * following the rule asked for, to the input and, when asked, to the conv and linear weights. It knows
+ * nothing of where the graph came from.
+ * @example
+ * const model = GraphModel.create(gpu, vggGraph(loadVgg(bytes)));
+ * const { logits, gradient } = await model.classScoreGradient(input, 1, [207], 'gradient');
+ */
+export class GraphModel implements Classifier {
+  readonly gpu: Gpu;
+  readonly graph: Graph;
+  readonly forwardOnly: boolean;
+  /** The conv and linear weights and biases, in node order (weight, then bias). */
+  readonly parameters: readonly GraphParameter[];
+  readonly #resolved: GraphShapes;
+  readonly #values: ReadonlyMap<string, GpuTensor>;
+  readonly #parameters: ReadonlyMap<string, LazyParameter>;
+  readonly #nodes: ReadonlyMap<string, number>;
+  // Whether a node's output reaches the logits; a node that does not gets no backward pass.
+  readonly #live: readonly boolean[];
+  #activations = new Map<string, GpuTensor>();
+  #gradients = new Map<string, GpuTensor>();
+  #switches = new Map<number, GpuTensor>();
+  #owned: GpuTensor[] = [];
+  #batch = 0;
+  #forwardDone = false;
+
+  private constructor(gpu: Gpu, graph: Graph, resolved: GraphShapes, options: GraphModelOptions) {
+    this.gpu = gpu;
+    this.graph = graph;
+    this.forwardOnly = options.forwardOnly === true;
+    this.#resolved = resolved;
+    this.#nodes = new Map(graph.nodes.map((node, i) => [node.name, i]));
+    const live = graph.nodes.map(() => false);
+    const needed = new Set([graph.output]);
+    for (let i = graph.nodes.length - 1; i >= 0; i--) {
+      const node = graph.nodes[i];
+      if (!needed.has(node.output)) continue;
+      live[i] = true;
+      for (const t of node.inputs) needed.add(t);
+    }
+    this.#live = live;
+    const values = new Map<string, GpuTensor>();
+    const parameters: LazyParameter[] = [];
+    const upload = (name: string, shape: readonly number[], trainable: boolean): void => {
+      if (values.has(name)) throw new RangeError(`GraphModel: weight "${name}" is used by two nodes; each node needs its own`);
+      const value = gpu.tensorFrom(graph.weights.get(name)!, name);
+      values.set(name, value);
+      if (trainable) parameters.push(new LazyParameter(gpu, name, shape, value));
+    };
+    graph.nodes.forEach((node) => {
+      const op = node.op;
+      const x = resolved.shapes.get(node.inputs[0])!;
+      const y = resolved.shapes.get(node.output)!;
+      if (op.kind === 'conv' || op.kind === 'linear') {
+        const shape = op.kind === 'conv' ? [y[0], x[0], op.size, op.size] : [y[0], x[0]];
+        upload(op.weight, shape, true);
+        // A conv or linear node without bias adds zeros; the zeros are not a parameter.
+        if (op.bias !== undefined) upload(op.bias, [y[0]], true);
+        else values.set(zeroBiasName(node), gpu.tensor(y[0], zeroBiasName(node)));
+      } else if (op.kind === 'batchnorm') {
+        upload(op.scale, [x[0]], false);
+        upload(op.shift, [x[0]], false);
+      }
+    });
+    this.#values = values;
+    this.parameters = parameters;
+    this.#parameters = new Map(parameters.map((p) => [p.name, p]));
+  }
+
+  /**
+   * Checks `graph` (see `graphShapes`) and uploads its weights.
+   * @throws RangeError for an inconsistent graph or an op the executor does not run.
+   */
+  static create(gpu: Gpu, graph: Graph, options: GraphModelOptions = {}): GraphModel {
+    const resolved = graphShapes(graph);
+    for (const node of graph.nodes) {
+      if (!GRAPH_MODEL_OPS.includes(node.op.kind)) {
+        throw new RangeError(`GraphModel: node "${node.name}" (${node.op.kind}) cannot run: the executor runs ${GRAPH_MODEL_OPS.join(', ')}`);
+      }
+      for (const t of new Set(node.inputs)) {
+        if (resolved.consumers.get(t)!.length > 1) {
+          throw new RangeError(`GraphModel: "${t}" feeds ${resolved.consumers.get(t)!.length} nodes; summing their gradients waits for nn's accumulate kernel`);
+        }
+      }
+      if (node.inputs.includes(graph.output)) throw new RangeError(`GraphModel: node "${node.name}" reads the logits "${graph.output}"; nothing may`);
+    }
+    return new GraphModel(gpu, graph, resolved, options);
+  }
+
+  get info(): ModelInfo {
+    return this.graph.info;
+  }
+
+  get classes(): number {
+    return this.graph.info.labels.length;
+  }
+
+  /** Values in one input image, C·H·W. */
+  get inputSize(): number {
+    const { channels, height, width } = this.graph.info.input;
+    return channels * height * width;
+  }
+
+  /** The batch size of the last forward pass (0 before the first). */
+  get batch(): number {
+    return this.#batch;
+  }
+
+  /** Every tensor's per-image shape, the nodes' producers and consumers (see `graphShapes`). */
+  get shapes(): GraphShapes {
+    return this.#resolved;
+  }
+
+  /** The input of the last forward pass, (n, C, H, W); an ascent step may update it in place. */
+  get input(): GpuTensor {
+    this.#assertForward('input');
+    return this.#activations.get(this.graph.input)!;
+  }
+
+  /** The logits of the last forward pass, (n, classes). */
+  get logits(): GpuTensor {
+    this.#assertForward('logits');
+    return this.#activations.get(this.graph.output)!;
+  }
+
+  /** ∂/∂input of the last backward pass, (n, C, H, W). */
+  get inputGradient(): GpuTensor {
+    this.#assertForward('inputGradient');
+    return this.#gradient(this.graph.input, 'inputGradient');
+  }
+
+  /** The outputs with a spatial layout, by node name, in node order. */
+  spatialOutputs(): SpatialOutput[] {
+    return this.graph.nodes.flatMap((node) => {
+      const shape = this.#resolved.shapes.get(node.output)!;
+      return shape.length === 3 ? [{ name: node.name, channels: shape[0], height: shape[1], width: shape[2] }] : [];
+    });
+  }
+
+  /** The output of the node `name` in the last forward pass. */
+  activation(name: string): GpuTensor {
+    this.#assertForward('activation');
+    const tensor = this.graph.nodes[this.#nodeIndex(name)].output;
+    if (this.forwardOnly && tensor !== this.graph.output) {
+      throw new Error(`GraphModel.activation: the model was created forward-only, so "${name}"'s output was not kept`);
+    }
+    return this.#activations.get(tensor)!;
+  }
+
+  /** ∂/∂(output of the node `name`) in the last backward pass. */
+  activationGradient(name: string): GpuTensor {
+    this.#assertForward('activationGradient');
+    return this.#gradient(this.graph.nodes[this.#nodeIndex(name)].output, 'activationGradient');
+  }
+
+  /** The parameter of that name (a conv's or linear node's weight or bias, named as the graph names it). */
+  parameter(name: string): GraphParameter {
+    const parameter = this.#parameters.get(name);
+    if (!parameter) throw new RangeError(`GraphModel: no parameter "${name}"`);
+    return parameter;
+  }
+
+  /**
+   * Runs the network on `input` (n, C, H, W), already normalised: written into the input tensor when it is
+   * an array; when omitted, the input tensor as it stands (after an ascent step) is used.
+   */
+  async forward(input?: Float32Array, n = this.#batch): Promise<void> {
+    if (input !== undefined) {
+      if (!Number.isInteger(n) || n < 1 || input.length !== n * this.inputSize) {
+        const { channels, height, width } = this.graph.info.input;
+        throw new RangeError(
+          `GraphModel.forward: input has ${input.length} values but a batch of ${n} needs ${n} × ${channels}×${height}×${width} = ${n * this.inputSize}`,
+        );
+      }
+      this.#allocate(n);
+      this.gpu.write(this.#activations.get(this.graph.input)!, input);
+    } else if (this.#batch === 0) {
+      throw new Error('GraphModel.forward: no input given and none written before');
+    }
+    const gpu = this.gpu;
+    const act = this.#activations;
+    for (const [i, node] of this.graph.nodes.entries()) {
+      const op = node.op;
+      const x = act.get(node.inputs[0])!;
+      const y = act.get(node.output)!;
+      switch (op.kind) {
+        case 'conv':
+          await conv2dForward(gpu, this.#convShape(node, op), x, this.#values.get(op.weight)!, this.#bias(node, op.bias), y);
+          break;
+        case 'relu':
+          await reluForward(gpu, x, y);
+          break;
+        case 'maxpool':
+          await maxPool2dForward(gpu, this.#poolShape(node, op), x, y, this.#switches.get(i)!);
+          break;
+        case 'adaptiveavgpool':
+          await adaptiveAvgPool2dForward(gpu, this.#adaptiveShape(node, op), x, y);
+          break;
+        case 'flatten':
+          // A view: the flat tensor is the same buffer (see #allocate).
+          break;
+        case 'linear':
+          await linearForward(gpu, this.#linearShape(node), x, this.#values.get(op.weight)!, this.#bias(node, op.bias), y);
+          break;
+        default:
+          throw new RangeError(`GraphModel: node "${node.name}" (${op.kind}) cannot run`);
+      }
+    }
+    this.#forwardDone = true;
+  }
+
+  /**
+   * Backward from `dLogits` (n, classes), ∂L/∂logits of the last forward pass (an array, or a GPU tensor
+   * such as softmax cross-entropy's output), to the input (`inputGradient`) under `rule` at every ReLU
+   * node; with `weights`, also to every conv and linear parameter's `gradient` (summed over the batch).
+   * `input: false` skips the gradient to the input itself, which training does not need. `downTo: i` stops
+   * at `graph.nodes[i]`: it and the nodes after it get their gradients, the nodes before nothing, and
+   * neither does the input (fine-tuning with the lower layers frozen).
+   */
+  async backward(
+    dLogits: Float32Array | GpuTensor,
+    rule: ReluRule,
+    options: { readonly weights?: boolean; readonly input?: boolean; readonly downTo?: number } = {},
+  ): Promise<void> {
+    this.#assertForward('backward');
+    if (this.forwardOnly) throw new Error('GraphModel.backward: the model was created forward-only');
+    const nodes = this.graph.nodes;
+    const downTo = options.downTo ?? 0;
+    if (!Number.isInteger(downTo) || downTo < 0 || downTo >= nodes.length) {
+      throw new RangeError(`GraphModel.backward: downTo ${downTo} is outside [0, ${nodes.length - 1}] (the graph's nodes)`);
+    }
+    if (dLogits.length !== this.#batch * this.classes) {
+      throw new RangeError(`GraphModel.backward: dLogits has ${dLogits.length} values but (${this.#batch}, ${this.classes}) needs ${this.#batch * this.classes}`);
+    }
+    const { producer } = this.#resolved;
+    // Whether a tensor gets a gradient: made by a node at or above downTo, or the input when asked for.
+    const wanted = (t: string): boolean => {
+      const p = producer.get(t)!;
+      return p >= downTo || (p === -1 && downTo === 0 && options.input !== false);
+    };
+    const gpu = this.gpu;
+    const act = this.#activations;
+    const grad = this.#gradients;
+    const top = grad.get(this.graph.output)!;
+    if (dLogits instanceof Float32Array) gpu.write(top, dLogits);
+    else gpu.copy(dLogits, 0, top, 0, dLogits.length);
+    // The tensors that already hold one consumer's contribution to their gradient in this pass.
+    const started = new Set<string>();
+    /**
+     * Where node `i`'s contribution to ∂input `t` goes: t's gradient itself for the first contribution (the
+     * last consumer in forward order), else a scratch tensor that `add` then sums into it.
+     */
+    const target = (t: string): { tensor: GpuTensor; add: () => Promise<void> } => {
+      const gradient = grad.get(t)!;
+      if (!started.has(t)) {
+        started.add(t);
+        return { tensor: gradient, add: async () => undefined };
+      }
+      const scratch = view(gpu.scratch('graph gradient contribution', gradient.length), gradient.length, `contribution to ∂${t}`);
+      return { tensor: scratch, add: () => accumulate(gpu, scratch, gradient) };
+    };
+    /** A node whose ∂input is its ∂output (add, flatten) hands dy on: copied for the first contribution, summed after. */
+    const passOn = async (t: string, dy: GpuTensor): Promise<void> => {
+      const gradient = grad.get(t)!;
+      if (!started.has(t)) {
+        started.add(t);
+        // A flatten whose input feeds it alone shares its gradient buffer: nothing to copy.
+        if (gradient.buffer !== dy.buffer) gpu.copy(dy, 0, gradient, 0, dy.length);
+        return;
+      }
+      // t feeds several nodes: its gradient is the sum of theirs, and this one's is dy itself.
+      await accumulate(gpu, dy, gradient);
+    };
+    for (let i = nodes.length - 1; i >= downTo; i--) {
+      if (!this.#live[i]) continue;
+      const node = nodes[i];
+      const op = node.op;
+      const dy = grad.get(node.output)!;
+      const t = node.inputs[0];
+      const below = wanted(t);
+      switch (op.kind) {
+        case 'conv': {
+          const s = this.#convShape(node, op);
+          if (options.weights) {
+            const dBias = op.bias !== undefined ? this.parameter(op.bias).gradient : this.#unusedBiasGradient(s.k);
+            await conv2dBackwardWeight(gpu, s, act.get(t)!, dy, this.parameter(op.weight).gradient, dBias);
+          }
+          if (below) {
+            const dx = target(t);
+            await conv2dBackwardInput(gpu, s, dy, this.#values.get(op.weight)!, dx.tensor);
+            await dx.add();
+          }
+          break;
+        }
+        case 'relu':
+          if (below) {
+            const dx = target(t);
+            await reluBackward(gpu, act.get(t)!, dy, dx.tensor, rule);
+            await dx.add();
+          }
+          break;
+        case 'maxpool':
+          if (below) {
+            const dx = target(t);
+            await maxPool2dBackward(gpu, this.#poolShape(node, op), dy, this.#switches.get(i)!, dx.tensor);
+            await dx.add();
+          }
+          break;
+        case 'adaptiveavgpool':
+          if (below) {
+            const dx = target(t);
+            await adaptiveAvgPool2dBackward(gpu, this.#adaptiveShape(node, op), dy, dx.tensor);
+            await dx.add();
+          }
+          break;
+        case 'flatten':
+          if (below) await passOn(t, dy);
+          break;
+        case 'linear': {
+          const s = this.#linearShape(node);
+          if (options.weights) {
+            const dBias = op.bias !== undefined ? this.parameter(op.bias).gradient : this.#unusedBiasGradient(s.outFeatures);
+            await linearBackwardWeight(gpu, s, act.get(t)!, dy, this.parameter(op.weight).gradient, dBias);
+          }
+          if (below) {
+            const dx = target(t);
+            await linearBackwardInput(gpu, s, dy, this.#values.get(op.weight)!, dx.tensor);
+            await dx.add();
+          }
+          break;
+        }
+        default:
+          throw new RangeError(`GraphModel: node "${node.name}" (${op.kind}) cannot run`);
+      }
+    }
+  }
+
+  /**
+   * The paper's quantity: for each image n of `input` (n, C, H, W, normalised), the gradient of the
+   * unnormalised score S_c of class `classes[n]` to the input, under `rule`.
+   */
+  async classScoreGradient(input: Float32Array, n: number, classes: readonly number[], rule: ReluRule): Promise<ClassScoreGradient> {
+    const dLogits = this.oneHot(n, classes);
+    await this.forward(input, n);
+    await this.backward(dLogits, rule);
+    return { logits: await this.gpu.read(this.logits), gradient: await this.gpu.read(this.inputGradient) };
+  }
+
+  /** dLogits selecting S_c: 1 at (i, classes[i]), 0 elsewhere; a RangeError for a class out of range. */
+  oneHot(n: number, classes: readonly number[]): Float32Array {
+    if (classes.length !== n) throw new RangeError(`GraphModel: ${classes.length} classes given for a batch of ${n}`);
+    const dLogits = new Float32Array(n * this.classes);
+    classes.forEach((c, i) => {
+      if (!Number.isInteger(c) || c < 0 || c >= this.classes) {
+        throw new RangeError(`GraphModel: class ${c} is outside [0, ${this.classes - 1}] (${this.classes} labels)`);
+      }
+      dLogits[i * this.classes + c] = 1;
+    });
+    return dLogits;
+  }
+
+  /** Frees the activation and gradient buffers (weights stay). */
+  release(): void {
+    if (this.#owned.length > 0) this.gpu.flush();
+    for (const tensor of this.#owned) tensor.buffer.destroy();
+    this.#owned = [];
+    this.#activations = new Map();
+    this.#gradients = new Map();
+    this.#switches = new Map();
+    this.#batch = 0;
+    this.#forwardDone = false;
+  }
+
+  /** Frees every buffer, weights included; the model cannot be used after. */
+  destroy(): void {
+    this.release();
+    for (const value of this.#values.values()) value.buffer.destroy();
+    for (const p of this.#parameters.values()) p.destroyGradient();
+  }
+
+  #allocate(n: number): void {
+    if (n === this.#batch) return;
+    this.release();
+    const gpu = this.gpu;
+    const { shapes, consumers } = this.#resolved;
+    const own = (length: number, label: string): GpuTensor => {
+      const tensor = gpu.tensor(length, label);
+      this.#owned.push(tensor);
+      return tensor;
+    };
+    const size = (t: string): number => n * tensorSize(shapes.get(t)!);
+    const nodes = this.graph.nodes;
+    if (this.forwardOnly) {
+      this.#allocateForwardOnly(n, own);
+    } else {
+      this.#activations.set(this.graph.input, own(size(this.graph.input), `activation ${this.graph.input}`));
+      this.#gradients.set(this.graph.input, own(size(this.graph.input), `∂${this.graph.input}`));
+      for (const node of nodes) {
+        const x = node.inputs[0];
+        if (node.op.kind === 'flatten') {
+          // Flatten is a view: the same values in the same order, so the same buffer.
+          this.#activations.set(node.output, view(this.#activations.get(x)!, size(x), node.output));
+          // Its gradient can share ∂x's buffer too when x feeds the flatten alone.
+          const alone = consumers.get(x)!.length === 1;
+          this.#gradients.set(node.output, alone ? view(this.#gradients.get(x)!, size(x), `∂${node.output}`) : own(size(x), `∂${node.output}`));
+          continue;
+        }
+        this.#activations.set(node.output, own(size(node.output), `activation ${node.output}`));
+        this.#gradients.set(node.output, own(size(node.output), `∂${node.output}`));
+      }
+      nodes.forEach((node, i) => {
+        if (node.op.kind === 'maxpool') this.#switches.set(i, own(size(node.output), `switches of ${node.name}`));
+      });
+    }
+    this.#batch = n;
+  }
+
+  /** Activations in buffers reused once no later node reads them; the switches in one scratch tensor. */
+  #allocateForwardOnly(n: number, own: (length: number, label: string) => GpuTensor): void {
+    const { shapes } = this.#resolved;
+    const nodes = this.graph.nodes;
+    const size = (t: string): number => n * tensorSize(shapes.get(t)!);
+    // Switches are written and never read without a backward pass: every max-pool shares one scratch tensor.
+    const switchesLength = Math.max(0, ...nodes.map((node) => (node.op.kind === 'maxpool' ? size(node.output) : 0)));
+    const switches = switchesLength > 0 ? this.gpu.scratch('graph max-pool switches (forward only)', switchesLength) : undefined;
+    // A flatten's output lives in its input's buffer: both are one root.
+    const root = new Map<string, string>([[this.graph.input, this.graph.input]]);
+    for (const node of nodes) root.set(node.output, node.op.kind === 'flatten' ? root.get(node.inputs[0])! : node.output);
+    const lastRead = new Map<string, number>();
+    nodes.forEach((node, i) => node.inputs.forEach((t) => lastRead.set(root.get(t)!, i)));
+    lastRead.set(root.get(this.graph.input)!, Infinity);
+    lastRead.set(root.get(this.graph.output)!, Infinity);
+    const free: GpuTensor[] = [];
+    const buffers = new Map<string, GpuTensor>();
+    const take = (length: number, label: string): GpuTensor => {
+      let best = -1;
+      free.forEach((b, j) => {
+        if (b.length >= length && (best < 0 || b.length < free[best].length)) best = j;
+      });
+      const buffer = best >= 0 ? free.splice(best, 1)[0] : own(length, `activation buffer ${buffers.size}`);
+      return buffer;
+    };
+    const input = own(size(this.graph.input), `activation ${this.graph.input}`);
+    buffers.set(this.graph.input, input);
+    this.#activations.set(this.graph.input, input);
+    nodes.forEach((node, i) => {
+      const out = node.output;
+      if (node.op.kind === 'flatten') {
+        this.#activations.set(out, view(this.#activations.get(node.inputs[0])!, size(out), out));
+      } else {
+        const buffer = take(size(out), out);
+        buffers.set(out, buffer);
+        this.#activations.set(out, view(buffer, size(out), `activation ${out}`));
+      }
+      if (node.op.kind === 'maxpool') {
+        this.#switches.set(i, view(switches!, size(out), `switches of ${node.name}`));
+      }
+      // Freed after the output is placed, so that no node writes into its own input.
+      for (const t of new Set(node.inputs)) {
+        const r = root.get(t)!;
+        if (lastRead.get(r) === i) free.push(buffers.get(r)!);
+      }
+    });
+  }
+
+  #gradient(tensor: string, what: string): GpuTensor {
+    if (this.forwardOnly) throw new Error(`GraphModel.${what}: the model was created forward-only, so it has no gradients`);
+    return this.#gradients.get(tensor)!;
+  }
+
+  #unusedBiasGradient(length: number): GpuTensor {
+    return view(this.gpu.scratch('graph unused bias gradient', length), length, 'gradient of a bias the graph does not have');
+  }
+
+  #nodeIndex(name: string): number {
+    const i = this.#nodes.get(name);
+    if (i === undefined) {
+      const spatial = this.spatialOutputs().map((o) => o.name);
+      throw new RangeError(`GraphModel: no node "${name}"; the nodes with spatial outputs are ${spatial.join(', ')}`);
+    }
+    return i;
+  }
+
+  #assertForward(what: string): void {
+    if (!this.#forwardDone) throw new Error(`GraphModel.${what}: run forward first`);
+  }
+
+  #bias(node: GraphNode, bias: string | undefined): GpuTensor {
+    return this.#values.get(bias ?? zeroBiasName(node))!;
+  }
+
+  #spatial(t: string): readonly [number, number, number] {
+    return this.#resolved.shapes.get(t)! as readonly [number, number, number];
+  }
+
+  #convShape(node: GraphNode, op: GraphOp & { kind: 'conv' }): Conv2dShape {
+    const [c, h, w] = this.#spatial(node.inputs[0]);
+    const [k] = this.#spatial(node.output);
+    const [top, left, bottom, right] = op.pads;
+    const plain = op.stride === 1 && top === left && top === bottom && top === right;
+    // The direct 3×3 kernels serve stride 1 with one padding all round; the shape says so by leaving stride and pads out.
+    return plain
+      ? { n: this.#batch, c, h, w, k, size: op.size, pad: top }
+      : { n: this.#batch, c, h, w, k, size: op.size, pad: top, stride: op.stride, pads: op.pads };
+  }
+
+  #poolShape(node: GraphNode, op: GraphOp & { kind: 'maxpool' }) {
+    const [c, h, w] = this.#spatial(node.inputs[0]);
+    return { n: this.#batch, c, h, w, size: op.size, stride: op.stride, pads: op.pads };
+  }
+
+  #adaptiveShape(node: GraphNode, op: GraphOp & { kind: 'adaptiveavgpool' }) {
+    const [c, h, w] = this.#spatial(node.inputs[0]);
+    return { n: this.#batch, c, h, w, outH: op.outHeight, outW: op.outWidth };
+  }
+
+  #linearShape(node: GraphNode) {
+    const inFeatures = this.#resolved.shapes.get(node.inputs[0])![0];
+    const outFeatures = this.#resolved.shapes.get(node.output)![0];
+    return { n: this.#batch, inFeatures, outFeatures };
+  }
+}
+
+/** A parameter whose gradient buffer is made when first asked for. */
+class LazyParameter implements GraphParameter {
+  readonly #gpu: Gpu;
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly value: GpuTensor;
+  #gradient: GpuTensor | undefined;
+
+  constructor(gpu: Gpu, name: string, shape: readonly number[], value: GpuTensor) {
+    this.#gpu = gpu;
+    this.name = name;
+    this.shape = shape;
+    this.value = value;
+  }
+
+  get gradient(): GpuTensor {
+    this.#gradient ??= this.#gpu.tensor(this.value.length, `∂${this.name}`);
+    return this.#gradient;
+  }
+
+  destroyGradient(): void {
+    this.#gradient?.buffer.destroy();
+    this.#gradient = undefined;
+  }
+}
+
+function zeroBiasName(node: GraphNode): string {
+  return `${node.name} (zero bias)`;
+}
+
+/** The first `length` elements of `tensor`'s buffer, as a tensor of their own. */
+function view(tensor: GpuTensor, length: number, label: string): GpuTensor {
+  return { buffer: tensor.buffer, length, label };
+}
+
+// TEMPORARY until nn's accumulate kernel lands: create refuses every graph that would call this.
+async function accumulate(_gpu: Gpu, _x: GpuTensor, _y: GpuTensor): Promise<void> {
+  throw new Error('GraphModel: accumulate is not available yet');
+}
