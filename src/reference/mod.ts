@@ -10,6 +10,14 @@ export { anchoredAscentStep } from './anchored_ascent_step.ts';
 export { ascentStep } from './ascent_step.ts';
 export { gaussianBlur2d } from './gaussian_blur2d.ts';
 export { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.ts';
+export {
+  referenceGraphBackward,
+  type ReferenceGraphBackward,
+  referenceGraphClassScoreGradient,
+  referenceGraphForward,
+  type ReferenceGraphForward,
+  type ReferenceShape,
+} from './graph.ts';
 export { linearBackwardInput, linearBackwardWeight, linearForward } from './linear.ts';
 export { maxPool2dBackward, maxPool2dForward } from './max_pool2d.ts';
 export { reluBackward, reluForward } from './relu.ts';
