@@ -5,15 +5,23 @@
  * the `Gpu`; `gpu.read` or `gpu.sync` waits.
  * @module
  */
+export { accumulate } from './accumulate.ts';
 export { adamStep } from './adam_step.ts';
+export { addTensors } from './add_tensors.ts';
 export { adaptiveAvgPool2dBackward } from './adaptive_avg_pool2d_backward.ts';
 export { adaptiveAvgPool2dForward } from './adaptive_avg_pool2d_forward.ts';
 export { anchoredAscentStep } from './anchored_ascent_step.ts';
 export { ascentStep } from './ascent_step.ts';
+export { avgPool2dBackward } from './avg_pool2d_backward.ts';
+export { avgPool2dForward } from './avg_pool2d_forward.ts';
+export { batchNormBackward } from './batch_norm_backward.ts';
+export { batchNormForward } from './batch_norm_forward.ts';
 export { CONV2D_BACKWARD_INPUT_VARIANTS, conv2dBackwardInput, type Conv2dBackwardInputVariant } from './conv2d_backward_input.ts';
 export { CONV2D_BACKWARD_WEIGHT_VARIANTS, conv2dBackwardWeight, type Conv2dBackwardWeightVariant } from './conv2d_backward_weight.ts';
 export { CONV2D_FORWARD_VARIANTS, conv2dForward, type Conv2dForwardVariant } from './conv2d_forward.ts';
 export { blurRadius, gaussianBlur2d, MAX_BLUR_SIGMA } from './gaussian_blur2d.ts';
+export { globalAvgPool2dBackward } from './global_avg_pool2d_backward.ts';
+export { globalAvgPool2dForward } from './global_avg_pool2d_forward.ts';
 export { LINEAR_BACKWARD_INPUT_VARIANTS, linearBackwardInput, type LinearBackwardInputVariant } from './linear_backward_input.ts';
 export { LINEAR_BACKWARD_WEIGHT_VARIANTS, linearBackwardWeight, type LinearBackwardWeightVariant } from './linear_backward_weight.ts';
 export { LINEAR_FORWARD_VARIANTS, linearForward, type LinearForwardVariant } from './linear_forward.ts';

@@ -5,10 +5,14 @@
  * @module
  */
 export { adamStep } from './adam.ts';
+export { addTensors } from './add_tensors.ts';
 export { adaptiveAvgPool2dBackward, adaptiveAvgPool2dForward } from './adaptive_avg_pool2d.ts';
 export { anchoredAscentStep } from './anchored_ascent_step.ts';
 export { ascentStep } from './ascent_step.ts';
+export { avgPool2dBackward, avgPool2dForward } from './avg_pool2d.ts';
+export { batchNormBackward, batchNormForward } from './batch_norm.ts';
 export { gaussianBlur2d } from './gaussian_blur2d.ts';
+export { globalAvgPool2dBackward, globalAvgPool2dForward } from './global_avg_pool2d.ts';
 export { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.ts';
 export {
   referenceGraphBackward,
