@@ -1,12 +1,17 @@
 /**
  * VGG networks as data: the spec that describes one, its layers with shapes resolved, torchvision's
- * presets, and loading and saving its weights as safetensors under torchvision's tensor names.
+ * presets, and loading and saving its weights as safetensors under torchvision's tensor names; and ONNX
+ * files read into a `Graph` (`onnxToGraph`, batch norm folded into its conv by `foldBatchNorm`).
  * @module
  */
+export { foldBatchNorm } from './fold_batch_norm.ts';
 export { IMAGENET_LABELS } from './imagenet_labels.ts';
 export { initVggWeights } from './init_vgg_weights.ts';
 export { loadVgg, MEAN_IMAGE_TENSOR, type VggModelData } from './load_vgg.ts';
+export { type OnnxMetadata, parseOnnxMetadata } from './onnx_metadata.ts';
+export { ONNX_OPERATORS, type OnnxOverrides, onnxToGraph, type OnnxToGraphOptions } from './onnx_to_graph.ts';
 export { parseVggSpec } from './parse_vgg_spec.ts';
+export { ONNX_OPSETS, readOnnx } from './read_onnx.ts';
 export { saveVgg } from './save_vgg.ts';
 export {
   type VggAvgPoolLayer,
