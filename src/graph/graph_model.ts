@@ -1,10 +1,18 @@
 import type { Gpu, GpuTensor } from '../gpu/mod.ts';
 import {
+  accumulate,
   adaptiveAvgPool2dBackward,
   adaptiveAvgPool2dForward,
+  addTensors,
+  avgPool2dBackward,
+  avgPool2dForward,
+  batchNormBackward,
+  batchNormForward,
   conv2dBackwardInput,
   conv2dBackwardWeight,
   conv2dForward,
+  globalAvgPool2dBackward,
+  globalAvgPool2dForward,
   linearBackwardInput,
   linearBackwardWeight,
   linearForward,
@@ -43,9 +51,6 @@ export interface GraphModelOptions {
    */
   readonly forwardOnly?: boolean;
 }
-
-/** The ops this executor runs; a graph with any other is refused at `create`. */
-export const GRAPH_MODEL_OPS: readonly GraphOp['kind'][] = ['conv', 'relu', 'maxpool', 'adaptiveavgpool', 'flatten', 'linear'];
 
 /**
  * Any feed-forward network given as a `Graph` (a VGG spec through `vggGraph`, an ONNX file through the
@@ -94,7 +99,6 @@ export class GraphModel implements Classifier {
     const values = new Map<string, GpuTensor>();
     const parameters: LazyParameter[] = [];
     const upload = (name: string, shape: readonly number[], trainable: boolean): void => {
-      if (values.has(name)) throw new RangeError(`GraphModel: weight "${name}" is used by two nodes; each node needs its own`);
       const value = gpu.tensorFrom(graph.weights.get(name)!, name);
       values.set(name, value);
       if (trainable) parameters.push(new LazyParameter(gpu, name, shape, value));
@@ -121,18 +125,18 @@ export class GraphModel implements Classifier {
 
   /**
    * Checks `graph` (see `graphShapes`) and uploads its weights.
-   * @throws RangeError for an inconsistent graph or an op the executor does not run.
+   * @throws RangeError for an inconsistent graph, or one whose logits feed a node.
    */
   static create(gpu: Gpu, graph: Graph, options: GraphModelOptions = {}): GraphModel {
     const resolved = graphShapes(graph);
+    const owner = new Map<string, string>();
     for (const node of graph.nodes) {
-      if (!GRAPH_MODEL_OPS.includes(node.op.kind)) {
-        throw new RangeError(`GraphModel: node "${node.name}" (${node.op.kind}) cannot run: the executor runs ${GRAPH_MODEL_OPS.join(', ')}`);
-      }
-      for (const t of new Set(node.inputs)) {
-        if (resolved.consumers.get(t)!.length > 1) {
-          throw new RangeError(`GraphModel: "${t}" feeds ${resolved.consumers.get(t)!.length} nodes; summing their gradients waits for nn's accumulate kernel`);
-        }
+      const op = node.op;
+      const weights = op.kind === 'conv' || op.kind === 'linear' ? [op.weight, op.bias] : op.kind === 'batchnorm' ? [op.scale, op.shift] : [];
+      for (const name of weights) {
+        if (name === undefined) continue;
+        if (owner.has(name)) throw new RangeError(`GraphModel: weight "${name}" is used by nodes "${owner.get(name)}" and "${node.name}"; each node needs its own`);
+        owner.set(name, node.name);
       }
       if (node.inputs.includes(graph.output)) throw new RangeError(`GraphModel: node "${node.name}" reads the logits "${graph.output}"; nothing may`);
     }
@@ -239,14 +243,26 @@ export class GraphModel implements Classifier {
         case 'conv':
           await conv2dForward(gpu, this.#convShape(node, op), x, this.#values.get(op.weight)!, this.#bias(node, op.bias), y);
           break;
+        case 'batchnorm':
+          await batchNormForward(gpu, this.#imageShape(node), x, this.#values.get(op.scale)!, this.#values.get(op.shift)!, y);
+          break;
         case 'relu':
           await reluForward(gpu, x, y);
           break;
         case 'maxpool':
           await maxPool2dForward(gpu, this.#poolShape(node, op), x, y, this.#switches.get(i)!);
           break;
+        case 'avgpool':
+          await avgPool2dForward(gpu, this.#avgShape(node, op), x, y);
+          break;
         case 'adaptiveavgpool':
           await adaptiveAvgPool2dForward(gpu, this.#adaptiveShape(node, op), x, y);
+          break;
+        case 'globalavgpool':
+          await globalAvgPool2dForward(gpu, this.#imageShape(node), x, y);
+          break;
+        case 'add':
+          await addTensors(gpu, x, act.get(node.inputs[1])!, y);
           break;
         case 'flatten':
           // A view: the flat tensor is the same buffer (see #allocate).
@@ -254,8 +270,6 @@ export class GraphModel implements Classifier {
         case 'linear':
           await linearForward(gpu, this.#linearShape(node), x, this.#values.get(op.weight)!, this.#bias(node, op.bias), y);
           break;
-        default:
-          throw new RangeError(`GraphModel: node "${node.name}" (${op.kind}) cannot run`);
       }
     }
     this.#forwardDone = true;
@@ -344,12 +358,37 @@ export class GraphModel implements Classifier {
           }
           break;
         }
+        case 'batchnorm':
+          if (below) {
+            const dx = target(t);
+            await batchNormBackward(gpu, this.#imageShape(node), dy, this.#values.get(op.scale)!, dx.tensor);
+            await dx.add();
+          }
+          break;
         case 'relu':
           if (below) {
             const dx = target(t);
             await reluBackward(gpu, act.get(t)!, dy, dx.tensor, rule);
             await dx.add();
           }
+          break;
+        case 'avgpool':
+          if (below) {
+            const dx = target(t);
+            await avgPool2dBackward(gpu, this.#avgShape(node, op), dy, dx.tensor);
+            await dx.add();
+          }
+          break;
+        case 'globalavgpool':
+          if (below) {
+            const dx = target(t);
+            await globalAvgPool2dBackward(gpu, this.#imageShape(node), dy, dx.tensor);
+            await dx.add();
+          }
+          break;
+        case 'add':
+          // A residual connection: both summands receive the sum's gradient as it is.
+          for (const summand of node.inputs) if (wanted(summand)) await passOn(summand, dy);
           break;
         case 'maxpool':
           if (below) {
@@ -381,8 +420,6 @@ export class GraphModel implements Classifier {
           }
           break;
         }
-        default:
-          throw new RangeError(`GraphModel: node "${node.name}" (${op.kind}) cannot run`);
       }
     }
   }
@@ -561,6 +598,16 @@ export class GraphModel implements Classifier {
     return { n: this.#batch, c, h, w, size: op.size, stride: op.stride, pads: op.pads };
   }
 
+  #imageShape(node: GraphNode) {
+    const [c, h, w] = this.#spatial(node.inputs[0]);
+    return { n: this.#batch, c, h, w };
+  }
+
+  #avgShape(node: GraphNode, op: GraphOp & { kind: 'avgpool' }) {
+    const [c, h, w] = this.#spatial(node.inputs[0]);
+    return { n: this.#batch, c, h, w, size: op.size, stride: op.stride, pads: op.pads, countIncludePad: op.countIncludePad };
+  }
+
   #adaptiveShape(node: GraphNode, op: GraphOp & { kind: 'adaptiveavgpool' }) {
     const [c, h, w] = this.#spatial(node.inputs[0]);
     return { n: this.#batch, c, h, w, outH: op.outHeight, outW: op.outWidth };
@@ -606,9 +653,4 @@ function zeroBiasName(node: GraphNode): string {
 /** The first `length` elements of `tensor`'s buffer, as a tensor of their own. */
 function view(tensor: GpuTensor, length: number, label: string): GpuTensor {
   return { buffer: tensor.buffer, length, label };
-}
-
-// TEMPORARY until nn's accumulate kernel lands: create refuses every graph that would call this.
-async function accumulate(_gpu: Gpu, _x: GpuTensor, _y: GpuTensor): Promise<void> {
-  throw new Error('GraphModel: accumulate is not available yet');
 }

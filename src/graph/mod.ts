@@ -6,6 +6,6 @@
  */
 export type { Classifier, SpatialOutput } from './classifier.ts';
 export type { Graph, GraphNode, GraphOp, Pads } from './graph.ts';
-export { type ClassScoreGradient, GRAPH_MODEL_OPS, GraphModel, type GraphModelOptions, type GraphParameter } from './graph_model.ts';
+export { type ClassScoreGradient, GraphModel, type GraphModelOptions, type GraphParameter } from './graph_model.ts';
 export { type GraphShapes, graphShapes, type TensorShape, tensorSize } from './graph_shapes.ts';
 export type { ModelInfo } from './model_info.ts';

@@ -12,6 +12,7 @@ export { type OnnxMetadata, parseOnnxMetadata } from './onnx_metadata.ts';
 export { ONNX_OPERATORS, type OnnxOverrides, onnxToGraph, type OnnxToGraphOptions } from './onnx_to_graph.ts';
 export { parseVggSpec } from './parse_vgg_spec.ts';
 export { ONNX_OPSETS, readOnnx } from './read_onnx.ts';
+export { RESNET_DEPTHS, resnetGraph, type ResNetOptions } from './resnet_graph.ts';
 export { saveVgg } from './save_vgg.ts';
 export {
   type VggAvgPoolLayer,
