@@ -1,5 +1,3 @@
-import { GraphModel } from '../graph/mod.ts';
-import { vggGraph } from '../model/mod.ts';
 import { CLASS_MODEL_DEFAULTS, CLASS_MODEL_MEAN_PRIOR, CLASS_MODEL_PRIORS, classModels, inputToImage, labelledGrid, meanImagePrior } from '../attribution/mod.ts';
 import { writeNpy } from '../io/mod.ts';
 import { MAX_BLUR_SIGMA } from '../nn/mod.ts';
@@ -7,6 +5,8 @@ import { checkOutputPath } from './check_output_path.ts';
 import type { Command } from './command.ts';
 import { encodePng } from './encode_png.ts';
 import { loadModelOption } from './load_model_option.ts';
+import { MODEL_OVERRIDE_HELP, MODEL_OVERRIDE_OPTIONS, parseModelOverrides } from './model_overrides.ts';
+import { openLoaded } from './open_model.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
 import { progressBar } from './progress_bar.ts';
 import { resolveClass } from './resolve_class.ts';
@@ -16,8 +16,9 @@ const { steps: STEPS, learningRate: LR, l2: L2 } = CLASS_MODEL_DEFAULTS;
 const PRIORS = CLASS_MODEL_PRIORS;
 const MEAN = CLASS_MODEL_MEAN_PRIOR;
 
-const HELP = `usage: deepinside classviz --model M.safetensors --class C|all --out class.png
+const HELP = `usage: deepinside classviz --model M.safetensors|M.onnx --class C|all --out class.png
                           [--steps K] [--lr η] [--l2 λ] [--npy x.npy] [--batch B] [--preset NAME]
+                          [--mean M,M,M] [--std S,S,S] [--labels FILE]
                           [--priors | --mean-prior] [--jitter PX] [--blur σ] [--blur-every K]
                           [--gradient-blur σ] [--seed S]
 
@@ -27,8 +28,10 @@ the zero image: I ← I + η (dS_c/dI - 2λI), each step one forward and one bac
 score is shown as it climbs. The PNG adds the mean image back (undoing the input
 normalisation) and stretches the difference from it until 99% of the values fill 0-255.
 
-  --model PATH    the VGG, a .safetensors file (README, "Models")
+  --model PATH    the model: a VGG as .safetensors (README, "Models") or an ONNX file
+                  (docs/graphs.md)
   --preset NAME   the architecture of a bare torchvision file: vgg11, vgg13, vgg16 or vgg19
+${MODEL_OVERRIDE_HELP}
   --class C       the class, an index or a label; or all, for every class in one labelled grid
   --steps K       ascent steps (default ${STEPS})
   --lr η          step size, in units of the normalised input (default ${LR})
@@ -72,6 +75,7 @@ export const classvizCommand: Command = {
     const options = parseOptions('classviz', args, {
       model: { type: 'string' },
       preset: { type: 'string' },
+      ...MODEL_OVERRIDE_OPTIONS,
       class: { type: 'string' },
       steps: { type: 'string' },
       lr: { type: 'string' },
@@ -106,8 +110,8 @@ export const classvizCommand: Command = {
     checkOutputPath('--out', options.out);
     if (options.npy !== undefined) checkOutputPath('--npy', options.npy);
 
-    const data = loadModelOption(options.model, options.preset);
-    const { spec } = data;
+    const data = loadModelOption(options.model, options.preset, parseModelOverrides(options));
+    const spec = data.graph.info;
     if (mean && !data.meanImage) {
       throw new RangeError(
         `--mean-prior: ${options.model} carries no mean image; add its training set's with deepinside mean-image --model ${options.model} --dataset NAME --out NEW.safetensors`,
@@ -116,7 +120,7 @@ export const classvizCommand: Command = {
     const anchored = mean && data.meanImage ? meanImagePrior(spec, data.meanImage) : {};
     const all = options.class.trim().toLowerCase() === 'all';
     const classes = all ? spec.labels.map((_, i) => i) : [resolveClass(spec.labels, options.class)];
-    const model = GraphModel.create(await context.gpu(), vggGraph(data));
+    const { model } = await openLoaded(context, data);
     const inputs: Float32Array[] = [];
     try {
       // Every step would flood a log; about 50 reports a class show the climb.

@@ -1,29 +1,37 @@
 import { readFileSync } from 'node:fs';
-import { loadVgg, VGG_PRESET_NAMES, type VggModelData } from '../model/mod.ts';
+import { type LoadedModel, loadModel, type LoadModelOptions, VGG_PRESET_NAMES } from '../model/mod.ts';
 
 /**
- * The VGG that the `--model` and `--preset` options name: a safetensors file, with `preset` for a bare
- * torchvision file (the file's own metadata wins when it has some).
- * @throws RangeError when no path is given, the preset is unknown, the file does not exist, or `loadVgg`
- *   refuses it (its message, prefixed with the path).
+ * The model file that `--model` names, in either format (a safetensors VGG, with `--preset` for a bare
+ * torchvision file, or ONNX), as a graph, with `--mean`/`--std`/`--labels` overrides applied.
+ * @throws RangeError when no path is given, the preset is unknown, the file does not exist, or the loader
+ *   refuses it (its one-line message, prefixed with the path).
  */
-export function loadModelOption(path: string | undefined, preset?: string): VggModelData {
-  if (path === undefined) throw new RangeError('--model is required: a VGG as a .safetensors file');
+export function loadModelOption(path: string | undefined, preset?: string, overrides: LoadModelOptions = {}): LoadedModel {
+  if (path === undefined) throw new RangeError('--model is required: a .safetensors VGG or an .onnx file');
   if (preset !== undefined && !VGG_PRESET_NAMES.includes(preset)) {
     throw new RangeError(`--preset ${preset} is not one of ${VGG_PRESET_NAMES.join(', ')}`);
   }
-  let bytes: Uint8Array;
+  const bytes = readModelFile(path);
   try {
-    bytes = readFileSync(path);
+    return loadModel(bytes, { ...overrides, ...(preset === undefined ? {} : { preset }) });
+  } catch (error) {
+    throw new RangeError(`${path}: ${firstLine((error as Error).message)}`);
+  }
+}
+
+/** A model file's bytes; a RangeError naming the path when it cannot be read. */
+export function readModelFile(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new RangeError(`model file ${path} does not exist`);
-    if (code === 'EISDIR') throw new RangeError(`model file ${path} is a folder; give the .safetensors file`);
+    if (code === 'EISDIR') throw new RangeError(`model file ${path} is a folder; give the .safetensors or .onnx file`);
     throw new RangeError(`cannot read model file ${path}: ${(error as Error).message}`);
   }
-  try {
-    return loadVgg(bytes, preset === undefined ? {} : { preset });
-  } catch (error) {
-    throw new RangeError(`${path}: ${(error as Error).message}`);
-  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0];
 }

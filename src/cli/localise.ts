@@ -1,16 +1,16 @@
-import { GraphModel } from '../graph/mod.ts';
-import { vggGraph } from '../model/mod.ts';
 import { type Localisation, localiseSaliency, type LocalisationScores } from '../attribution/mod.ts';
 import { RELU_RULES, type ReluRule } from '../shapes/mod.ts';
 import type { Command } from './command.ts';
 import { loadModelOption } from './load_model_option.ts';
+import { MODEL_OVERRIDE_HELP, MODEL_OVERRIDE_OPTIONS, parseModelOverrides } from './model_overrides.ts';
+import { openLoaded } from './open_model.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
 import { progressBar } from './progress_bar.ts';
 import { throttle } from './progress_timing.ts';
 import { FASHION_MNIST_FOLDER } from './read_fashion_mnist.ts';
 import { readClutteredDataset } from './read_dataset.ts';
 
-const HELP = `usage: deepinside localise --model MODEL.safetensors [options]
+const HELP = `usage: deepinside localise --model MODEL.safetensors|MODEL.onnx [options]
 
 How well a colour model's saliency maps find the object in the cluttered scenes, whose ground-truth
 boxes the dataset keeps: for each scene, the map of its true class (M_ij = maxᶜ |∂S_c/∂I_cij|) under
@@ -18,6 +18,8 @@ each rule, scored by the share of the map's mass inside the box and by the point
 largest pixel inside the box?), averaged over the split, beside centred Gaussians of several widths
 scored the same way and the box's mean share of the image (what a uniform map scores).
 
+  --model PATH    the model: a VGG as .safetensors or an ONNX file (docs/graphs.md) that takes the
+                  scenes' 3×H×W images
   --split S       test or train (default test)
   --rule R        gradient, deconvnet, guided or all (default all)
   --class C       truth (the scene's class, default) or top (the model's prediction)
@@ -26,7 +28,8 @@ scored the same way and the box's mean share of the image (what a uniform map sc
   --json          print one JSON object instead:
                   {"model", "split", "count", "target", "accuracy", "boxArea",
                    "rules": {rule: {"inBox", "pointing"}}, "gaussians": [{"sigma", "inBox", "pointing"}]}
-  --data FOLDER   Fashion-MNIST's gzip IDX files, the scenes' source (default ${FASHION_MNIST_FOLDER})`;
+  --data FOLDER   Fashion-MNIST's gzip IDX files, the scenes' source (default ${FASHION_MNIST_FOLDER})
+${MODEL_OVERRIDE_HELP}`;
 
 /** `deepinside localise`: saliency maps scored against the cluttered set's ground-truth boxes. */
 export const localiseCommand: Command = {
@@ -36,6 +39,7 @@ export const localiseCommand: Command = {
   async run(args, context) {
     const options = parseOptions('localise', args, {
       model: { type: 'string' },
+      ...MODEL_OVERRIDE_OPTIONS,
       split: { type: 'string' },
       rule: { type: 'string' },
       class: { type: 'string' },
@@ -56,19 +60,19 @@ export const localiseCommand: Command = {
     const limit = options.limit === undefined ? undefined : parseNumber('--limit', options.limit, { integer: true, min: 1 });
     const batchSize = parseNumber('--batch', options.batch ?? '64', { integer: true, min: 1 });
     const path = options.model;
-    const modelData = loadModelOption(path);
+    const modelData = loadModelOption(path, undefined, parseModelOverrides(options));
     const all = readClutteredDataset(split, options.data ?? FASHION_MNIST_FOLDER);
     const scenes = limit === undefined || limit >= all.length
       ? all
       : { name: `${all.name} (first ${limit})`, length: limit, input: all.input, item: (i: number) => all.item(i) };
-    const { channels, height, width } = modelData.spec.input;
+    const { channels, height, width } = modelData.graph.info.input;
     if (channels !== 3 || height !== all.input.height || width !== all.input.width) {
       throw new RangeError(
         `localise: ${path} takes ${channels}×${height}×${width} inputs, but the cluttered scenes are 3×${all.input.height}×${all.input.width}; ` +
           'give a model trained with deepinside train --dataset cluttered',
       );
     }
-    const model = GraphModel.create(await context.gpu(), vggGraph(modelData));
+    const { model } = await openLoaded(context, modelData);
     const show = throttle(1);
     let result: Localisation;
     try {

@@ -3,7 +3,7 @@ import { saveVgg } from '../model/mod.ts';
 import { checkDatasetFits } from '../train/mod.ts';
 import { checkOutputPath } from './check_output_path.ts';
 import type { Command } from './command.ts';
-import { loadModelOption } from './load_model_option.ts';
+import { loadVggOption } from './load_vgg_option.ts';
 import { parseOptions } from './parse_options.ts';
 import { FASHION_MNIST_FOLDER } from './read_fashion_mnist.ts';
 import { datasetOption, readDataset } from './read_dataset.ts';
@@ -32,7 +32,7 @@ export const meanImageCommand: Command = {
     const name = datasetOption('mean-image', options.dataset);
     if (options.out === undefined) throw new RangeError('mean-image: --out is required: where to write the model (.safetensors)');
     checkOutputPath('--out', options.out);
-    const model = loadModelOption(options.model);
+    const model = loadVggOption(options.model);
     const data = readDataset(name, 'train', options.data ?? FASHION_MNIST_FOLDER);
     try {
       checkDatasetFits(model.spec, data);

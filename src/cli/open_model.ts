@@ -1,6 +1,5 @@
-import { GraphModel } from '../graph/mod.ts';
-import { vggGraph } from '../model/mod.ts';
-import type { Classifier } from '../graph/mod.ts';
+import { type Classifier, GraphModel } from '../graph/mod.ts';
+import type { LoadedModel, LoadModelOptions } from '../model/mod.ts';
 import type { CommandContext } from './command.ts';
 import { loadModelOption } from './load_model_option.ts';
 
@@ -12,12 +11,25 @@ export interface OpenedModel {
 }
 
 /**
- * The network that `--model` (and `--preset`) name, on the context's GPU: what every command that explains
- * or scores a model opens. The caller destroys `model`.
+ * The network that `--model` (and `--preset`, `--mean`, `--std`, `--labels`) name, on the context's GPU:
+ * what every command that explains or scores a model opens, safetensors VGG or ONNX alike. The loader's
+ * notes (defaults an ONNX file left to it) go to `context.note`. The caller destroys `model`.
  * @throws RangeError as `loadModelOption` does.
  */
-export async function openModel(context: CommandContext, path: string | undefined, preset?: string): Promise<OpenedModel> {
-  const data = loadModelOption(path, preset);
-  const model = GraphModel.create(await context.gpu(), vggGraph(data));
-  return data.meanImage ? { model, meanImage: data.meanImage } : { model };
+export async function openModel(
+  context: CommandContext,
+  path: string | undefined,
+  preset?: string,
+  overrides: LoadModelOptions = {},
+  options: { readonly forwardOnly?: boolean } = {},
+): Promise<OpenedModel> {
+  const loaded = loadModelOption(path, preset, overrides);
+  return openLoaded(context, loaded, options);
+}
+
+/** `openModel` for a file already loaded (a command that checks the graph's info before it starts the GPU). */
+export async function openLoaded(context: CommandContext, loaded: LoadedModel, options: { readonly forwardOnly?: boolean } = {}): Promise<OpenedModel> {
+  for (const note of loaded.notes) context.note(note);
+  const model = GraphModel.create(await context.gpu(), loaded.graph, options);
+  return loaded.meanImage ? { model, meanImage: loaded.meanImage } : { model };
 }

@@ -1,5 +1,3 @@
-import { GraphModel } from '../graph/mod.ts';
-import { vggGraph } from '../model/mod.ts';
 import { COLORMAP_NAMES, type ColormapName, colorizeMap, imageToInput, overlayMap, saliencyMaps } from '../attribution/mod.ts';
 import { writeNpy } from '../io/mod.ts';
 import { RELU_RULES, type ReluRule } from '../shapes/mod.ts';
@@ -7,22 +5,27 @@ import { checkOutputPath } from './check_output_path.ts';
 import type { Command } from './command.ts';
 import { encodePng } from './encode_png.ts';
 import { loadModelOption } from './load_model_option.ts';
+import { MODEL_OVERRIDE_HELP, MODEL_OVERRIDE_OPTIONS, parseModelOverrides } from './model_overrides.ts';
+import { openLoaded } from './open_model.ts';
 import { outputName } from './output_names.ts';
 import { parseOptions } from './parse_options.ts';
 import { readImages } from './read_images.ts';
 import { resolveClass } from './resolve_class.ts';
 import { writeFileAtomic } from './write_file_atomic.ts';
 
-const HELP = `usage: deepinside saliency --model M.safetensors --image I.png [--image I2.png ...] --out map.png
+const HELP = `usage: deepinside saliency --model M.safetensors|M.onnx --image I.png [--image I2.png ...] --out map.png
                           [--class C] [--rule gradient|deconvnet|guided] [--overlay overlay.png]
                           [--npy map.npy] [--colormap ${COLORMAP_NAMES.join('|')}] [--preset NAME]
+                          [--mean M,M,M] [--std S,S,S] [--labels FILE]
 
 Image-specific class saliency (Simonyan et al. 2014, section 3.1): for each image, the map
 M_ij = max over colour channels c of |dS_c/dI_cij|, the gradient of the unnormalised class
 score S_c with respect to the input pixels, from one forward and one backward pass.
 
-  --model PATH     the VGG, a .safetensors file (README, "Models")
+  --model PATH     the model: a VGG as .safetensors (README, "Models") or an ONNX file
+                   (docs/graphs.md): every Relu node of its graph follows --rule
   --preset NAME    the architecture of a bare torchvision file: vgg11, vgg13, vgg16 or vgg19
+${MODEL_OVERRIDE_HELP}
   --image PATH     a PNG of the model's input size (colour for a 3-channel model, grey for a
                    1-channel one), or a folder: every .png in it, by name. Repeat for more;
                    all the images run as one batch.
@@ -50,6 +53,7 @@ export const saliencyCommand: Command = {
     const options = parseOptions('saliency', args, {
       model: { type: 'string' },
       preset: { type: 'string' },
+      ...MODEL_OVERRIDE_OPTIONS,
       image: { type: 'string', multiple: true },
       class: { type: 'string' },
       rule: { type: 'string' },
@@ -79,14 +83,14 @@ export const saliencyCommand: Command = {
     }
     if (options.npy !== undefined) checkOutputPath('--npy', options.npy);
 
-    const data = loadModelOption(options.model, options.preset);
-    const { spec } = data;
+    const data = loadModelOption(options.model, options.preset, parseModelOverrides(options));
+    const spec = data.graph.info;
     const classes = options.class === undefined ? 'top' : files.map(() => resolveClass(spec.labels, options.class!));
     const { height: h, width: w } = spec.input;
     const input = new Float32Array(n * spec.input.channels * h * w);
     files.forEach(({ path, image }, i) => input.set(imageToInput(spec, image, path), i * spec.input.channels * h * w));
 
-    const model = GraphModel.create(await context.gpu(), vggGraph(data));
+    const { model } = await openLoaded(context, data);
     let result: Awaited<ReturnType<typeof saliencyMaps>>;
     try {
       result = await saliencyMaps(model, input, n, classes, rule);

@@ -23,7 +23,7 @@ import { softmax } from '../nn/mod.ts';
 import type { ReluRule } from '../shapes/mod.ts';
 import type { Command, CommandContext } from './command.ts';
 import { encodePng } from './encode_png.ts';
-import { loadModelOption } from './load_model_option.ts';
+import { loadVggOption } from './load_vgg_option.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
 import { progressBar } from './progress_bar.ts';
 import { type ImageFile, readImages } from './read_images.ts';
@@ -170,7 +170,7 @@ export const showcaseCommand: Command = {
 /** A shipped model and its bundled images, all checked (sizes, colour) so that nothing fails halfway. */
 function readShown(weights: string, file: string, prefix: string, ascent: Pick<Shown, 'steps' | 'learningRate' | 'prior' | 'priorSteps' | 'priorLearningRate'>): Shown {
   const path = join(weights, file);
-  const data = loadModelOption(path);
+  const data = loadVggOption(path);
   const folder = join(weights, 'images');
   const names = existsSync(folder) ? readdirSync(folder).filter((name) => name.startsWith(prefix) && name.toLowerCase().endsWith('.png')) : [];
   if (names.length === 0) throw new RangeError(`${path} has no images to explain: ${folder} holds no ${prefix}*.png`);

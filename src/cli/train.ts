@@ -19,7 +19,7 @@ import {
   vggSpecForDataset,
 } from '../train/mod.ts';
 import type { Command } from './command.ts';
-import { loadModelOption } from './load_model_option.ts';
+import { loadVggOption } from './load_vgg_option.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
 import { progressBar } from './progress_bar.ts';
 import { formatDuration, throttle } from './progress_timing.ts';
@@ -126,7 +126,7 @@ export const trainCommand: Command = {
       if (options.features !== undefined || options.classifier !== undefined || options.avgpool !== undefined) {
         throw new RangeError('train: --init takes its architecture from the model; leave out --features, --classifier and --avgpool');
       }
-      start = loadModelOption(options.init);
+      start = loadVggOption(options.init);
       try {
         checkDatasetFits(start.spec, trainSet);
       } catch (error) {

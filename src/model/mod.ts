@@ -7,6 +7,7 @@
 export { foldBatchNorm } from './fold_batch_norm.ts';
 export { IMAGENET_LABELS } from './imagenet_labels.ts';
 export { initVggWeights } from './init_vgg_weights.ts';
+export { isSafetensors, type LoadedModel, loadModel, type LoadModelOptions } from './load_model.ts';
 export { loadVgg, MEAN_IMAGE_TENSOR, type VggModelData } from './load_vgg.ts';
 export { type OnnxMetadata, parseOnnxMetadata } from './onnx_metadata.ts';
 export { ONNX_OPERATORS, type OnnxOverrides, onnxToGraph, type OnnxToGraphOptions } from './onnx_to_graph.ts';
