@@ -1,21 +1,14 @@
 import type { Graph, GraphNode } from '../graph/mod.ts';
-import type { ReluRule } from '../shapes/mod.ts';
+import type { AvgPool2dShape, Conv2dShape, MaxPool2dShape, ReluRule } from '../shapes/mod.ts';
 import { adaptiveAvgPool2dBackward, adaptiveAvgPool2dForward } from './adaptive_avg_pool2d.ts';
+import { addTensors } from './add_tensors.ts';
+import { avgPool2dBackward, avgPool2dForward } from './avg_pool2d.ts';
+import { batchNormBackward, batchNormForward } from './batch_norm.ts';
+import { conv2dBackwardInput, conv2dForward } from './conv2d.ts';
 import { expectLength } from './expect_length.ts';
-import {
-  avgPoolBackward,
-  avgPoolForward,
-  channelAffine,
-  convBackwardInput,
-  convForward,
-  globalAvgPoolBackward,
-  globalAvgPoolForward,
-  maxPoolBackward,
-  maxPoolForward,
-  type WindowShape,
-  windowOutputSize,
-} from './graph_ops.ts';
+import { globalAvgPool2dBackward, globalAvgPool2dForward } from './global_avg_pool2d.ts';
 import { linearBackwardInput, linearForward } from './linear.ts';
+import { maxPool2dBackward, maxPool2dForward } from './max_pool2d.ts';
 import { reluBackward, reluForward } from './relu.ts';
 
 /** One image's share of a tensor: (C, H, W) or flat (F). */
@@ -37,8 +30,8 @@ export interface ReferenceGraphForward {
 
 /**
  * A graph in float64, node by node in the order given: input (n, C, H, W) as `graph.info.input` says,
- * already normalised → every tensor, the logits last. Plain loops (the references of each op), nothing
- * shared with the GPU executor but the `Graph` itself.
+ * already normalised → every tensor, the logits last. Each node runs its op's float64 reference (the
+ * plain loops every kernel test trusts); nothing is shared with the GPU executor but the `Graph` itself.
  */
 export function referenceGraphForward(graph: Graph, input: ArrayLike<number>, n: number): ReferenceGraphForward {
   const { channels, height, width } = graph.info.input;
@@ -59,17 +52,14 @@ export function referenceGraphForward(graph: Graph, input: ArrayLike<number>, n:
     let out: ReferenceShape;
     switch (op.kind) {
       case 'conv': {
-        const s = window(node, shape, n);
-        const weight = tensorOf(graph, node, op.weight);
-        const k = weight.length / (s.c * op.size * op.size);
-        if (!Number.isInteger(k)) throw new RangeError(`graph: node "${node.name}" has ${weight.length} weights, not K·${s.c}·${op.size}·${op.size}`);
-        y = convForward(s, k, x, weight, op.bias === undefined ? undefined : tensorOf(graph, node, op.bias));
-        out = [k, ...windowOutputSize('conv', s)];
+        const s = convShape(graph, node, shape, n);
+        out = [s.k, ...windowOutputSize(node, s)];
+        y = conv2dForward(s, x, tensorOf(graph, node, op.weight), op.bias === undefined ? new Float64Array(s.k) : tensorOf(graph, node, op.bias));
         break;
       }
       case 'batchnorm': {
         const [c, h, w] = spatial(node, shape);
-        y = channelAffine(n, c, h * w, x, tensorOf(graph, node, op.scale), tensorOf(graph, node, op.shift));
+        y = batchNormForward({ n, c, h, w }, x, tensorOf(graph, node, op.scale), tensorOf(graph, node, op.shift));
         out = shape;
         break;
       }
@@ -78,17 +68,17 @@ export function referenceGraphForward(graph: Graph, input: ArrayLike<number>, n:
         out = shape;
         break;
       case 'maxpool': {
-        const s = window(node, shape, n);
-        const pooled = maxPoolForward(s, x);
+        const s = poolShape(node, shape, n);
+        out = [s.c, ...windowOutputSize(node, s)];
+        const pooled = maxPool2dForward(s, x);
         y = pooled.y;
         switches.set(node.name, pooled.switches);
-        out = [s.c, ...windowOutputSize(op.kind, s)];
         break;
       }
       case 'avgpool': {
-        const s = window(node, shape, n);
-        y = avgPoolForward(s, op.countIncludePad, x);
-        out = [s.c, ...windowOutputSize(op.kind, s)];
+        const s = avgShape(node, shape, n);
+        out = [s.c, ...windowOutputSize(node, s)];
+        y = avgPool2dForward(s, x);
         break;
       }
       case 'adaptiveavgpool': {
@@ -99,7 +89,7 @@ export function referenceGraphForward(graph: Graph, input: ArrayLike<number>, n:
       }
       case 'globalavgpool': {
         const [c, h, w] = spatial(node, shape);
-        y = globalAvgPoolForward(n * c, h * w, x);
+        y = globalAvgPool2dForward({ n, c, h, w }, x);
         out = [c, 1, 1];
         break;
       }
@@ -108,7 +98,7 @@ export function referenceGraphForward(graph: Graph, input: ArrayLike<number>, n:
         if (!other || other.shape.join() !== shape.join()) {
           throw new RangeError(`graph: node "${node.name}" adds (${shape.join(', ')}) to (${other?.shape.join(', ')}); they must have one shape`);
         }
-        y = Float64Array.from(x, (v, i) => v + other.x[i]);
+        y = addTensors(x, other.x);
         out = shape;
         break;
       }
@@ -170,25 +160,22 @@ export function referenceGraphBackward(
     const shape = shapes.get(name) as ReferenceShape;
     const op = node.op;
     switch (op.kind) {
-      case 'conv': {
-        const s = window(node, shape, n);
-        const weight = tensorOf(graph, node, op.weight);
-        accumulate(name, convBackwardInput(s, weight.length / (s.c * op.size * op.size), g, weight));
+      case 'conv':
+        accumulate(name, conv2dBackwardInput(convShape(graph, node, shape, n), g, tensorOf(graph, node, op.weight)));
         break;
-      }
       case 'batchnorm': {
         const [c, h, w] = spatial(node, shape);
-        accumulate(name, channelAffine(n, c, h * w, g, tensorOf(graph, node, op.scale)));
+        accumulate(name, batchNormBackward({ n, c, h, w }, g, tensorOf(graph, node, op.scale)));
         break;
       }
       case 'relu':
         accumulate(name, reluBackward(x, g, rule));
         break;
       case 'maxpool':
-        accumulate(name, maxPoolBackward(window(node, shape, n), g, forward.switches.get(node.name) as Uint32Array));
+        accumulate(name, maxPool2dBackward(poolShape(node, shape, n), g, forward.switches.get(node.name) as Uint32Array));
         break;
       case 'avgpool':
-        accumulate(name, avgPoolBackward(window(node, shape, n), op.countIncludePad, g));
+        accumulate(name, avgPool2dBackward(avgShape(node, shape, n), g));
         break;
       case 'adaptiveavgpool': {
         const [c, h, w] = spatial(node, shape);
@@ -197,7 +184,7 @@ export function referenceGraphBackward(
       }
       case 'globalavgpool': {
         const [c, h, w] = spatial(node, shape);
-        accumulate(name, globalAvgPoolBackward(n * c, h * w, g));
+        accumulate(name, globalAvgPool2dBackward({ n, c, h, w }, g));
         break;
       }
       case 'add':
@@ -260,11 +247,38 @@ function flat(node: GraphNode, shape: ReferenceShape): number {
   return shape[0];
 }
 
-function window(node: GraphNode, shape: ReferenceShape, n: number): WindowShape {
-  const op = node.op;
-  if (op.kind !== 'conv' && op.kind !== 'maxpool' && op.kind !== 'avgpool') throw new RangeError(`graph: ${op.kind} has no window`);
+function convShape(graph: Graph, node: GraphNode, shape: ReferenceShape, n: number): Conv2dShape {
+  const op = node.op as Extract<GraphNode['op'], { kind: 'conv' }>;
+  const [c, h, w] = spatial(node, shape);
+  const k = tensorOf(graph, node, op.weight).length / (c * op.size * op.size);
+  if (!Number.isInteger(k)) throw new RangeError(`graph: node "${node.name}" has a weight that is not (K, ${c}, ${op.size}, ${op.size})`);
+  return { n, c, h, w, k, size: op.size, pad: 0, stride: op.stride, pads: op.pads };
+}
+
+function poolShape(node: GraphNode, shape: ReferenceShape, n: number): MaxPool2dShape & { c: number } {
+  const op = node.op as Extract<GraphNode['op'], { kind: 'maxpool' }>;
   const [c, h, w] = spatial(node, shape);
   return { n, c, h, w, size: op.size, stride: op.stride, pads: op.pads };
+}
+
+function avgShape(node: GraphNode, shape: ReferenceShape, n: number): AvgPool2dShape {
+  const op = node.op as Extract<GraphNode['op'], { kind: 'avgpool' }>;
+  const [c, h, w] = spatial(node, shape);
+  return { n, c, h, w, size: op.size, stride: op.stride, pads: op.pads, countIncludePad: op.countIncludePad };
+}
+
+/** A windowed node's output height and width (floor mode), refused below 1 with the node's name. */
+function windowOutputSize(
+  node: GraphNode,
+  s: { h: number; w: number; size?: number; stride?: number; pads?: readonly [number, number, number, number] },
+): [number, number] {
+  const { size = 2, stride = 1, pads = [0, 0, 0, 0] } = s;
+  const oh = Math.floor((s.h + pads[0] + pads[2] - size) / stride) + 1;
+  const ow = Math.floor((s.w + pads[1] + pads[3] - size) / stride) + 1;
+  if (!(oh >= 1 && ow >= 1)) {
+    throw new RangeError(`graph: node "${node.name}" (${node.op.kind}): a ${size}×${size} window does not fit a ${s.h}×${s.w} input padded (${pads.join(', ')})`);
+  }
+  return [oh, ow];
 }
 
 function size(shape: ReferenceShape): number {
