@@ -1,6 +1,7 @@
 import { checkCommand } from './check.ts';
 import { classvizCommand } from './classviz.ts';
 import type { Command } from './command.ts';
+import { describeCommand } from './describe.ts';
 import { evaluateCommand } from './evaluate.ts';
 import { localiseCommand } from './localise.ts';
 import { meanImageCommand } from './mean_image.ts';
@@ -10,4 +11,4 @@ import { showcaseCommand } from './showcase.ts';
 import { trainCommand } from './train.ts';
 
 /** Every `deepinside` command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [checkCommand, predictCommand, saliencyCommand, classvizCommand, showcaseCommand, trainCommand, evaluateCommand, localiseCommand, meanImageCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, predictCommand, saliencyCommand, classvizCommand, describeCommand, showcaseCommand, trainCommand, evaluateCommand, localiseCommand, meanImageCommand];

@@ -8,6 +8,7 @@ export { classvizCommand } from './classviz.ts';
 export type { Command, CommandContext } from './command.ts';
 export { COMMANDS } from './commands.ts';
 export { decodePng } from './decode_png.ts';
+export { describeCommand } from './describe.ts';
 export { encodePng } from './encode_png.ts';
 export { evaluateCommand } from './evaluate.ts';
 export { localiseCommand } from './localise.ts';

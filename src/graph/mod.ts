@@ -5,6 +5,7 @@
  * @module
  */
 export type { Classifier, SpatialOutput } from './classifier.ts';
+export { describeGraph, type GraphDescription, type NodeDescription } from './describe_graph.ts';
 export type { Graph, GraphNode, GraphOp, Pads } from './graph.ts';
 export { type ClassScoreGradient, GraphModel, type GraphModelOptions, type GraphParameter } from './graph_model.ts';
 export { type GraphShapes, graphShapes, type TensorShape, tensorSize } from './graph_shapes.ts';
