@@ -166,16 +166,29 @@ def compare(name, work, deepinside):
     return result
 
 
+def print_table(document):
+    print(f'| model (torchvision, random weights) | input | logits | saliency, gradient | deconvnet | guided |')
+    print('| --- | --- | --- | --- | --- | --- |')
+    for name, r in document['models'].items():
+        cells = [f'{r[key]:.1e}' for key in ['logits_rel', 'gradient_rel', 'deconvnet_rel', 'guided_rel']]
+        print(f'| {name} | {r["size"]}×{r["size"]} | ' + ' | '.join(cells) + ' |')
+    print(f'\nRelative error ‖deepinside − PyTorch‖ / ‖PyTorch‖ (PyTorch {document["torch"]} in float64; deepinside in float32 '
+          f'on the GPU), from `bench/torch/export_check.py`, {document["date"][:10]}.')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('work')
     parser.add_argument('--models', default='resnet18,resnet50,resnet101,vgg16')
     parser.add_argument('--size', type=int, default=112)
     parser.add_argument('--seed', type=int, default=14)
-    parser.add_argument('--phase', choices=['export', 'compare', 'all'], default='all')
+    parser.add_argument('--phase', choices=['export', 'compare', 'all', 'table'], default='all',
+                        help='table: print the results file as a Markdown table, and nothing else')
     parser.add_argument('--deepinside', default='node .build/cli/main.mjs', help='the command that runs deepinside')
     parser.add_argument('--results', default='bench/results/onnx_torch_check.json')
     args = parser.parse_args()
+    if args.phase == 'table':
+        return print_table(json.load(open(args.results)))
     os.makedirs(args.work, exist_ok=True)
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     exported_path = os.path.join(args.work, 'exported.json')
@@ -195,6 +208,9 @@ def main():
             rels = ', '.join(f'{key} {r[key]:.2e}' for key in ['logits_rel'] + [f'{rule}_rel' for rule in RULES])
             print(f'{name} ({r["size"]}x{r["size"]}): relative error {rels}; same top class: {r["same_top_class"]}', flush=True)
     if results:
+        # Models checked in an earlier run stay in the file until checked again.
+        earlier = json.load(open(args.results)).get('models', {}) if os.path.exists(args.results) else {}
+        results = {**earlier, **results}
         document = {
             'what': 'deepinside vs PyTorch 1.13 float64 on torchvision models exported to ONNX (opset 13, random weights): '
                     'relative error ||deepinside - torch|| / ||torch|| of the logits and of the saliency map under each rule',
