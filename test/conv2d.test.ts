@@ -48,6 +48,10 @@ const unsplit = new Gpu(gpu.device, gpu.adapterName, { fillInvocations: 1 });
 const streams = (s: Conv2dShape) => s.size === 3 && s.pad === 1 && s.w % 4 === 0;
 /** Whether the adapter runs the variants 5 that share loads through 8-lane subgroups (lavapipe does). */
 const subgroups8 = gpu.subgroupSize === 8;
+/** Whether a forward or backward-input variant is one of the direct 3×3 kernels (3 to 7). */
+const direct = (variant: number) => variant >= 3 && variant <= 7;
+/** Whether it is one of those that need 8-lane subgroups (5 to 7). */
+const subgroupVariant = (variant: number) => variant >= 5 && variant <= 7;
 
 for (const [name, s] of SHAPES) {
   const [oh, ow] = conv2dOutputSize(s);
@@ -58,7 +62,7 @@ for (const [name, s] of SHAPES) {
   const dy = randomTensor(random, yLength, 'dy');
 
   for (const variant of CONV2D_FORWARD_VARIANTS) {
-    if ((variant >= 3 && s.size !== 3) || (variant >= 5 && !subgroups8)) continue;
+    if ((direct(variant) && s.size !== 3) || (subgroupVariant(variant) && !subgroups8)) continue;
     test(`conv2d_forward v${variant} matches the reference for ${name}`, async () => {
       const y = poisoned(yLength, 'y');
       await conv2dForward(gpu, s, x.tensor, weight.tensor, bias.tensor, y, variant);
@@ -66,7 +70,7 @@ for (const [name, s] of SHAPES) {
     });
   }
   for (const variant of CONV2D_BACKWARD_INPUT_VARIANTS) {
-    if ((variant >= 3 && s.size !== 3) || (variant >= 5 && !subgroups8)) continue;
+    if ((direct(variant) && s.size !== 3) || (subgroupVariant(variant) && !subgroups8)) continue;
     test(`conv2d_backward_input v${variant} matches the reference for ${name}`, async () => {
       const dx = poisoned(x.data.length, 'dx');
       await conv2dBackwardInput(gpu, s, dy.tensor, weight.tensor, dx, variant);
@@ -111,7 +115,7 @@ for (const [name, s] of GENERAL) {
   const weight = randomTensor(random, s.k * s.c * s.size * s.size, 'weight');
   const bias = randomTensor(random, s.k, 'bias');
   const dy = randomTensor(random, yLength, 'dy');
-  for (const variant of [1, 2, undefined] as const) {
+  for (const variant of [1, 2, 8, undefined] as const) {
     const which = variant ? `v${variant}` : 'by default';
     test(`conv2d_forward ${which} matches the reference for ${name}`, async () => {
       const y = poisoned(yLength, 'y');
@@ -126,7 +130,7 @@ for (const [name, s] of GENERAL) {
   }
 }
 
-// ResNet-50's own shapes, once each through the default kernels: the 7×7/2 stem at 224×224, a 1×1
+// ResNet-50's own shapes, once each through the default kernel (v8): the 7×7/2 stem at 224×224, a 1×1
 // 256→64 reduction at 56×56, and the 1×1/2 1024→2048 downsampling projection at 14×14.
 const RESNET: Array<[string, Conv2dShape]> = [
   ['the ResNet stem, 3→64 7×7/2 at 224×224', { n: 1, c: 3, h: 224, w: 224, k: 64, size: 7, pad: 3, stride: 2 }],
@@ -158,7 +162,7 @@ for (const [name, s] of RESNET) {
   const weight = randomTensor(random, s.k * s.c * 9, 'weight');
   const bias = randomTensor(random, s.k, 'bias');
   const dy = randomTensor(random, s.n * s.k * oh * ow, 'dy');
-  for (const variant of [1, 2] as const) {
+  for (const variant of [1, 2, 8] as const) {
     test(`conv2d_forward and conv2d_backward_input v${variant} match the reference for a stride-2 conv bound in 2048-byte windows`, async () => {
       if (2 * s.c * s.h * s.w <= sliced.maxWindowElements) throw new Error('the sliced case no longer splits the batch');
       const y = poisoned(s.n * s.k * oh * ow, 'y');
@@ -231,7 +235,7 @@ const SLICED: Conv2dShape = { n: 5, c: 3, h: 9, w: 11, k: 4, size: 3, pad: 1 };
   };
 
   for (const variant of CONV2D_FORWARD_VARIANTS) {
-    if (variant >= 5 && !subgroups8) continue;
+    if (subgroupVariant(variant) && !subgroups8) continue;
     test(`conv2d_forward v${variant} matches the reference for ${where}`, async () => {
       assertSliced();
       const y = poisoned(yLength, 'y');
@@ -240,7 +244,7 @@ const SLICED: Conv2dShape = { n: 5, c: 3, h: 9, w: 11, k: 4, size: 3, pad: 1 };
     });
   }
   for (const variant of CONV2D_BACKWARD_INPUT_VARIANTS) {
-    if (variant >= 5 && !subgroups8) continue;
+    if (subgroupVariant(variant) && !subgroups8) continue;
     test(`conv2d_backward_input v${variant} matches the reference for ${where}`, async () => {
       const dx = poisoned(x.data.length, 'dx');
       await conv2dBackwardInput(sliced, s, dy.tensor, weight.tensor, dx, variant);

@@ -2,9 +2,10 @@ import type { Gpu, GpuTensor } from '../gpu/mod.ts';
 import { conv2dPads, conv2dPlain, type Conv2dShape } from '../shapes/mod.ts';
 import v1 from '../../shaders/conv2d_backward_input_v1.wgsl';
 import v2 from '../../shaders/conv2d_backward_input_v2.wgsl';
+import v8 from '../../shaders/conv2d_backward_input_v8.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
 import { checkSubgroups } from './check_subgroups.ts';
-import { conv2dForwardDirect, directVariant } from './conv2d_forward.ts';
+import { conv2dForwardDirect, DIRECT_WORKGROUP, directVariant } from './conv2d_forward.ts';
 import { conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
@@ -12,15 +13,19 @@ import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
  * The conv2d backward-to-input kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 to 7 the
  * forward kernels conv2d_forward_v3 to v7 run as the transposed convolution (dy, the weight turned
  * 180° with its channel roles swapped, padding size − 1 − pad). 1 and 2 take any kernel size, stride and
- * padding (with a stride, each input pixel gathers only the taps that read it); 3 to 7 only 3×3 kernels
- * with stride 1 and the same padding on every side. For those, with `gpu.kernels` tuned, the default is one
- * of 3 to 7 (see `directVariant`); every other shape, and portable kernels, use 2.
+ * padding (with a stride, each input pixel gathers only the taps that read it), as does 8, the general
+ * direct gather (8 channels × 8 pixels of one phase modulo the stride an invocation); 3 to 7 only 3×3
+ * kernels with stride 1 and the same padding on every side. With `gpu.kernels` tuned the default is one of
+ * 3 to 7 for those (see `directVariant`) and 8 for every other shape; portable kernels use 2.
  */
-export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4, 5, 6, 7] as const;
+export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
 export type Conv2dBackwardInputVariant = (typeof CONV2D_BACKWARD_INPUT_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'conv2d_backward_input_v1', code: v1 };
 const SHADER_V2 = { name: 'conv2d_backward_input_v2', code: v2 };
+const SHADER_V8 = { name: 'conv2d_backward_input_v8', code: v8 };
+// v8's invocation: 8 input channels × 8 pixels of one row and phase.
+const V8_BLOCK = 8;
 // v2's tile: 64 input channels × 64 pixels, in reduction slabs of TK.
 const V2_TILE = 64;
 const V2_SLAB = 16;
@@ -43,9 +48,25 @@ export async function conv2dBackwardInput(
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_backward_input', s.n, { dx: inImage, dy: outImage });
   const plain = conv2dPlain(s);
-  variant ??= s.size === 3 && plain !== undefined && gpu.kernels === 'tuned' ? directVariant(gpu, s.h, s.w, s.c) : 2;
+  variant ??= gpu.kernels !== 'tuned' ? 2 : s.size === 3 && plain !== undefined ? directVariant(gpu, s.h, s.w, s.c) : 8;
   if (!CONV2D_BACKWARD_INPUT_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
+  }
+  if (variant === 8) {
+    const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, true);
+    const pipeline = await gpu.pipeline(SHADER_V8, { WG: DIRECT_WORKGROUP });
+    const [top, left] = conv2dPads(s);
+    const stride = s.stride ?? 1;
+    const wtw = gpu.window(wt, 0, s.k * s.size * s.size * padded);
+    const items = Math.ceil(s.c / V8_BLOCK) * s.h * stride * Math.ceil(Math.ceil(s.w / stride) / V8_BLOCK);
+    const [gx, gy] = gpu.grid(Math.ceil(items / DIRECT_WORKGROUP));
+    for (const [n0, n] of slices) {
+      const dyw = gpu.window(dy, n0 * outImage, n * outImage);
+      const dxw = gpu.window(dx, n0 * inImage, n * inImage);
+      const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, padded, s.size, stride, top, left, dyw.base, dxw.base]);
+      gpu.dispatch(pipeline, params, [dyw.binding, wtw.binding, dxw.binding], [gx, gy, n]);
+    }
+    return;
   }
   if (variant !== 1 && variant !== 2) {
     if (s.size !== 3) throw new RangeError(`conv2d_backward_input: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);

@@ -7,6 +7,7 @@ import v4 from '../../shaders/conv2d_forward_v4.wgsl';
 import v5 from '../../shaders/conv2d_forward_v5.wgsl';
 import v6 from '../../shaders/conv2d_forward_v6.wgsl';
 import v7 from '../../shaders/conv2d_forward_v7.wgsl';
+import v8 from '../../shaders/conv2d_forward_v8.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
 import { checkSubgroups } from './check_subgroups.ts';
 import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
@@ -17,11 +18,12 @@ import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
  * direct 3×3 convolution with vector loads (8 channels × 8 pixels an invocation), 4 the same with 16
  * pixels, 5 version 4 sharing its weight loads through 8-lane subgroups, 6 the same with 16 channels × 8
  * pixels, 7 32 channels × 8 pixels with the subgroup's lanes on neighbouring rows, sharing input rows
- * (5 to 7 only where `gpu.subgroupSize` is 8). 1 and 2 take any kernel size, stride and padding; 3 to 7
- * only 3×3 kernels with stride 1 and the same padding on every side. For those, with `gpu.kernels`
- * tuned, the default is one of 3 to 7 (see `directVariant`); every other shape, and portable kernels, use 2.
+ * (5 to 7 only where `gpu.subgroupSize` is 8), 8 the general direct kernel (8 channels × 8 pixels an
+ * invocation, any kernel size, stride and padding). 1, 2 and 8 take any kernel size, stride and padding;
+ * 3 to 7 only 3×3 kernels with stride 1 and the same padding on every side. With `gpu.kernels` tuned the
+ * default is one of 3 to 7 for those (see `directVariant`) and 8 for every other shape; portable kernels use 2.
  */
-export const CONV2D_FORWARD_VARIANTS = [1, 2, 3, 4, 5, 6, 7] as const;
+export const CONV2D_FORWARD_VARIANTS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
 export type Conv2dForwardVariant = (typeof CONV2D_FORWARD_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'conv2d_forward_v1', code: v1 };
@@ -30,11 +32,14 @@ const SHADER_V2 = { name: 'conv2d_forward_v2', code: v2 };
 const V2_TILE = 64;
 const V2_SLAB = 16;
 const SHADER_V3 = { name: 'conv2d_forward_v3', code: v3 };
+const SHADER_V8 = { name: 'conv2d_forward_v8', code: v8 };
+// v8's outputs an invocation: 8 channels × 8 pixels of a row; its workgroup, as the direct kernels'.
+const V8_BLOCK = 8;
 // What an invocation of each direct kernel computes: `channels` output channels × `pixels` of a row;
 // `workgroup` invocations a workgroup, on as many (row, pixel group) items, or for v7 (`rows`) on 8
 // rows of one pixel group. The subgroup kernels run one subgroup a workgroup: on lavapipe v6 in
 // workgroups of 8 against 32 took 100 against 119 ms at conv2_2, 121 against 131 at conv4_3.
-const DIRECT_WORKGROUP = 32;
+export const DIRECT_WORKGROUP = 32;
 const DIRECT = {
   3: { shader: SHADER_V3, pixels: 8, channels: CHANNEL_BLOCK, workgroup: DIRECT_WORKGROUP, rows: false },
   4: { shader: { name: 'conv2d_forward_v4', code: v4 }, pixels: 16, channels: CHANNEL_BLOCK, workgroup: DIRECT_WORKGROUP, rows: false },
@@ -64,9 +69,24 @@ export async function conv2dForward(
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_forward', s.n, { x: inImage, y: outImage });
   const plain = conv2dPlain(s);
-  variant ??= s.size === 3 && plain !== undefined && gpu.kernels === 'tuned' ? directVariant(gpu, oh, ow, s.k) : 2;
+  variant ??= gpu.kernels !== 'tuned' ? 2 : s.size === 3 && plain !== undefined ? directVariant(gpu, oh, ow, s.k) : 8;
   if (!CONV2D_FORWARD_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_forward: no variant ${variant}; known: ${CONV2D_FORWARD_VARIANTS.join(', ')}`);
+  }
+  if (variant === 8) {
+    const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, false);
+    const pipeline = await gpu.pipeline(SHADER_V8, { WG: DIRECT_WORKGROUP });
+    const [top, left] = conv2dPads(s);
+    const wtw = gpu.window(wt, 0, s.c * s.size * s.size * padded);
+    for (const [n0, n] of slices) {
+      const xw = gpu.window(x, n0 * inImage, n * inImage);
+      const yw = gpu.window(y, n0 * outImage, n * outImage);
+      const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, padded, s.size, s.stride ?? 1, top, left, xw.base, yw.base]);
+      const items = Math.ceil(s.k / V8_BLOCK) * oh * Math.ceil(ow / V8_BLOCK);
+      const [gx, gy] = gpu.grid(Math.ceil(items / DIRECT_WORKGROUP));
+      gpu.dispatch(pipeline, params, [xw.binding, wtw.binding, gpu.window(bias).binding, yw.binding], [gx, gy, n]);
+    }
+    return;
   }
   if (variant !== 1 && variant !== 2) {
     if (s.size !== 3) throw new RangeError(`conv2d_forward: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
