@@ -256,4 +256,46 @@ test('truncated, corrupt and random bytes, a raw_data shorter than its dims, and
   assertRefused(onnx.ModelProto.encode(old).finish(), /opset 9 is not supported; deepinside reads opsets 11 to 17/);
 });
 
+test('a node nothing reads is dropped with its weights; a tensor written twice, a Gemm with transA and a Dropout in training are refused', () => {
+  const dead = oneConv([], (b, x) => {
+    b.conv(x, 4, 5, 1, 1, [0, 0, 0, 0], true); // its output reaches nothing
+    return b.relu(x);
+  });
+  const { graph } = onnxToGraph(dead);
+  assert.equal(graph.nodes.map((node) => node.op.kind), ['conv', 'relu', 'globalavgpool', 'flatten', 'linear']);
+  assert.is(graph.weights.size, 3, 'the conv weight, the fc weight and its bias');
+
+  const twice = onnx.ModelProto.decode(oneConv([], (b, x) => b.relu(x)));
+  const nodes = (twice.graph as InstanceType<typeof onnx.GraphProto>).node;
+  nodes[1].output = [(nodes[0].output as string[])[0]];
+  assertRefused(onnx.ModelProto.encode(twice).finish(), /its output "conv_\d+" is written twice; the graph is not in SSA form/);
+
+  const b = new OnnxBuilder(random);
+  const flat = b.node('Flatten', [b.node('GlobalAveragePool', ['input'])]);
+  const w = b.weight('w', [3, 2], b.uniform(6, 1));
+  const gemm = b.node('Gemm', [flat, w], [int('transA', 1)], 1, 'fc');
+  assertRefused(b.model(gemm, { input: ['n', 3, 4, 4], output: ['n', 2] }), /node "fc" \(Gemm\): transA 1 is not supported/);
+
+  const c = new OnnxBuilder(random);
+  const mode = c.name('mode');
+  c.initializers.push({ name: mode, dims: [], dataType: onnx.TensorProto.DataType.BOOL, rawData: new Uint8Array([1]) });
+  const ratio = c.weight('ratio', [], [0.5]);
+  const drop = c.node('Dropout', [c.node('Flatten', [c.node('GlobalAveragePool', ['input'])]), ratio, mode], [], 1, 'drop');
+  assertRefused(c.model(drop, { input: ['n', 3, 4, 4], output: ['n', 3] }), /node "drop" \(Dropout\): training_mode must be a constant false/);
+});
+
+test('Dropout with training_mode false, Identity chains and an output behind an Identity load as the graph without them', async () => {
+  const b = new OnnxBuilder(random);
+  const mode = b.name('mode');
+  b.initializers.push({ name: mode, dims: [], dataType: onnx.TensorProto.DataType.BOOL, rawData: new Uint8Array([0]) });
+  let x = b.node('Identity', [b.node('Identity', [b.conv('input', 3, 4, 3, 1, [1, 1, 1, 1], true)])]);
+  x = b.node('Flatten', [b.node('GlobalAveragePool', [b.relu(x)])]);
+  x = b.node('Dropout', [x, b.weight('ratio', [], [0.1]), mode]);
+  x = b.node('Identity', [b.gemm(x, 4, 3)]);
+  const bytes = b.model(x, { input: ['n', 3, 7, 6], output: ['n', 3] });
+  const graph = await checkAgainstOnnxRuntime('identities', bytes, 2);
+  assert.equal(graph.nodes.map((node) => node.op.kind), ['conv', 'relu', 'globalavgpool', 'flatten', 'linear']);
+  assert.is(graph.output, graph.nodes[4].output);
+});
+
 test.run();
