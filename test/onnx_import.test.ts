@@ -2,7 +2,7 @@ import onnxProto from 'onnx-proto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Graph } from '../src/graph/mod.ts';
-import { IMAGENET_LABELS, onnxToGraph } from '../src/model/mod.ts';
+import { foldBatchNorm, IMAGENET_LABELS, onnxToGraph } from '../src/model/mod.ts';
 import { referenceGraphBackward, referenceGraphForward } from '../src/reference/mod.ts';
 import { Random } from '../src/random/mod.ts';
 import { RELU_RULES } from '../src/shapes/mod.ts';
@@ -296,6 +296,43 @@ test('Dropout with training_mode false, Identity chains and an output behind an 
   const graph = await checkAgainstOnnxRuntime('identities', bytes, 2);
   assert.equal(graph.nodes.map((node) => node.op.kind), ['conv', 'relu', 'globalavgpool', 'flatten', 'linear']);
   assert.is(graph.output, graph.nodes[4].output);
+});
+
+test('foldBatchNorm folds each of two convs that share one weight by its own batch norm, leaving the shared tensor untouched', () => {
+  const w = random.uniformArray(4 * 2 * 9, -0.5, 0.5);
+  const weights = new Map<string, Float32Array>([
+    ['w', w],
+    ['s1', random.uniformArray(4, 0.5, 1.5)],
+    ['t1', random.uniformArray(4, -0.2, 0.2)],
+    ['s2', random.uniformArray(4, 0.5, 1.5)],
+    ['t2', random.uniformArray(4, -0.2, 0.2)],
+    ['fc', random.uniformArray(3 * 4, -0.5, 0.5)],
+  ]);
+  const conv = { kind: 'conv', weight: 'w', size: 3, stride: 1, pads: [1, 1, 1, 1] } as const;
+  const graph: Graph = {
+    info: { input: { channels: 2, height: 5, width: 4 }, normalize: { mean: [0, 0], std: [1, 1] }, labels: ['a', 'b', 'c'] },
+    input: 'x',
+    output: 'logits',
+    weights,
+    nodes: [
+      { name: 'c1', op: conv, inputs: ['x'], output: 'y1' },
+      { name: 'bn1', op: { kind: 'batchnorm', scale: 's1', shift: 't1' }, inputs: ['y1'], output: 'z1' },
+      { name: 'c2', op: conv, inputs: ['x'], output: 'y2' },
+      { name: 'bn2', op: { kind: 'batchnorm', scale: 's2', shift: 't2' }, inputs: ['y2'], output: 'z2' },
+      { name: 'sum', op: { kind: 'add' }, inputs: ['z1', 'z2'], output: 'z' },
+      { name: 'gap', op: { kind: 'globalavgpool' }, inputs: ['z'], output: 'g' },
+      { name: 'flat', op: { kind: 'flatten' }, inputs: ['g'], output: 'f' },
+      { name: 'fc', op: { kind: 'linear', weight: 'fc' }, inputs: ['f'], output: 'logits' },
+    ],
+  };
+  const before = Float32Array.from(w);
+  const folded = foldBatchNorm(graph);
+  assert.equal(folded.nodes.map((node) => node.name), ['c1', 'c2', 'sum', 'gap', 'flat', 'fc']);
+  assert.equal(w, before, 'the shared weight is not written');
+  assert.not.ok(folded.weights.has('w'), 'no node names the shared weight any more');
+  assert.equal([...folded.weights.keys()].sort(), ['c1.folded_bias', 'c1.folded_weight', 'c2.folded_bias', 'c2.folded_weight', 'fc']);
+  const input = random.uniformArray(2 * 2 * 5 * 4, -1, 1);
+  assertClose('logits', referenceGraphForward(folded, input, 2).logits, referenceGraphForward(graph, input, 2).logits, { rel: 1e-6, random });
 });
 
 test.run();
