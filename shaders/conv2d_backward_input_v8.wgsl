@@ -13,6 +13,9 @@
 // pixels fastest; z is the image (blocks share workgroups so that small images still fill them).
 
 override WG: u32;
+// A 1×1 kernel, stride 1, no padding, rows of whole vec4s starting on a vec4: the 8 values of dy come in
+// two vec4 loads.
+override ALIGNED: bool;
 
 struct Params {
   n: u32, c: u32, h: u32, w: u32,
@@ -23,8 +26,9 @@ struct Params {
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read> wt: array<vec4f>;
-@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(2) var<storage, read> dy4: array<vec4f>;
+@group(0) @binding(3) var<storage, read> wt: array<vec4f>;
+@group(0) @binding(4) var<storage, read_write> dx: array<f32>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) grid: vec3u,
@@ -79,8 +83,16 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) grid: vec3u,
       var row_start = dy_image + oy * p.ow;
       var tap = (flipped * p.cp + c0) / 4u;
       for (var k = 0u; k < p.k; k++) {
-        let lo = select(vec4f(0.0), vec4f(dy[row_start + ol.x], dy[row_start + ol.y], dy[row_start + ol.z], dy[row_start + ol.w]), ml);
-        let hi = select(vec4f(0.0), vec4f(dy[row_start + oh.x], dy[row_start + oh.y], dy[row_start + oh.z], dy[row_start + oh.w]), mh);
+        var lo: vec4f;
+        var hi = vec4f(0.0);
+        if (ALIGNED) {
+          // first = ix0 here, a multiple of 8.
+          lo = dy4[(row_start + ix0) / 4u];
+          if (ix0 + 4u < p.ow) { hi = dy4[(row_start + ix0) / 4u + 1u]; }
+        } else {
+          lo = select(vec4f(0.0), vec4f(dy[row_start + ol.x], dy[row_start + ol.y], dy[row_start + ol.z], dy[row_start + ol.w]), ml);
+          hi = select(vec4f(0.0), vec4f(dy[row_start + oh.x], dy[row_start + oh.y], dy[row_start + oh.z], dy[row_start + oh.w]), mh);
+        }
         let wl = wt[tap];
         let wh = wt[tap + 1u];
         row_start += plane;

@@ -15,6 +15,9 @@
 // lanes sat idle there and its 1×1/2 1024→2048 projection ran 3× slower.
 
 override WG: u32;
+// A 1×1 kernel, stride 1, no padding, rows of whole vec4s starting on a vec4 (ResNet's 1×1 convs at 56×56
+// and 28×28): the 8 pixels come in two vec4 loads, 64 FMAs per 4 loads.
+override ALIGNED: bool;
 
 struct Params {
   n: u32, c: u32, h: u32, w: u32,
@@ -25,9 +28,10 @@ struct Params {
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> wt: array<vec4f>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<storage, read> x4: array<vec4f>;
+@group(0) @binding(3) var<storage, read> wt: array<vec4f>;
+@group(0) @binding(4) var<storage, read> bias: array<f32>;
+@group(0) @binding(5) var<storage, read_write> y: array<f32>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) grid: vec3u,
@@ -72,8 +76,15 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) grid: vec3u,
       var row_start = x_image + u32(row) * p.w;
       var tap = ((r * p.size + s) * p.kp + k0) / 4u;
       for (var c = 0u; c < p.c; c++) {
-        let lo = select(vec4f(0.0), vec4f(x[row_start + ol.x], x[row_start + ol.y], x[row_start + ol.z], x[row_start + ol.w]), ml);
-        let hi = select(vec4f(0.0), vec4f(x[row_start + oh.x], x[row_start + oh.y], x[row_start + oh.z], x[row_start + oh.w]), mh);
+        var lo: vec4f;
+        var hi = vec4f(0.0);
+        if (ALIGNED) {
+          lo = x4[(row_start + ox) / 4u];
+          if (ox + 4u < p.w) { hi = x4[(row_start + ox) / 4u + 1u]; }
+        } else {
+          lo = select(vec4f(0.0), vec4f(x[row_start + ol.x], x[row_start + ol.y], x[row_start + ol.z], x[row_start + ol.w]), ml);
+          hi = select(vec4f(0.0), vec4f(x[row_start + oh.x], x[row_start + oh.y], x[row_start + oh.z], x[row_start + oh.w]), mh);
+        }
         let wl = wt[tap];
         let wh = wt[tap + 1u];
         row_start += plane;

@@ -102,6 +102,8 @@ const GENERAL: Array<[string, Conv2dShape]> = [
   ['7×7 stride 2 pad 3 stem, 1 channel', { n: 1, c: 1, h: 13, w: 10, k: 4, size: 7, pad: 3, stride: 2 }],
   ['1×1 stride 2 projection, 17→33 channels', { n: 2, c: 17, h: 7, w: 9, k: 33, size: 1, pad: 0, stride: 2 }],
   ['1×1 stride 1, 70→66 channels, batch 3', { n: 3, c: 70, h: 5, w: 6, k: 66, size: 1, pad: 0 }],
+  // Rows of whole vec4s: v8 loads them as vec4s; 12 columns leave the last 8-pixel group half past the row.
+  ['1×1 stride 1, rows of whole vec4s, 9→10 channels, batch 3', { n: 3, c: 9, h: 5, w: 12, k: 10, size: 1, pad: 0 }],
   ['3×3 stride 1, pads (0, 1, 2, 1)', { n: 2, c: 3, h: 6, w: 7, k: 4, size: 3, pad: 0, pads: [0, 1, 2, 1] }],
   ['3×3 stride 3, pads (1, 0, 2, 2), unread rows', { n: 1, c: 2, h: 8, w: 11, k: 3, size: 3, pad: 0, stride: 3, pads: [1, 0, 2, 2] }],
   ['2×2 stride 2 on a 1×1 plane padded to 2×2', { n: 2, c: 3, h: 1, w: 1, k: 2, size: 2, pad: 0, stride: 2, pads: [1, 1, 0, 0] }],
@@ -174,6 +176,28 @@ for (const [name, s] of RESNET) {
     });
   }
 }
+
+test('conv2d_forward and conv2d_backward_input default to v2 where the rearranged weight would exceed a binding', async () => {
+  // 3→7 channels 3×3: the weight (189 values) fits 200-value windows, but padded to 8 channels (216 or 504 values) it does not.
+  const tiny = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: 200 * 4 + gpu.limits.bindingAlignment });
+  for (const s of [
+    { n: 2, c: 3, h: 4, w: 5, k: 7, size: 3, pad: 1 },
+    { n: 2, c: 3, h: 5, w: 5, k: 7, size: 3, pad: 1, stride: 2 },
+  ] as Conv2dShape[]) {
+    if (s.c * 9 * 8 <= tiny.maxWindowElements || s.k * s.c * 9 > tiny.maxWindowElements) throw new Error('the case no longer separates the weight from its layout');
+    const [oh, ow] = conv2dOutputSize(s);
+    const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
+    const weight = randomTensor(random, s.k * s.c * 9, 'weight');
+    const bias = randomTensor(random, s.k, 'bias');
+    const dy = randomTensor(random, s.n * s.k * oh * ow, 'dy');
+    const y = poisoned(dy.data.length, 'y');
+    const dx = poisoned(x.data.length, 'dx');
+    await conv2dForward(tiny, s, x.tensor, weight.tensor, bias.tensor, y);
+    await conv2dBackwardInput(tiny, s, dy.tensor, weight.tensor, dx);
+    assertClose('y', await tiny.read(y), refForward(s, x.data, weight.data, bias.data), { random });
+    assertClose('dx', await tiny.read(dx), refBackwardInput(s, dy.data, weight.data), { random });
+  }
+});
 
 test('the direct variants and conv2d_backward_weight refuse strides and uneven padding', async () => {
   const s: Conv2dShape = { n: 1, c: 2, h: 6, w: 8, k: 2, size: 3, pad: 1, stride: 2 };

@@ -6,7 +6,7 @@ import v8 from '../../shaders/conv2d_backward_input_v8.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
 import { checkSubgroups } from './check_subgroups.ts';
 import { conv2dForwardDirect, DIRECT_WORKGROUP, directVariant } from './conv2d_forward.ts';
-import { conv2dWeightLayout } from './conv2d_weight_layout.ts';
+import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
 /**
@@ -48,13 +48,15 @@ export async function conv2dBackwardInput(
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_backward_input', s.n, { dx: inImage, dy: outImage });
   const plain = conv2dPlain(s);
-  variant ??= gpu.kernels !== 'tuned' ? 2 : s.size === 3 && plain !== undefined ? directVariant(gpu, s.h, s.w, s.c) : 8;
+  // The direct kernels and v8 bind the rearranged weight whole, its input channels padded to 8; where that
+  // exceeds a binding (a small maxBindingBytes) the default falls back to v2, which binds the weight as it is.
+  const layoutFits = s.k * s.size * s.size * Math.ceil(s.c / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
+  variant ??= gpu.kernels !== 'tuned' || !layoutFits ? 2 : s.size === 3 && plain !== undefined ? directVariant(gpu, s.h, s.w, s.c) : 8;
   if (!CONV2D_BACKWARD_INPUT_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
   }
   if (variant === 8) {
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, true);
-    const pipeline = await gpu.pipeline(SHADER_V8, { WG: DIRECT_WORKGROUP });
     const [top, left] = conv2dPads(s);
     const stride = s.stride ?? 1;
     const wtw = gpu.window(wt, 0, s.k * s.size * s.size * padded);
@@ -63,8 +65,10 @@ export async function conv2dBackwardInput(
     for (const [n0, n] of slices) {
       const dyw = gpu.window(dy, n0 * outImage, n * outImage);
       const dxw = gpu.window(dx, n0 * inImage, n * inImage);
+      const aligned = s.size === 1 && plain?.pad === 0 && ow % 4 === 0 && dyw.base % 4 === 0;
+      const pipeline = await gpu.pipeline(SHADER_V8, { WG: DIRECT_WORKGROUP, ALIGNED: aligned ? 1 : 0 });
       const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, padded, s.size, stride, top, left, dyw.base, dxw.base]);
-      gpu.dispatch(pipeline, params, [dyw.binding, wtw.binding, dxw.binding], [gx, gy, n]);
+      gpu.dispatch(pipeline, params, [dyw.binding, dyw.binding, wtw.binding, dxw.binding], [gx, gy, n]);
     }
     return;
   }

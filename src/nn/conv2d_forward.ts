@@ -69,22 +69,26 @@ export async function conv2dForward(
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_forward', s.n, { x: inImage, y: outImage });
   const plain = conv2dPlain(s);
-  variant ??= gpu.kernels !== 'tuned' ? 2 : s.size === 3 && plain !== undefined ? directVariant(gpu, oh, ow, s.k) : 8;
+  // The direct kernels and v8 bind the rearranged weight whole, its output channels padded to 8; where
+  // that exceeds a binding (a small maxBindingBytes) the default falls back to v2, which binds the weight as it is.
+  const layoutFits = s.c * s.size * s.size * Math.ceil(s.k / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
+  variant ??= gpu.kernels !== 'tuned' || !layoutFits ? 2 : s.size === 3 && plain !== undefined ? directVariant(gpu, oh, ow, s.k) : 8;
   if (!CONV2D_FORWARD_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_forward: no variant ${variant}; known: ${CONV2D_FORWARD_VARIANTS.join(', ')}`);
   }
   if (variant === 8) {
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, false);
-    const pipeline = await gpu.pipeline(SHADER_V8, { WG: DIRECT_WORKGROUP });
     const [top, left] = conv2dPads(s);
     const wtw = gpu.window(wt, 0, s.c * s.size * s.size * padded);
     for (const [n0, n] of slices) {
       const xw = gpu.window(x, n0 * inImage, n * inImage);
       const yw = gpu.window(y, n0 * outImage, n * outImage);
+      const aligned = s.size === 1 && plain?.pad === 0 && s.w % 4 === 0 && xw.base % 4 === 0;
+      const pipeline = await gpu.pipeline(SHADER_V8, { WG: DIRECT_WORKGROUP, ALIGNED: aligned ? 1 : 0 });
       const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, padded, s.size, s.stride ?? 1, top, left, xw.base, yw.base]);
       const items = Math.ceil(s.k / V8_BLOCK) * oh * Math.ceil(ow / V8_BLOCK);
       const [gx, gy] = gpu.grid(Math.ceil(items / DIRECT_WORKGROUP));
-      gpu.dispatch(pipeline, params, [xw.binding, wtw.binding, gpu.window(bias).binding, yw.binding], [gx, gy, n]);
+      gpu.dispatch(pipeline, params, [xw.binding, xw.binding, wtw.binding, gpu.window(bias).binding, yw.binding], [gx, gy, n]);
     }
     return;
   }
