@@ -11,16 +11,15 @@ import {
   imageToInput,
   inputToImage,
   meanImagePrior,
-  loadVgg,
+  loadModel,
+  type ModelInfo,
   NoWebGpuError,
   overlayMap,
   type PixelImage,
   type ReluRule,
   requestGpu,
   saliencyMaps,
-  type VggSpec,
   GraphModel,
-  vggGraph,
 } from '../src/mod.ts';
 import type { DemoResults } from './demo_results.ts';
 import { drawImage } from './draw_image.ts';
@@ -35,6 +34,7 @@ const ui = {
   adapter: $<HTMLParagraphElement>('adapter'),
   problem: $<HTMLDivElement>('problem'),
   model: $<HTMLSelectElement>('model'),
+  modelFile: $<HTMLInputElement>('model-file'),
   modelStatus: $<HTMLParagraphElement>('model-status'),
   example: $<HTMLSelectElement>('example'),
   file: $<HTMLInputElement>('file'),
@@ -61,10 +61,12 @@ const ui = {
   classModelCaption: $<HTMLElement>('class-model-caption'),
 };
 
-/** A shipped model on the GPU: one copy for predictions and maps, one for the ascent, so neither disturbs the other. */
+/** A model on the GPU (shipped, or the user's file): one copy for predictions and maps, one for the ascent, so neither disturbs the other. */
 interface LoadedModel {
   readonly name: string;
-  readonly spec: VggSpec;
+  readonly info: ModelInfo;
+  /** The importer's notes on defaults it used (an ONNX file without deepinside metadata). */
+  readonly notes: readonly string[];
   readonly maps: GraphModel;
   readonly ascent: GraphModel;
   /** The training set's mean image, when the file carries it (classviz --mean-prior). */
@@ -104,17 +106,30 @@ const rule = (): ReluRule => (document.querySelector<HTMLInputElement>('input[na
 const colormap = (): ColormapName => ui.colormap.value as ColormapName;
 const format = (ms: number) => `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
 
-async function loadModel(name: string): Promise<LoadedModel> {
+/** A model file's bytes on the GPU, through the library's loadModel (safetensors or ONNX, told apart by their first bytes). */
+function openModelBytes(name: string, bytes: Uint8Array): LoadedModel {
+  let file;
+  try {
+    file = loadModel(bytes);
+  } catch (error) {
+    throw new RangeError(`${name}: ${(error as Error).message}`);
+  }
+  const { graph, notes } = file;
+  if (graph.info.input.channels !== 1 && graph.info.input.channels !== 3) {
+    throw new RangeError(`${name} reads ${graph.info.input.channels} channels; the page shows grey (1) and RGB (3) models`);
+  }
+  const maps = GraphModel.create(gpu, graph);
+  const ascent = GraphModel.create(gpu, graph);
+  return { name, info: graph.info, notes, maps, ascent, ...(file.meanImage ? { meanImage: file.meanImage } : {}) };
+}
+
+async function loadShipped(name: string): Promise<LoadedModel> {
   let promise = loaded.get(name);
   if (!promise) {
     promise = (async () => {
       const response = await fetch(`weights/${name}.safetensors`);
       if (!response.ok) throw new Error(`weights/${name}.safetensors: ${response.status} ${response.statusText}`);
-      const data = loadVgg(new Uint8Array(await response.arrayBuffer()));
-      if (data.spec.input.channels !== 1 && data.spec.input.channels !== 3) {
-        throw new RangeError(`${name} reads ${data.spec.input.channels} channels; the page shows grey (1) and RGB (3) models`);
-      }
-      return { name, spec: data.spec, maps: GraphModel.create(gpu, vggGraph(data)), ascent: GraphModel.create(gpu, vggGraph(data)), ...(data.meanImage ? { meanImage: data.meanImage } : {}) };
+      return openModelBytes(name, new Uint8Array(await response.arrayBuffer()));
     })();
     promise.catch(() => loaded.delete(name));
     loaded.set(name, promise);
@@ -122,10 +137,23 @@ async function loadModel(name: string): Promise<LoadedModel> {
   return promise;
 }
 
+/** The user's own model file: loaded once under its file name, listed with the shipped ones, and selected. */
+async function useModelFile(manifest: DemoManifest, file: File): Promise<void> {
+  const name = file.name;
+  ui.modelStatus.textContent = `Loading ${name}…`;
+  // A file of a name loaded before replaces it; the earlier copy is left to the page's end, since a map
+  // or an ascent still in flight may be reading it.
+  const opened = openModelBytes(name, new Uint8Array(await file.arrayBuffer()));
+  loaded.set(name, Promise.resolve(opened));
+  if (![...ui.model.options].some((o) => o.value === name)) ui.model.append(new Option(`${name} (your file)`, name));
+  ui.model.value = name;
+  await selectModel(manifest, name);
+}
+
 async function selectModel(manifest: DemoManifest, name: string): Promise<void> {
   ascent?.abort();
   ui.modelStatus.textContent = `Loading ${name}…`;
-  const next = await loadModel(name);
+  const next = await loadShipped(name);
   model = next;
   // The mean prior needs the model's mean image.
   ui.meanPrior.disabled = !next.meanImage;
@@ -133,17 +161,17 @@ async function selectModel(manifest: DemoManifest, name: string): Promise<void> 
     ui.meanPrior.checked = false;
     setAscentDefaults();
   }
-  const { channels, height, width } = next.spec.input;
-  const labels = next.spec.labels;
-  ui.modelStatus.textContent = `${name}: ${channels === 1 ? 'grey' : 'colour'} ${width}×${height} input, ${labels.length} classes.`;
-  const examples = examplesFor(manifest.images, next.spec.input);
+  const { channels, height, width } = next.info.input;
+  const labels = next.info.labels;
+  ui.modelStatus.textContent = `${name}: ${channels === 1 ? 'grey' : 'colour'} ${width}×${height} input, ${labels.length} classes.${next.notes.length ? ` ${next.notes.join(' ')}` : ''}`;
+  const examples = examplesFor(manifest.images, next.info.input);
   ui.example.replaceChildren(
     ...examples.map(({ file }) => new Option(file.replace(/\.png$/, ''), file)),
     new Option('(your own image)', '', false, false),
   );
   ui.example.options[ui.example.options.length - 1].disabled = true;
   ui.classModelClass.replaceChildren(...labels.map((label, c) => new Option(`${c} ${label}`, String(c))));
-  for (const control of [ui.example, ui.file, ui.classModelClass, ui.start]) control.disabled = false;
+  for (const control of [ui.example, ui.file, ui.modelFile, ui.classModelClass, ui.start]) control.disabled = false;
   if (examples.length > 0) await selectExample(examples[0].file);
   else {
     image = undefined;
@@ -160,7 +188,7 @@ async function selectExample(file: string): Promise<void> {
 
 async function useImage(file: Blob, name: string): Promise<void> {
   if (!model) return;
-  const { channels, height, width } = model.spec.input;
+  const { channels, height, width } = model.info.input;
   const fitted = await fitImage(file, width, height, channels as 1 | 3);
   image = { image: fitted.image, name };
   ui.notes.textContent = fitted.notes.length ? `${name}: ${fitted.notes.join('; ')}.` : '';
@@ -178,7 +206,7 @@ async function computeSaliency(): Promise<void> {
   ui.saliencyStatus.textContent = 'Computing…';
   const outcome = await jobs.run(async () => {
     if (request !== saliencyRequest) return undefined;
-    const input = imageToInput(current.spec, picture.image, picture.name);
+    const input = imageToInput(current.info, picture.image, picture.name);
     gpu.takeMs();
     const start = performance.now();
     const result = await saliencyMaps(current.maps, input, 1, chosenClass === 'top' ? 'top' : [chosenClass], chosenRule);
@@ -188,7 +216,7 @@ async function computeSaliency(): Promise<void> {
   if (!outcome || request !== saliencyRequest) return;
   const { result, ms, wall } = outcome;
   const classIndex = result.classes[0];
-  const labels = current.spec.labels;
+  const labels = current.info.labels;
   renderPredictions(ui.predictions, labels, result.logits, classIndex, (c) => {
     chosenClass = c;
     computeSaliency().catch(showProblem);
@@ -230,7 +258,7 @@ async function runAscent(): Promise<void> {
   ascent = controller;
   ui.start.disabled = true;
   ui.stop.disabled = false;
-  const label = `${classIndex} “${current.spec.labels[classIndex]}”`;
+  const label = `${classIndex} “${current.info.labels[classIndex]}”`;
   ui.classModelCaption.textContent = `class model of ${label}`;
   ui.classModelStatus.textContent = `Waiting for the GPU…`;
   ui.stepTime.textContent = '';
@@ -245,7 +273,7 @@ async function runAscent(): Promise<void> {
         learningRate,
         l2,
         ...(priors ? { jitter: CLASS_MODEL_PRIORS.jitter, blur: CLASS_MODEL_PRIORS.blur, blurEvery: CLASS_MODEL_PRIORS.blurEvery } : {}),
-        ...(meanPrior ? meanImagePrior(current.spec, current.meanImage!) : {}),
+        ...(meanPrior ? meanImagePrior(current.info, current.meanImage!) : {}),
         onStep: async (step, score, image) => {
           // Step 0 is the first forward pass; each later step is a backward pass, the update and a forward pass.
           const ms = gpu.method === 'wall clock' ? performance.now() - since : gpu.takeMs();
@@ -253,7 +281,7 @@ async function runAscent(): Promise<void> {
           lastStep = step;
           if (controller.signal.aborted) throw new DOMException('the ascent was stopped', 'AbortError');
           // About the mean image every pixel is one a real image can have: drawn as it is, as classviz does.
-          drawImage(ui.classModelCanvas, inputToImage(current.spec, await gpu.read(image), meanPrior ? 'clip' : 'stretch'));
+          drawImage(ui.classModelCanvas, inputToImage(current.info, await gpu.read(image), meanPrior ? 'clip' : 'stretch'));
           ui.classModelStatus.textContent = `Step ${step} of ${steps}: S_c = ${score.toPrecision(5)}, λ = ${l2}, η = ${learningRate}.`;
           if (step > 0) {
             const sorted = [...stepMs].sort((a, b) => a - b);
@@ -329,6 +357,10 @@ async function main(): Promise<void> {
 
   ui.model.addEventListener('change', guarded(() => selectModel(manifest, ui.model.value)));
   ui.example.addEventListener('change', guarded(() => selectExample(ui.example.value)));
+  ui.modelFile.addEventListener('change', guarded(async () => {
+    const file = ui.modelFile.files?.[0];
+    if (file) await useModelFile(manifest, file);
+  }));
   ui.file.addEventListener('change', guarded(async () => {
     const file = ui.file.files?.[0];
     if (!file) return;
@@ -353,6 +385,11 @@ async function main(): Promise<void> {
     document.body.classList.remove('dragging');
     const file = event.dataTransfer?.files[0];
     if (!file || !model) return;
+    // A model file (by its name) replaces the model; anything else is taken as an image.
+    if (/\.(onnx|safetensors)$/i.test(file.name)) {
+      guarded(() => useModelFile(manifest, file))();
+      return;
+    }
     ui.example.value = '';
     guarded(() => useImage(file, file.name))();
   });

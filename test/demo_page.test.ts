@@ -3,7 +3,7 @@
 // the maps and class models the page computes on the browser's WebGPU are the ones `deepinside saliency`
 // and `deepinside classviz` write with --npy in Node. Screenshots go to out/demo/.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { test } from 'uvu';
@@ -12,9 +12,12 @@ import { classvizCommand, saliencyCommand } from '../src/cli/mod.ts';
 import { readNpy } from '../src/io/mod.ts';
 import { CLASS_MODEL_MEAN_PRIOR, CLASS_MODEL_PRIORS, type KernelSet, loadVgg } from '../src/mod.ts';
 import type { DemoResults } from '../demo/demo_results.ts';
-import { runCommand, temporaryFolder } from './support/cli_fixture.ts';
+import { runCommand, temporaryFolder, writePng } from './support/cli_fixture.ts';
 import { relativeError } from './support/compare.ts';
 import { gpu } from './support/gpu.ts';
+import { resnetOnnx } from './support/onnx_builder.ts';
+import { testRandom } from './support/seed.ts';
+import { randomImage } from './support/test_models.ts';
 
 const WEIGHTS = process.env.DEEPINSIDE_DEMO_WEIGHTS || 'weights';
 const CHROMIUM = process.env.DEEPINSIDE_CHROMIUM || '/usr/bin/chromium';
@@ -228,6 +231,31 @@ for (const name of models) {
     await page.close();
   });
 }
+
+test("the page takes the user's own .onnx file, announces the importer's defaults, and its saliency map is saliency --model x.onnx's", async () => {
+  const random = testRandom('demo_page onnx');
+  const page = await openPage();
+  await waitFor(page, 'the first model', 'r.saliency !== undefined');
+  // A miniature ResNet without deepinside metadata, at a size no bundled example has: the user's image too.
+  const onnx = join(folder, 'mini-resnet.onnx');
+  writeFileSync(onnx, resnetOnnx(random, { channels: 3, height: 21, width: 19, classes: 6, block: 'basic' }));
+  await page.setInputFiles('#model-file', onnx);
+  await page.waitForFunction(() => document.getElementById('model-status')!.textContent!.startsWith('mini-resnet.onnx: colour 19×21 input, 6 classes.'));
+  assert.match(await page.textContent('#model-status') ?? '', /ImageNet/);
+  assert.is(await page.inputValue('#model'), 'mini-resnet.onnx');
+  const image = writePng(join(folder, 'mini.png'), randomImage(random, 21, 19, 3));
+  await page.setInputFiles('#file', image);
+  await waitFor(page, "the ONNX model's map", `r.saliency.model === 'mini-resnet.onnx' && r.saliency.image === 'mini.png'`);
+  const result = await page.evaluate(() => {
+    const r = (globalThis as unknown as { deepinsideDemo: { saliency: { map: Float32Array; classIndex: number } } }).deepinsideDemo.saliency;
+    return { map: Array.from(r.map), classIndex: r.classIndex };
+  });
+  const npy = join(folder, 'mini-resnet.npy');
+  await runCommand(saliencyCommand, ['--model', onnx, '--image', image, '--out', join(folder, 'mini-resnet.png'), '--npy', npy]);
+  assertNear(`mini-resnet.onnx gradient map, class ${result.classIndex}`, result.map, readNpy(readFileSync(npy)).data);
+  await page.screenshot({ path: join(SCREENSHOTS, 'onnx.png'), fullPage: true });
+  await page.close();
+});
 
 test('every control has a label, no tabindex reorders the page, and Tab walks the controls in page order', async () => {
   const page = await openPage();
