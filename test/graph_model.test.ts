@@ -2,8 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatBytes, Gpu } from '../src/gpu/mod.ts';
 import { type Graph, GraphModel, graphShapes, type GraphNode, tensorSize } from '../src/graph/mod.ts';
-import { resnetGraph } from '../src/model/mod.ts';
-import { referenceGraphBackward, referenceGraphForward } from '../src/reference/mod.ts';
+import { IMAGENET_LABELS, RESNET_DEPTHS, resnetGraph } from '../src/model/mod.ts';
+import { conv2dBackwardInput, conv2dForward, linearForward, referenceGraphBackward, referenceGraphForward } from '../src/reference/mod.ts';
 import { RELU_RULES } from '../src/shapes/mod.ts';
 import { assertClose } from './support/compare.ts';
 import { gpu } from './support/gpu.ts';
@@ -19,7 +19,43 @@ const labels = (k: number) => Array.from({ length: k }, (_, i) => `class ${i}`);
  * and the add (identity shortcuts) or a 1×1/2 projection, global pooling and fc, on odd input sizes with
  * 1 and 3 channels; batch norm as nodes of its own, or folded into the convs.
  */
+/**
+ * The other ops: average pooling with uneven padding that does not count, a standalone batch norm,
+ * torchvision's adaptive pool, a flatten whose input also feeds a global pool (so their gradients are
+ * summed) and whose output feeds two nodes, and adds of flat tensors. Input 2×9×8.
+ */
+function poolsGraph(): Graph {
+  const w = (name: string, length: number): [string, Float32Array] => [name, random.uniformArray(length)];
+  const node = (name: string, op: GraphNode['op'], inputs: string[]): GraphNode => ({ name, op, inputs, output: name });
+  return {
+    info: { input: { channels: 2, height: 9, width: 8 }, normalize: { mean: [0, 0], std: [1, 1] }, labels: labels(5) },
+    input: 'x',
+    output: 'out',
+    nodes: [
+      node('c1', { kind: 'conv', weight: 'c1.w', bias: 'c1.b', size: 3, stride: 1, pads: [1, 1, 1, 1] }, ['x']),
+      node('r1', { kind: 'relu' }, ['c1']),
+      // (9 + 1 + 1 − 3)/2 + 1 = 5 rows, (8 + 0 + 1 − 3)/2 + 1 = 4 columns.
+      node('ap', { kind: 'avgpool', size: 3, stride: 2, pads: [1, 0, 1, 1], countIncludePad: false }, ['r1']),
+      node('bn', { kind: 'batchnorm', scale: 'bn.s', shift: 'bn.t' }, ['ap']),
+      node('aap', { kind: 'adaptiveavgpool', outHeight: 2, outWidth: 3 }, ['bn']),
+      node('fl', { kind: 'flatten' }, ['aap']),
+      node('gap', { kind: 'globalavgpool' }, ['aap']),
+      node('fl2', { kind: 'flatten' }, ['gap']),
+      node('fc1', { kind: 'linear', weight: 'fc1.w', bias: 'fc1.b' }, ['fl']),
+      node('r2', { kind: 'relu' }, ['fl']),
+      node('fc2', { kind: 'linear', weight: 'fc2.w' }, ['r2']),
+      node('fc3', { kind: 'linear', weight: 'fc3.w', bias: 'fc3.b' }, ['fl2']),
+      node('sum', { kind: 'add' }, ['fc1', 'fc2']),
+      node('out', { kind: 'add' }, ['sum', 'fc3']),
+    ],
+    weights: new Map([
+      w('c1.w', 4 * 2 * 9), w('c1.b', 4), w('bn.s', 4), w('bn.t', 4), w('fc1.w', 5 * 24), w('fc1.b', 5), w('fc2.w', 5 * 24), w('fc3.w', 5 * 4), w('fc3.b', 5),
+    ]),
+  };
+}
+
 const CASES: Array<[string, Graph, number]> = [
+  ['a graph of average, adaptive and global pools, batch norm, flat adds and a shared flatten, batch 3', poolsGraph(), 3],
   [
     'a basic-block ResNet (2 stages) with batch-norm nodes on 3×13×11, batch 2',
     resnetGraph({ blocks: [2, 1], bottleneck: false, width: 4, input: { channels: 3, height: 13, width: 11 }, labels: labels(5), batchNorm: 'nodes' }, random),
@@ -68,7 +104,7 @@ for (const [name, graph, n] of CASES) {
 }
 
 test('GraphModel forward-only gives the same logits bit for bit, reusing buffers, and refuses what it did not keep', async () => {
-  const [, graph, n] = CASES[0];
+  const [, graph, n] = CASES[1];
   const input = random.uniformArray(n * 3 * 13 * 11);
   const full = GraphModel.create(gpu, graph);
   const light = GraphModel.create(gpu, graph, { forwardOnly: true });
@@ -87,7 +123,7 @@ test('GraphModel forward-only gives the same logits bit for bit, reusing buffers
 });
 
 test('GraphModel.backward with downTo gives the nodes above it their gradients and leaves those below, and the input, alone', async () => {
-  const [, graph, n] = CASES[0];
+  const [, graph, n] = CASES[1];
   const input = random.uniformArray(n * 3 * 13 * 11);
   const model = GraphModel.create(gpu, graph);
   await model.forward(input, n);
@@ -110,7 +146,7 @@ test('GraphModel.backward with downTo gives the nodes above it their gradients a
 });
 
 test('GraphModel names its spatial outputs by node and refuses unknown ones', async () => {
-  const [, graph] = CASES[0];
+  const [, graph] = CASES[1];
   const model = GraphModel.create(gpu, graph);
   const outputs = model.spatialOutputs();
   assert.equal(outputs[0], { name: 'conv1', channels: 4, height: 7, width: 6 });
@@ -120,6 +156,28 @@ test('GraphModel names its spatial outputs by node and refuses unknown ones', as
   assertThrowsWith(() => model.activation('conv1'), Error, /run forward first/);
   await model.forward(random.uniformArray(2 * 3 * 13 * 11), 2);
   assertThrowsWith(() => model.activation('layer9'), RangeError, /no node "layer9"; the nodes with spatial outputs are conv1, /);
+  model.destroy();
+});
+
+// A whole ResNet-101 at 224×224 in float64 would take minutes, so its two ends are checked against the
+// reference from the GPU's own intermediate tensors, as vgg16.test.ts does: the stem conv, and the fc.
+test('a whole ResNet-101 at 224×224 runs a saliency map within the adapter\'s limits, its ends matching the reference', async () => {
+  const graph = resnetGraph({ ...RESNET_DEPTHS[101], input: { channels: 3, height: 224, width: 224 }, labels: IMAGENET_LABELS }, random);
+  const { shapes } = graphShapes(graph);
+  assert.is(graph.nodes.filter((node) => node.op.kind === 'conv').length, 104);
+  assert.ok(Math.max(...[...shapes.values()].map(tensorSize)) * 4 < gpu.limits.maxBindingBytes, 'every tensor fits one binding');
+  const model = GraphModel.create(gpu, graph);
+  const input = random.uniformArray(3 * 224 * 224);
+  const target = random.int(1000);
+  const { logits, gradient } = await model.classScoreGradient(input, 1, [target], 'guided');
+  assert.ok(logits.every(Number.isFinite) && gradient.every(Number.isFinite), 'finite logits and gradient');
+  assert.ok(gradient.some((g) => g !== 0), 'a gradient that is not all zeros');
+  const stem = { n: 1, c: 3, h: 224, w: 224, k: 64, size: 7, pad: 3, stride: 2 };
+  const weight = graph.weights.get('conv1.weight')!;
+  assertClose('conv1 output', await gpu.read(model.activation('conv1')), conv2dForward(stem, input, weight, graph.weights.get('conv1.bias')!), { random });
+  assertClose('∂input', gradient, conv2dBackwardInput(stem, await gpu.read(model.activationGradient('conv1')), weight), { random });
+  const pooled = await gpu.read(model.activation('flatten'));
+  assertClose('logits', logits, linearForward({ n: 1, inFeatures: 2048, outFeatures: 1000 }, pooled, graph.weights.get('fc.weight')!, graph.weights.get('fc.bias')!), { random });
   model.destroy();
 });
 
