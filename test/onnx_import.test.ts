@@ -335,4 +335,20 @@ test('foldBatchNorm folds each of two convs that share one weight by its own bat
   assertClose('logits', referenceGraphForward(folded, input, 2).logits, referenceGraphForward(graph, input, 2).logits, { rel: 1e-6, random });
 });
 
+test('an Identity of an initializer (how torch.onnx.export shares equal weights) reads as that initializer, each node under its own name', async () => {
+  const b = new OnnxBuilder(random);
+  const bias = b.weight('bias', [4], b.uniform(4, 0.1));
+  const shared = b.node('Identity', [bias]);
+  const w1 = b.weight('w1', [4, 3, 3, 3], b.uniform(108, 0.3));
+  const w2 = b.weight('w2', [4, 4, 1, 1], b.uniform(16, 0.5));
+  let x = b.relu(b.node('Conv', ['input', w1, bias], [ints('kernel_shape', [3, 3]), ints('pads', [1, 1, 1, 1])]));
+  x = b.node('Conv', [x, w2, shared], [ints('kernel_shape', [1, 1])]);
+  x = b.gemm(b.node('Flatten', [b.node('GlobalAveragePool', [x])]), 4, 2);
+  const graph = await checkAgainstOnnxRuntime('shared bias', b.model(x, { input: ['n', 3, 6, 5], output: ['n', 2] }), 2);
+  const [first, second] = graph.nodes.filter((node) => node.op.kind === 'conv').map((node) => (node.op as { bias: string }).bias);
+  assert.is(first, bias);
+  assert.is.not(second, bias, 'the executor owns one buffer per node and weight name');
+  assert.is(graph.weights.get(second), graph.weights.get(first), 'the values are shared, not copied');
+});
+
 test.run();

@@ -163,6 +163,8 @@ class GraphReader {
   readonly #constants = new Map<string, Onnx.ITensorProto>();
   /** One image's shape of every tensor computed so far, by deepinside name. */
   readonly #shapes = new Map<string, Shape>();
+  /** An Identity's output → the constant it passes on (read as that constant, its weight shared). */
+  readonly #constantAliases = new Map<string, string>();
   /** A dropped node's output → the tensor it passes on. */
   readonly #aliases = new Map<string, string>();
   /** How many nodes (and graph outputs) read each ONNX tensor. */
@@ -291,7 +293,8 @@ class GraphReader {
     if (node.domain && node.domain !== 'ai.onnx') {
       throw new RangeError(`${where}: domain "${node.domain}" is not supported; deepinside runs operators of the default ONNX domain`);
     }
-    const inputs = node.input ?? [];
+    // An Identity of a constant (how the exporter shares equal initializers) names that constant.
+    const inputs = (node.input ?? []).map((t) => this.#constantAliases.get(t) ?? t);
     const outputs = node.output ?? [];
     const read = (i: number): string => {
       const tensor = inputs[i];
@@ -527,6 +530,15 @@ class GraphReader {
       case 'Identity': {
         inputCount(1, 1);
         new OnnxAttributes(node, where, []);
+        if (this.#constants.has(read(0))) {
+          const output = outputs[0];
+          if (outputs.length !== 1 || !output) throw new RangeError(`${where}: must have one output`);
+          if (this.#constants.has(output) || this.#names.has(output) || this.#constantAliases.has(output)) {
+            throw new RangeError(`${where}: its output "${output}" is written twice; the graph is not in SSA form`);
+          }
+          this.#constantAliases.set(output, read(0));
+          return;
+        }
         this.#alias(outputs, this.#value(read(0), where).tensor, where);
         return;
       }
@@ -581,7 +593,7 @@ class GraphReader {
     const extra = outputs.slice(1).filter((t) => t);
     if (outputs.length < 1 || !outputs[0] || extra.length > 0) throw new RangeError(`${where}: must have exactly one output`);
     const output = outputs[0];
-    if (this.#names.has(output) || this.#constants.has(output) || this.#aliases.has(output)) {
+    if (this.#names.has(output) || this.#constants.has(output) || this.#aliases.has(output) || this.#constantAliases.has(output)) {
       throw new RangeError(`${where}: its output "${output}" is written twice; the graph is not in SSA form`);
     }
     this.#names.add(output);
@@ -591,7 +603,7 @@ class GraphReader {
   #alias(outputs: readonly string[], to: string, where: string): void {
     const output = outputs[0];
     if (!output) throw new RangeError(`${where}: must have an output`);
-    if (this.#names.has(output) || this.#constants.has(output) || this.#aliases.has(output)) {
+    if (this.#names.has(output) || this.#constants.has(output) || this.#aliases.has(output) || this.#constantAliases.has(output)) {
       throw new RangeError(`${where}: its output "${output}" is written twice; the graph is not in SSA form`);
     }
     this.#aliases.set(output, to);
@@ -668,7 +680,10 @@ class GraphReader {
     return t.values;
   }
 
-  /** An initializer used as a deepinside weight as it is, read once: its name (checked against `dims`). */
+  /**
+   * An initializer used as a deepinside weight as it is, read once: its name (checked against `dims`), or
+   * a fresh name for the same values when an earlier node already took it.
+   */
   #weight(
     name: string,
     where: string,
@@ -679,13 +694,15 @@ class GraphReader {
     if (dims && ![dims, ...alternatives].some((d) => d.join() === t.dims.join())) {
       throw new RangeError(`${where}: input "${name}" is (${t.dims.join(', ')}); it must be (${dims.join(', ')})`);
     }
-    let values = this.#read.get(name);
-    if (!values) {
-      values = t.values;
-      this.#read.set(name, values);
-      // Derived weights never take a constant's name (#newWeight), so this one is free.
-      this.#weights.set(name, values);
+    const values = this.#read.get(name);
+    if (values) {
+      // A second node reading the same initializer gets it under a name of its own (the values are
+      // shared, not copied): the executor gives each node's weights their own buffers and gradients.
+      return { name: this.#newWeight(name, values), dims: t.dims };
     }
+    this.#read.set(name, t.values);
+    // Derived weights never take a constant's name (#newWeight), so this one is free.
+    this.#weights.set(name, t.values);
     return { name, dims: t.dims };
   }
 
