@@ -1,10 +1,10 @@
-// End-to-end passes of the paper on a whole VGG (VGG16 at 224×224 with random weights, which are enough for
-// timing, or a shipped model): one image-specific saliency map (forward, backward to the input, the max
-// over channels), and one step of class-model visualisation (forward, backward, the ascent step in place).
+// End-to-end passes of the paper on a whole network (VGG16 or ResNet-50 at 224×224 with random weights,
+// which are enough for timing, or a shipped model), any graph the executor runs: optionally the forward
+// pass alone, one image-specific saliency map (forward, backward to the input, the max over channels), and
+// one step of class-model visualisation (forward, backward, the ascent step in place).
 
 import type { Gpu } from '../src/gpu/mod.ts';
-import { GraphModel } from '../src/graph/mod.ts';
-import { vggGraph, type VggModelData } from '../src/model/mod.ts';
+import { type Graph, GraphModel } from '../src/graph/mod.ts';
 import { ascentStep, saliencyMap } from '../src/nn/mod.ts';
 import type { Random } from '../src/random/mod.ts';
 
@@ -15,17 +15,29 @@ export interface EndToEnd {
   release(): void;
 }
 
-/** The passes of `data`'s VGG at each batch size, on random inputs; the last case releases the model. */
-export function endToEndCases(gpu: Gpu, data: VggModelData, random: Random, batches: readonly number[]): EndToEnd[] {
-  const spec = data.spec;
-  const model = GraphModel.create(gpu, vggGraph(data));
-  const { channels, height, width } = spec.input;
+/**
+ * The passes of `graph` at each batch size, on random inputs (with `forward`, the forward pass alone
+ * first, read back); the last case releases the model.
+ */
+export function endToEndCases(gpu: Gpu, graph: Graph, random: Random, batches: readonly number[], options: { readonly forward?: boolean } = {}): EndToEnd[] {
+  const model = GraphModel.create(gpu, graph);
+  const { channels, height, width } = graph.info.input;
   const cases: EndToEnd[] = [];
   for (const n of batches) {
     const input = random.uniformArray(n * model.inputSize);
     const classes = Array.from({ length: n }, (_, i) => i % model.classes);
     const dLogits = model.oneHot(n, classes);
     const map = gpu.tensor(n * height * width, 'saliency map');
+    if (options.forward) {
+      cases.push({
+        name: 'forward (logits)',
+        batch: n,
+        run: async () => {
+          await model.forward(input, n);
+        },
+        release: () => undefined,
+      });
+    }
     cases.push({
       name: 'saliency map (forward + backward to the input + max over channels)',
       batch: n,

@@ -39,6 +39,7 @@ export interface BenchResults {
 
 /** The end-to-end network of the benchmark's first runs, and of every run's peer comparison. */
 export const VGG16_RANDOM = 'VGG16 224×224, random weights';
+export const RESNET50_RANDOM = 'ResNet-50 224×224, random weights (BN folded)';
 
 /** An end-to-end time in ms: two decimals under 10 ms (the small shipped model), whole ms above. */
 export const formatMs = (x: number): string => (x < 10 ? x.toFixed(2) : x.toFixed(0));

@@ -13,13 +13,14 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../src/cli/mod.ts';
 import { requestGpu } from '../src/gpu/mod.ts';
-import { initVggWeights, loadVgg, type VggModelData, vggPreset } from '../src/model/mod.ts';
+import type { Graph } from '../src/graph/mod.ts';
+import { IMAGENET_LABELS, initVggWeights, loadVgg, RESNET_DEPTHS, resnetGraph, vggGraph, vggPreset } from '../src/model/mod.ts';
 import { Random } from '../src/random/mod.ts';
 import { type BenchCase, benchCases } from './cases.ts';
 import { endToEndCases } from './end_to_end.ts';
 import { PEER_LAYERS, peerOps } from './peer_cases.ts';
 import { openOnnxRuntime, openTfjs, outputChunksToFit, type OrtPeer, type TfjsPeer, VGG16_CLASSIFIER } from './peers/mod.ts';
-import { type BenchResults, compareResults, formatMs, type KernelResult, markdownTable, VGG16_RANDOM } from './results.ts';
+import { type BenchResults, compareResults, formatMs, type KernelResult, markdownTable, RESNET50_RANDOM, VGG16_RANDOM } from './results.ts';
 import { Timer } from './timer.ts';
 
 const LIMIT = 1e-4;
@@ -109,16 +110,21 @@ for (const k of kernels) {
 }
 
 const endToEndResults: Array<BenchResults['endToEnd'][number]> = [];
-if (endToEnd && words.length === 0) {
+// Without words every network runs end to end; a word that names one (ResNet, VGG16, fashion) runs it alone.
+const endToEndWanted = (network: string) => words.length === 0 || words.some((w) => network.toLowerCase().includes(w.toLowerCase()));
+if (endToEnd) {
   const vgg16 = vggPreset('vgg16');
-  // VGG16 at batch 1 and 2; the shipped models (random inputs) at batch 1 and SHIPPED_BATCH.
-  const networks: Array<[string, () => VggModelData, number[]]> = [
-    [VGG16_RANDOM, () => ({ spec: vgg16, weights: initVggWeights(vgg16, random) }), [1, 2]],
-    ...SHIPPED.filter((file) => existsSync(file)).map((file): [string, () => VggModelData, number[]] => [file, () => loadVgg(readFileSync(file)), [1, SHIPPED_BATCH]]),
+  const input = { channels: 3, height: 224, width: 224 };
+  // VGG16 at batch 1 and 2; ResNet-50 (BN folded, as an ONNX import leaves it) forward alone too, at batch
+  // 1 and 8; the shipped models (random inputs) at batch 1 and SHIPPED_BATCH.
+  const networks: Array<[string, () => Graph, number[], boolean]> = [
+    [VGG16_RANDOM, () => vggGraph({ spec: vgg16, weights: initVggWeights(vgg16, random) }), [1, 2], false],
+    [RESNET50_RANDOM, () => resnetGraph({ ...RESNET_DEPTHS[50], input, labels: IMAGENET_LABELS }, random), [1, 8], true],
+    ...SHIPPED.filter((file) => existsSync(file)).map((file): [string, () => Graph, number[], boolean] => [file, () => vggGraph(loadVgg(readFileSync(file))), [1, SHIPPED_BATCH], false]),
   ];
-  for (const [network, data, batches] of networks) {
+  for (const [network, graph, batches, forward] of networks.filter(([network]) => endToEndWanted(network))) {
     console.log(`\n${network}:`);
-    for (const e of endToEndCases(gpu, data(), random, batches)) {
+    for (const e of endToEndCases(gpu, graph(), random, batches, { forward })) {
       if (e.batch === 0) {
         e.release();
         continue;
