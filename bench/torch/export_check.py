@@ -147,7 +147,7 @@ def relative(actual, expected):
     return float(np.linalg.norm(actual - expected) / np.linalg.norm(expected))
 
 
-def compare(name, work, deepinside):
+def compare(name, work, deepinside, reuse=False):
     model = os.path.join(work, f'{name}.onnx')
     image = os.path.join(work, f'{name}.png')
     started = time.time()
@@ -159,6 +159,9 @@ def compare(name, work, deepinside):
     result['same_top_class'] = prediction['top'][0]['index'] == int(np.argmax(expected))
     for rule in RULES:
         npy = os.path.join(work, f'{name}.deepinside.{rule}.npy')
+        if reuse and os.path.exists(npy) and os.path.getmtime(npy) > os.path.getmtime(model):
+            result[f'{rule}_rel'] = relative(np.load(npy), np.load(os.path.join(work, f'{name}.torch.{rule}.npy')))
+            continue
         started = time.time()
         subprocess.run([*deepinside, 'saliency', '--model', model, '--image', image, '--rule', rule, '--out', os.path.join(work, f'{name}.{rule}.png'), '--npy', npy], check=True, capture_output=True, text=True)
         result[f'{rule}_s'] = round(time.time() - started, 1)
@@ -186,6 +189,7 @@ def main():
                         help='table: print the results file as a Markdown table, and nothing else')
     parser.add_argument('--deepinside', default='node .build/cli/main.mjs', help='the command that runs deepinside')
     parser.add_argument('--results', default='bench/results/onnx_torch_check.json')
+    parser.add_argument('--reuse', action='store_true', help='compare maps deepinside already wrote (newer than the model) instead of running it again')
     args = parser.parse_args()
     if args.phase == 'table':
         return print_table(json.load(open(args.results)))
@@ -203,7 +207,7 @@ def main():
             json.dump(exported, open(exported_path, 'w'), indent=1)
             print(f'{name}: exported at {size}x{size} in {exported[name]["export_s"]} s, ops {", ".join(exported[name]["ops"])}', flush=True)
         if args.phase in ('compare', 'all'):
-            results[name] = {**exported.get(name, {}), **compare(name, args.work, args.deepinside.split())}
+            results[name] = {**exported.get(name, {}), **compare(name, args.work, args.deepinside.split(), args.reuse)}
             r = results[name]
             rels = ', '.join(f'{key} {r[key]:.2e}' for key in ['logits_rel'] + [f'{rule}_rel' for rule in RULES])
             print(f'{name} ({r["size"]}x{r["size"]}): relative error {rels}; same top class: {r["same_top_class"]}', flush=True)
