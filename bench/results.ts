@@ -35,6 +35,15 @@ export interface BenchResults {
     /** For a peer's run: its time over deepinside's saliency map at batch 1. */
     readonly speedup?: number;
   }>;
+  /** Where a network's saliency map spends its time, by pass and node type (absent in older files). */
+  readonly nodeTypes?: ReadonlyArray<{
+    readonly model: string;
+    readonly batch: number;
+    readonly pass: 'forward' | 'backward';
+    readonly op: string;
+    readonly nodes: number;
+    readonly ms: number;
+  }>;
 }
 
 /** The end-to-end network of the benchmark's first runs, and of every run's peer comparison. */
@@ -72,6 +81,14 @@ export function markdownTable(r: BenchResults): string {
     lines.push('', '| end to end | model | batch | ms | ms per image | deepinside speed-up |', '|---|---|---:|---:|---:|---:|');
     for (const e of r.endToEnd) {
       lines.push(`| ${e.name} | ${e.model ?? VGG16_RANDOM} | ${e.batch} | ${formatMs(e.ms)} | ${formatMs(e.msPerImage)} | ${e.speedup === undefined ? '' : `×${e.speedup.toFixed(2)}`} |`);
+    }
+  }
+  if (r.nodeTypes && r.nodeTypes.length > 0) {
+    lines.push('', '| saliency map by node type | model | batch | pass | nodes | ms | share |', '|---|---|---:|---|---:|---:|---:|');
+    for (const model of new Set(r.nodeTypes.map((t) => `${t.model}|${t.batch}`))) {
+      const rows = r.nodeTypes.filter((t) => `${t.model}|${t.batch}` === model);
+      const total = rows.reduce((sum, t) => sum + t.ms, 0);
+      for (const t of rows) lines.push(`| ${t.op} | ${t.model} | ${t.batch} | ${t.pass} | ${t.nodes} | ${formatMs(t.ms)} | ${percent(t.ms / total)} |`);
     }
   }
   return `${lines.join('\n')}\n`;

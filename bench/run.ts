@@ -18,6 +18,7 @@ import { IMAGENET_LABELS, initVggWeights, loadVgg, RESNET_DEPTHS, resnetGraph, v
 import { Random } from '../src/random/mod.ts';
 import { type BenchCase, benchCases } from './cases.ts';
 import { endToEndCases } from './end_to_end.ts';
+import { profileNodeTypes } from './node_profile.ts';
 import { PEER_LAYERS, peerOps } from './peer_cases.ts';
 import { openOnnxRuntime, openTfjs, outputChunksToFit, type OrtPeer, type TfjsPeer, VGG16_CLASSIFIER } from './peers/mod.ts';
 import { type BenchResults, compareResults, formatMs, type KernelResult, markdownTable, RESNET50_RANDOM, VGG16_RANDOM } from './results.ts';
@@ -110,6 +111,7 @@ for (const k of kernels) {
 }
 
 const endToEndResults: Array<BenchResults['endToEnd'][number]> = [];
+const nodeTypeResults: Array<NonNullable<BenchResults['nodeTypes']>[number]> = [];
 // Without words every network runs end to end; a word that names one (ResNet, VGG16, fashion) runs it alone.
 const endToEndWanted = (network: string) => words.length === 0 || words.some((w) => network.toLowerCase().includes(w.toLowerCase()));
 if (endToEnd) {
@@ -124,7 +126,18 @@ if (endToEnd) {
   ];
   for (const [network, graph, batches, forward] of networks.filter(([network]) => endToEndWanted(network))) {
     console.log(`\n${network}:`);
-    for (const e of endToEndCases(gpu, graph(), random, batches, { forward })) {
+    const built = graph();
+    // The networks timed forward alone are also profiled: a saliency map's time by pass and node type.
+    const profile = forward ? await profileNodeTypes(gpu, built, random, 1) : undefined;
+    if (profile) {
+      const total = profile.reduce((sum, t) => sum + t.ms, 0);
+      console.log(`  saliency map at batch 1 by node type (${formatMs(total)} ms between timestamps before each node):`);
+      for (const t of profile) {
+        nodeTypeResults.push({ model: network, batch: 1, ...t });
+        console.log(`    ${t.pass.padEnd(9)}${t.op.padEnd(16)}${String(t.nodes).padStart(4)} nodes ${formatMs(t.ms).padStart(9)} ms ${(100 * t.ms / total).toFixed(1).padStart(5)}%`);
+      }
+    }
+    for (const e of endToEndCases(gpu, built, random, batches, { forward })) {
       if (e.batch === 0) {
         e.release();
         continue;
@@ -166,6 +179,7 @@ const results: BenchResults = {
   ceilings: { copyGBs, arithmeticGFLOPs, arithmeticFrom: 'fastest conv2d kernel of this run' },
   kernels,
   endToEnd: endToEndResults,
+  ...(nodeTypeResults.length > 0 ? { nodeTypes: nodeTypeResults } : {}),
 };
 mkdirSync('bench/results', { recursive: true });
 // A later run the same day gets its own name: -2, -3, …

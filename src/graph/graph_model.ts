@@ -50,6 +50,11 @@ export interface GraphModelOptions {
    * but the input and the logits.
    */
   readonly forwardOnly?: boolean;
+  /**
+   * Called just before each node's work is recorded, in either pass: where a profiler can put a GPU
+   * timestamp (the bench's time per node type). It must record nothing but that.
+   */
+  readonly onNode?: (node: GraphNode, pass: 'forward' | 'backward') => void;
 }
 
 /**
@@ -74,6 +79,7 @@ export class GraphModel implements Classifier {
   readonly #nodes: ReadonlyMap<string, number>;
   // Whether a node's output reaches the logits; a node that does not gets no backward pass.
   readonly #live: readonly boolean[];
+  readonly #onNode: GraphModelOptions['onNode'];
   #activations = new Map<string, GpuTensor>();
   #gradients = new Map<string, GpuTensor>();
   #switches = new Map<number, GpuTensor>();
@@ -85,6 +91,7 @@ export class GraphModel implements Classifier {
     this.gpu = gpu;
     this.graph = graph;
     this.forwardOnly = options.forwardOnly === true;
+    this.#onNode = options.onNode;
     this.#resolved = resolved;
     this.#nodes = new Map(graph.nodes.map((node, i) => [node.name, i]));
     const live = graph.nodes.map(() => false);
@@ -236,6 +243,7 @@ export class GraphModel implements Classifier {
     const gpu = this.gpu;
     const act = this.#activations;
     for (const [i, node] of this.graph.nodes.entries()) {
+      this.#onNode?.(node, 'forward');
       const op = node.op;
       const x = act.get(node.inputs[0])!;
       const y = act.get(node.output)!;
@@ -340,6 +348,7 @@ export class GraphModel implements Classifier {
     for (let i = nodes.length - 1; i >= downTo; i--) {
       if (!this.#live[i]) continue;
       const node = nodes[i];
+      this.#onNode?.(node, 'backward');
       const op = node.op;
       const dy = grad.get(node.output)!;
       const t = node.inputs[0];
