@@ -139,6 +139,29 @@ def export(name, size, work, seed):
     return {'ops': ops, 'class': top, 'size': size, 'bytes': os.path.getsize(path)}
 
 
+def float32_baseline(name, work, seed):
+    """PyTorch's own float32 against its float64: the error any float32 engine starts from. Under the
+    gradient and guided rules a pre-activation within float32 rounding of zero can take the other side of
+    its ReLU, which moves the map where that unit reaches, so this floor is not zero."""
+    model = build(name, seed)
+    relus = replace_relus(model)
+    pixels = np.asarray(Image.open(os.path.join(work, f'{name}.png')).convert('RGB'))
+    x = torch.from_numpy(pixels.astype(np.float64) / 255).permute(2, 0, 1).unsqueeze(0)
+    x = ((x - torch.tensor(MEAN, dtype=torch.float64).view(1, 3, 1, 1)) / torch.tensor(STD, dtype=torch.float64).view(1, 3, 1, 1)).float()
+    expected = np.load(os.path.join(work, f'{name}.torch.logits.npy'))
+    with torch.no_grad():
+        result = {'torch_float32_logits_rel': relative(model(x)[0].double().numpy(), expected)}
+    top = int(np.argmax(expected))
+    for rule in RULES:
+        for relu in relus:
+            relu.rule = rule
+        leaf = x.clone().requires_grad_(True)
+        model(leaf)[0, top].backward()
+        saliency = leaf.grad[0].abs().amax(dim=0).double().numpy()
+        result[f'torch_float32_{rule}_rel'] = relative(saliency, np.load(os.path.join(work, f'{name}.torch.{rule}.npy')))
+    return result
+
+
 def relative(actual, expected):
     actual = np.asarray(actual, dtype=np.float64).ravel()
     expected = np.asarray(expected, dtype=np.float64).ravel()
@@ -170,11 +193,15 @@ def compare(name, work, deepinside, reuse=False):
 
 
 def print_table(document):
-    print(f'| model (torchvision, random weights) | input | logits | saliency, gradient | deconvnet | guided |')
+    print('| model (torchvision, random weights) | input | logits | saliency, gradient | deconvnet | guided |')
     print('| --- | --- | --- | --- | --- | --- |')
     for name, r in document['models'].items():
-        cells = [f'{r[key]:.1e}' for key in ['logits_rel', 'gradient_rel', 'deconvnet_rel', 'guided_rel']]
+        def cell(rule):
+            floor = r.get(f'torch_float32_{rule}_rel')
+            return f'{r[rule + "_rel"]:.1e}' + (f' ({floor:.1e})' if floor is not None else '')
+        cells = [cell(key) for key in ['logits'] + RULES]
         print(f'| {name} | {r["size"]}×{r["size"]} | ' + ' | '.join(cells) + ' |')
+    print('\nIn brackets where measured: PyTorch float32 against its float64, the floor for any float32 engine.')
     print(f'\nRelative error ‖deepinside − PyTorch‖ / ‖PyTorch‖ (PyTorch {document["torch"]} in float64; deepinside in float32 '
           f'on the GPU), from `bench/torch/export_check.py`, {document["date"][:10]}.')
 
@@ -185,8 +212,9 @@ def main():
     parser.add_argument('--models', default='resnet18,resnet50,resnet101,vgg16')
     parser.add_argument('--size', type=int, default=112)
     parser.add_argument('--seed', type=int, default=14)
-    parser.add_argument('--phase', choices=['export', 'compare', 'all', 'table'], default='all',
-                        help='table: print the results file as a Markdown table, and nothing else')
+    parser.add_argument('--phase', choices=['export', 'compare', 'all', 'float32', 'table'], default='all',
+                        help='float32: add PyTorch float32 vs float64 to the results (the float32 floor); '
+                             'table: print the results file as a Markdown table, and nothing else')
     parser.add_argument('--deepinside', default='node .build/cli/main.mjs', help='the command that runs deepinside')
     parser.add_argument('--results', default='bench/results/onnx_torch_check.json')
     parser.add_argument('--reuse', action='store_true', help='compare maps deepinside already wrote (newer than the model) instead of running it again')
@@ -206,6 +234,9 @@ def main():
             exported[name]['export_s'] = round(time.time() - started, 1)
             json.dump(exported, open(exported_path, 'w'), indent=1)
             print(f'{name}: exported at {size}x{size} in {exported[name]["export_s"]} s, ops {", ".join(exported[name]["ops"])}', flush=True)
+        if args.phase == 'float32':
+            results[name] = float32_baseline(name, args.work, args.seed)
+            print(f'{name}: PyTorch float32 vs float64: ' + ', '.join(f'{k} {v:.2e}' for k, v in results[name].items()), flush=True)
         if args.phase in ('compare', 'all'):
             results[name] = {**exported.get(name, {}), **compare(name, args.work, args.deepinside.split(), args.reuse)}
             r = results[name]
@@ -214,7 +245,7 @@ def main():
     if results:
         # Models checked in an earlier run stay in the file until checked again.
         earlier = json.load(open(args.results)).get('models', {}) if os.path.exists(args.results) else {}
-        results = {**earlier, **results}
+        results = {**earlier, **{name: {**earlier.get(name, {}), **r} for name, r in results.items()}}
         document = {
             'what': 'deepinside vs PyTorch 1.13 float64 on torchvision models exported to ONNX (opset 13, random weights): '
                     'relative error ||deepinside - torch|| / ||torch|| of the logits and of the saliency map under each rule',
