@@ -20,7 +20,10 @@ confusion matrix (rows: true class, columns: predicted class).
   --batch B      images per forward pass (default 256)
   --json         print one JSON object instead:
                  {"model", "dataset", "split", "count", "correct", "accuracy", "loss", "confusion", "labels"}
-  --data FOLDER  Fashion-MNIST's gzip IDX files (default ${FASHION_MNIST_FOLDER})`;
+  --data FOLDER  Fashion-MNIST's gzip IDX files (default ${FASHION_MNIST_FOLDER})
+
+example:
+  npx deepinside evaluate --model weights/vgg-fashion.safetensors --dataset fashion-mnist`;
 
 /** `deepinside evaluate`: a model's accuracy and confusion matrix over a dataset split. */
 export const evaluateCommand: Command = {
@@ -55,7 +58,7 @@ export const evaluateCommand: Command = {
     const show = throttle(1);
     const result = await evaluate(model, data, {
       batchSize,
-      onProgress: (done, total) => show(done === total, () => context.progress(`evaluating ${progressBar(done / total)} ${done}/${total}`)),
+      onProgress: (done, total) => show(done === total, () => context.progress(`evaluating ${progressBar(done / total)} ${done}/${total}`, { job: 'evaluating', done, total, unit: 'images' })),
     });
     model.destroy();
     const labels = modelData.spec.labels;

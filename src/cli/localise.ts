@@ -25,7 +25,10 @@ scored the same way and the box's mean share of the image (what a uniform map sc
   --json          print one JSON object instead:
                   {"model", "split", "count", "target", "accuracy", "boxArea",
                    "rules": {rule: {"inBox", "pointing"}}, "gaussians": [{"sigma", "inBox", "pointing"}]}
-  --data FOLDER   Fashion-MNIST's gzip IDX files, the scenes' source (default ${FASHION_MNIST_FOLDER})`;
+  --data FOLDER   Fashion-MNIST's gzip IDX files, the scenes' source (default ${FASHION_MNIST_FOLDER})
+
+example:
+  npx deepinside localise --model weights/vgg-cluttered.safetensors --limit 100`;
 
 /** `deepinside localise`: saliency maps scored against the cluttered set's ground-truth boxes. */
 export const localiseCommand: Command = {
@@ -75,7 +78,7 @@ export const localiseCommand: Command = {
         rules,
         target: target === 'truth' ? 'label' : 'top',
         batchSize,
-        onProgress: (done, total) => show(done === total, () => context.progress(`localising ${progressBar(done / total)} ${done}/${total}`)),
+        onProgress: (done, total) => show(done === total, () => context.progress(`localising ${progressBar(done / total)} ${done}/${total}`, { job: 'localising', done, total, unit: 'scenes' })),
       });
     } finally {
       model.destroy();

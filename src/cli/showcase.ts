@@ -100,7 +100,10 @@ images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
                   whose scores barely move at ${LR})
 
 A missing model is skipped with a note; with neither, showcase stops and says how to train one.
-Each file's path is printed as it is written, the contact sheet's last.`;
+Each file's path is printed as it is written, the contact sheet's last.
+
+example:
+  npx deepinside showcase --weights weights --out out`;
 
 /** A shipped model found on disk, with its images, read and checked before any GPU work. */
 interface Shown {
@@ -213,7 +216,7 @@ async function showModel(
         onStep: (step, scores) => {
           if (step % every === 0 || step === count) {
             const best = Math.max(...scores);
-            context.progress(`${name}: ${what} of ${classes} classes ${progressBar(count === 0 ? 1 : step / count)} step ${step}/${count}  highest S_c ${best.toPrecision(5)}`);
+            context.progress(`${name}: ${what} of ${classes} classes ${progressBar(count === 0 ? 1 : step / count)} step ${step}/${count}  highest S_c ${best.toPrecision(5)}`, { job: `${name} ${what}`, done: step, total: count, unit: 'steps' });
           }
         },
       });
