@@ -29,7 +29,8 @@ function weightsFolder(models: readonly ('fashion' | 'cluttered')[], { meanImage
   return folder;
 }
 
-const FILES_PER_IMAGE = ['saliency', 'overlay', 'deconvnet', 'guided'];
+// The image itself (a copy beside its maps, for the report page), then its maps.
+const FILES_PER_IMAGE = ['', '-saliency', '-overlay', '-deconvnet', '-guided'];
 
 function pngSize(path: string): [number, number, number] {
   const png = decodePng(readFileSync(path), path);
@@ -42,13 +43,14 @@ test('showcase writes each image\'s maps and overlay, each model\'s class-model 
   const { code, context } = await runCommand(showcaseCommand, ['--weights', weights, '--out', out, '--steps', '2', '--prior-steps', '2']);
   assert.is(code, 0);
   const expected = [
-    ...['fashion-0-zero', 'fashion-1-one'].flatMap((stem) => FILES_PER_IMAGE.map((kind) => join(out, 'vgg-fashion', `${stem}-${kind}.png`))),
+    ...['fashion-0-zero', 'fashion-1-one'].flatMap((stem) => FILES_PER_IMAGE.map((kind) => join(out, 'vgg-fashion', `${stem}${kind}.png`))),
     join(out, 'vgg-fashion', 'class-models.png'),
     join(out, 'vgg-fashion', 'class-models-priors.png'),
-    ...['cluttered-0-tench', 'cluttered-1-goldfish', 'cluttered-2-shark'].flatMap((stem) => FILES_PER_IMAGE.map((kind) => join(out, 'vgg-cluttered', `${stem}-${kind}.png`))),
+    ...['cluttered-0-tench', 'cluttered-1-goldfish', 'cluttered-2-shark'].flatMap((stem) => FILES_PER_IMAGE.map((kind) => join(out, 'vgg-cluttered', `${stem}${kind}.png`))),
     join(out, 'vgg-cluttered', 'class-models.png'),
     join(out, 'vgg-cluttered', 'class-models-priors.png'),
     join(out, 'contact-sheet.png'),
+    join(out, 'index.html'),
   ];
   assert.equal(context.printed, expected);
   assert.equal(context.notes, []);
@@ -125,8 +127,10 @@ test('showcase skips a missing model in one note and shows the other', async () 
   assert.is(code, 0);
   assert.equal(context.notes, [`${join(weights, 'vgg-cluttered.safetensors')} is not there yet: skipped`]);
   assert.ok(!existsSync(join(out, 'vgg-cluttered')));
-  assert.is(context.printed.length, 2 * 4 + 3);
-  assert.is(context.printed.at(-1), join(out, 'contact-sheet.png'));
+  // Two images with four maps each and a copy of each, two class-model grids, the sheet and the page.
+  assert.is(context.printed.length, 2 * 5 + 4);
+  assert.is(context.printed.at(-2), join(out, 'contact-sheet.png'));
+  assert.is(context.printed.at(-1), join(out, 'index.html'));
 });
 
 test('showcase with no model stops before any work, in one line that says how to train one', async () => {
