@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   CLASS_MODEL_DEFAULTS,
   CLASS_MODEL_MEAN_PRIOR,
@@ -218,6 +219,7 @@ export const showcaseCommand: Command = {
       sections: report,
     }));
     context.print(page);
+    context.note(`the report: ${pathToFileURL(resolve(page)).href} (open it in a browser; no server needed)`);
     return 0;
   },
 };
