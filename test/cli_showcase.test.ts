@@ -51,6 +51,7 @@ test('showcase writes each image\'s maps and overlay, each model\'s class-model 
     join(out, 'vgg-cluttered', 'class-models.png'),
     join(out, 'vgg-cluttered', 'class-models-priors.png'),
     join(out, 'contact-sheet.png'),
+    join(out, 'timings.json'),
     join(out, 'index.html'),
   ];
   assert.equal(context.printed, expected);
@@ -128,9 +129,9 @@ test('showcase skips a missing model in one note and shows the other', async () 
   assert.is(code, 0);
   assert.equal(context.notes.slice(0, -1), [`${join(weights, 'vgg-cluttered.safetensors')} is not there yet: skipped`]);
   assert.ok(!existsSync(join(out, 'vgg-cluttered')));
-  // Two images with four maps each and a copy of each, two class-model grids, the sheet and the page.
-  assert.is(context.printed.length, 2 * 5 + 4);
-  assert.is(context.printed.at(-2), join(out, 'contact-sheet.png'));
+  // Two images with four maps each and a copy of each, two class-model grids, the sheet, the timings and the page.
+  assert.is(context.printed.length, 2 * 5 + 5);
+  assert.is(context.printed.at(-3), join(out, 'contact-sheet.png'));
   assert.is(context.printed.at(-1), join(out, 'index.html'));
 });
 

@@ -55,7 +55,10 @@ test('showcase writes index.html last; opened from disk in Chromium, every image
   assert.is(code, 0);
   const page = join(out, 'index.html');
   assert.is(context.printed.at(-1), page);
-  assert.is(context.printed.at(-2), join(out, 'contact-sheet.png'));
+  assert.is(context.printed.at(-3), join(out, 'contact-sheet.png'));
+  const times = JSON.parse(readFileSync(join(out, 'timings.json'), 'utf8')) as { steps: { step: string; seconds: number; cpuSeconds: number }[] };
+  assert.ok(times.steps.some((t) => t.step.startsWith('vgg-cluttered: class models with priors')), JSON.stringify(times));
+  assert.ok(times.steps.every((t) => t.seconds >= 0 && t.cpuSeconds >= 0));
   const html = readFileSync(page, 'utf8');
   for (const text of ['fashion-0-zero: ', 'cluttered-1-goldfish: ', 'saliency maps (section 3.1)', 'guided backpropagation', 'class models (section 2)', 'mass in box', '97.4%', 'WebGPU adapter and device']) {
     assert.ok(html.includes(text), `index.html lacks "${text}"`);

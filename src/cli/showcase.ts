@@ -95,6 +95,7 @@ images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
                                      top three classes and probabilities as text, captions, the time
                                      each step took, and DIR/<model>.localise.json's scores where
                                      that file exists (deepinside localise --json writes it)
+  OUT/timings.json                   those times as JSON: each step's wall-clock and CPU seconds
 
   --weights DIR   where the models and images/ are (default weights)
   --out DIR       the output folder, made if missing (default out)
@@ -107,7 +108,7 @@ images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
                   whose scores barely move at ${LR})
 
 A missing model is skipped with a note; with neither, showcase stops and says how to train one.
-Each file's path is printed as it is written, the contact sheet's and then the report's last.
+Each file's path is printed as it is written, the contact sheet's, the timings' and the report's last.
 
 example:
   npx deepinside showcase --weights weights --out out`;
@@ -209,6 +210,10 @@ export const showcaseCommand: Command = {
         rows: [...timings.map((t) => [t.step, t.seconds.toFixed(2), t.cpuSeconds.toFixed(2)]), ['total', sum(timings, 'seconds').toFixed(2), sum(timings, 'cpuSeconds').toFixed(2)]],
       }],
     });
+    // The same numbers as data, for a results file (docs/performance.md's table of npm start is printed from one).
+    const times = join(out, 'timings.json');
+    writeFileAtomic(times, `${JSON.stringify({ adapter: gpu.adapterName, pipelines, compileSeconds: milliseconds / 1000, steps: timings }, null, 1)}\n`);
+    context.print(times);
     const page = join(out, 'index.html');
     writeFileAtomic(page, renderReportPage({
       title: 'deepinside showcase',
