@@ -4,7 +4,9 @@ import { type Gpu, type KernelSet, NoWebGpuError, requestGpu } from '../gpu/mod.
 import type { CommandContext } from './command.ts';
 import { COMMANDS } from './commands.ts';
 import { ProgressPrinter } from './progress_printer.ts';
-import { FILTERED_CHILD, runFiltered, STDERR_TTY } from './run_filtered.ts';
+import { writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import { CHILD_STDERR_FD, FILTERED_CHILD, runFiltered, STDERR_COLUMNS } from './run_filtered.ts';
 
 const USAGE = `usage: deepinside <command> [options]   (deepinside <command> --help for each)
 
@@ -33,16 +35,18 @@ async function gpu(): Promise<Gpu> {
   return shared;
 }
 
-// Standard error is a pipe in the filtered child; the parent says whether its own is a terminal.
-const parentTty = process.env[STDERR_TTY];
-const stderrTty = parentTty !== undefined ? true : process.stderr.isTTY === true;
-const columns = parentTty !== undefined ? Number(parentTty) || 80 : process.stderr.columns || 80;
+// In the filtered child, messages go to the parent's standard error (descriptor 3), the real terminal or log.
+const errorFd = process.env[FILTERED_CHILD] === '1' ? CHILD_STDERR_FD : 2;
+const stderrTty = isatty(errorFd);
+const columns = errorFd === 2 ? process.stderr.columns || 80 : Number(process.env[STDERR_COLUMNS]) || 80;
 const color = stderrTty && !process.env.NO_COLOR;
+/** Writes to standard error (the parent's, in the filtered child), synchronously, so that order is kept. */
+const writeError = (text: string) => void writeSync(errorFd, text);
 
 function makeContext(quiet: boolean): { context: CommandContext; printer: ProgressPrinter } {
   const printer = new ProgressPrinter({
     mode: quiet ? 'quiet' : stderrTty && !process.env.CI ? 'tty' : 'log',
-    write: (text) => process.stderr.write(text),
+    write: writeError,
     columns,
   });
   const context: CommandContext = {
@@ -54,7 +58,7 @@ function makeContext(quiet: boolean): { context: CommandContext; printer: Progre
     note: (line) => {
       if (quiet) return;
       printer.endLine();
-      console.error(line);
+      writeError(`${line}\n`);
     },
     progress: (line, count) => printer.progress(line, count),
   };
@@ -111,6 +115,6 @@ try {
   const expected = error instanceof NoWebGpuError || error instanceof RangeError || error instanceof TypeError;
   const text = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
   printer?.endLine();
-  console.error(`${color ? '\x1b[1;31mdeepinside:\x1b[0m' : 'deepinside:'} ${text}`);
+  writeError(`${color ? '\x1b[1;31mdeepinside:\x1b[0m' : 'deepinside:'} ${text}\n`);
   process.exit(1);
 }

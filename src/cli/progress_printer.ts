@@ -62,9 +62,10 @@ export class ProgressPrinter {
       if (!finished && now - job.drawn < 100) return;
       job.drawn = now;
     }
-    let text = `${line}${count && job ? this.#rate(count, job, now) : ''}`;
-    const columns = this.options.columns ?? 80;
-    if (text.length > columns - 1) text = `${text.slice(0, columns - 2)}…`;
+    // Too long for the terminal: the line is cut, not its rate and time left, which matter most.
+    const rate = count && job ? this.#rate(count, job, now) : '';
+    const room = (this.options.columns ?? 80) - 1 - rate.length;
+    const text = line.length > room ? `${line.slice(0, Math.max(0, room - 1))}…${rate}` : `${line}${rate}`;
     this.options.write(`\r\x1b[2K${text}`);
     this.#shown = true;
   }
