@@ -106,6 +106,15 @@ test('on a terminal, one line is redrawn at most ten times a second, always at t
   assert.is(written.at(-2), '\r\x1b[2Kstep 100/100  40 steps/s, took 0:03');
 });
 
+test('on a narrow terminal the line is cut before its rate and time left, which stay whole', () => {
+  const { p, written, tick } = printer('tty', 50);
+  p.progress('class 0 "T-shirt/top" [..........] step 0/20  S_c -0.15', { job: 'a', done: 0, total: 20, unit: 'steps' });
+  tick(1000);
+  p.progress('class 0 "T-shirt/top" [#####.....] step 10/20  S_c 16.083', { job: 'a', done: 10, total: 20, unit: 'steps' });
+  assert.is(written.at(-1), '\r\x1b[2Kclass 0 "T-shirt/top" [##…  10 steps/s, 0:01 left');
+  assert.is(written.at(-1)!.length - 5, 49, "one column short of the terminal's 50");
+});
+
 test('a line that says its own rate gets none added; quiet prints nothing', () => {
   const { p, written, tick } = printer('log');
   tick(1000);
