@@ -97,12 +97,57 @@ function h100WeightGradient(): string {
   return table(['conv2d_backward_weight', 'batch', 'first H100 run (v3)', 'second run (v4)'], ['---', '---:', '---:', '---:'], rows);
 }
 
+/** A measured `npm start` on a fresh clone (bench/results/*-npm-start-*.json, made by hand from its output). */
+interface NpmStartRun {
+  readonly date: string;
+  readonly machine: string;
+  readonly command: string;
+  readonly loadBefore: readonly number[];
+  readonly loadAfter: readonly number[];
+  readonly npmStart: { readonly wallSeconds: number; readonly userSeconds: number; readonly systemSeconds: number };
+  /** npm ci's own last line, as it printed it. */
+  readonly npmCi: string;
+  /** showcase's OUT/timings.json from that run. */
+  readonly showcase: { readonly adapter: string; readonly pipelines: number; readonly compileSeconds: number; readonly steps: readonly { step: string; seconds: number; cpuSeconds: number }[] };
+}
+
+const NPM_START = '2026-12-03-npm-start-lavapipe.json';
+
+function npmStartRun(): NpmStartRun {
+  return JSON.parse(readFileSync(join(RESULTS, NPM_START), 'utf8')) as NpmStartRun;
+}
+
+/** Where a fresh clone's npm start spends its time, step by step. */
+function npmStartTable(): string {
+  const run = npmStartRun();
+  const steps = run.showcase.steps;
+  const wall = steps.reduce((t, s) => t + s.seconds, 0);
+  const { wallSeconds, userSeconds, systemSeconds } = run.npmStart;
+  return table(['part', 'wall s', 'CPU s'], ['---', '---:', '---:'], [
+    ['all of `npm start`', wallSeconds.toFixed(0), (userSeconds + systemSeconds).toFixed(0)],
+    ['set-up (npm ci, adapter probe) and bundling: the rest', (wallSeconds - wall).toFixed(0), ''],
+    ...steps.map((s) => [`showcase: ${s.step}`, s.seconds.toFixed(1), s.cpuSeconds.toFixed(1)]),
+    [`of which compiling ${run.showcase.pipelines} pipelines (their requests' times summed; they overlap)`, run.showcase.compileSeconds.toFixed(1), ''],
+  ]);
+}
+
+/** The README's sentence on how long the quick start took, from the same file. */
+function npmStartSummary(): string {
+  const run = npmStartRun();
+  const cpu = run.showcase.steps.reduce((t, s) => t + s.cpuSeconds, 0);
+  return `On this project's machine (2 CPU cores, no GPU: Mesa's lavapipe runs WebGPU on the CPU) a fresh clone's
+\`npm start\` took ${run.npmStart.wallSeconds.toFixed(0)} s while other jobs kept the load average between ${Math.min(...run.loadBefore, ...run.loadAfter).toFixed(0)} and ${Math.max(...run.loadBefore, ...run.loadAfter).toFixed(0)} (npm ci: "${run.npmCi}"); the
+showcase's own work took ${cpu.toFixed(0)} CPU seconds. Step by step: [docs/performance.md](docs/performance.md#npm-start).`;
+}
+
 /** Every generated table, in the documents they belong to. */
 export function docTables(): DocTable[] {
   return [
     { document: 'docs/performance.md', name: 'lavapipe-kernels', markdown: lavapipeKernels() },
     { document: 'docs/performance.md', name: 'shipped-models', markdown: shippedModels() },
     { document: 'docs/performance.md', name: 'h100-weight-gradient', markdown: h100WeightGradient() },
+    { document: 'docs/performance.md', name: 'npm-start', markdown: npmStartTable() },
+    { document: 'README.md', name: 'npm-start-summary', markdown: npmStartSummary() },
   ];
 }
 
