@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { classvizCommand, decodePng, saliencyCommand, showcaseCommand } from '../src/cli/mod.ts';
@@ -29,7 +30,8 @@ function weightsFolder(models: readonly ('fashion' | 'cluttered')[], { meanImage
   return folder;
 }
 
-const FILES_PER_IMAGE = ['saliency', 'overlay', 'deconvnet', 'guided'];
+// The image itself (a copy beside its maps, for the report page), then its maps.
+const FILES_PER_IMAGE = ['', '-saliency', '-overlay', '-deconvnet', '-guided'];
 
 function pngSize(path: string): [number, number, number] {
   const png = decodePng(readFileSync(path), path);
@@ -42,16 +44,18 @@ test('showcase writes each image\'s maps and overlay, each model\'s class-model 
   const { code, context } = await runCommand(showcaseCommand, ['--weights', weights, '--out', out, '--steps', '2', '--prior-steps', '2']);
   assert.is(code, 0);
   const expected = [
-    ...['fashion-0-zero', 'fashion-1-one'].flatMap((stem) => FILES_PER_IMAGE.map((kind) => join(out, 'vgg-fashion', `${stem}-${kind}.png`))),
+    ...['fashion-0-zero', 'fashion-1-one'].flatMap((stem) => FILES_PER_IMAGE.map((kind) => join(out, 'vgg-fashion', `${stem}${kind}.png`))),
     join(out, 'vgg-fashion', 'class-models.png'),
     join(out, 'vgg-fashion', 'class-models-priors.png'),
-    ...['cluttered-0-tench', 'cluttered-1-goldfish', 'cluttered-2-shark'].flatMap((stem) => FILES_PER_IMAGE.map((kind) => join(out, 'vgg-cluttered', `${stem}-${kind}.png`))),
+    ...['cluttered-0-tench', 'cluttered-1-goldfish', 'cluttered-2-shark'].flatMap((stem) => FILES_PER_IMAGE.map((kind) => join(out, 'vgg-cluttered', `${stem}${kind}.png`))),
     join(out, 'vgg-cluttered', 'class-models.png'),
     join(out, 'vgg-cluttered', 'class-models-priors.png'),
     join(out, 'contact-sheet.png'),
+    join(out, 'timings.json'),
+    join(out, 'index.html'),
   ];
   assert.equal(context.printed, expected);
-  assert.equal(context.notes, []);
+  assert.equal(context.notes, [`the report: ${pathToFileURL(resolve(join(out, 'index.html'))).href} (open it in a browser; no server needed)`]);
   assert.equal(pngSize(join(out, 'vgg-fashion', 'fashion-1-one-saliency.png')), [10, 12, 1]);
   assert.equal(pngSize(join(out, 'vgg-fashion', 'fashion-1-one-overlay.png')), [10, 12, 3]);
   assert.equal(pngSize(join(out, 'vgg-fashion', 'fashion-1-one-guided.png')), [10, 12, 1]);
@@ -123,10 +127,12 @@ test('showcase skips a missing model in one note and shows the other', async () 
   const out = join(temporaryFolder(), 'out');
   const { code, context } = await runCommand(showcaseCommand, ['--weights', weights, '--out', out, '--steps', '1', '--prior-steps', '1']);
   assert.is(code, 0);
-  assert.equal(context.notes, [`${join(weights, 'vgg-cluttered.safetensors')} is not there yet: skipped`]);
+  assert.equal(context.notes.slice(0, -1), [`${join(weights, 'vgg-cluttered.safetensors')} is not there yet: skipped`]);
   assert.ok(!existsSync(join(out, 'vgg-cluttered')));
-  assert.is(context.printed.length, 2 * 4 + 3);
-  assert.is(context.printed.at(-1), join(out, 'contact-sheet.png'));
+  // Two images with four maps each and a copy of each, two class-model grids, the sheet, the timings and the page.
+  assert.is(context.printed.length, 2 * 5 + 5);
+  assert.is(context.printed.at(-3), join(out, 'contact-sheet.png'));
+  assert.is(context.printed.at(-1), join(out, 'index.html'));
 });
 
 test('showcase with no model stops before any work, in one line that says how to train one', async () => {

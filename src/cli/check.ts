@@ -13,7 +13,10 @@ export const checkCommand: Command = {
   help: `usage: deepinside check
 
 Names the WebGPU adapter and its limits, then times a VGG16 (random weights) at 224×224,
-forward and backward to the input, on the wall clock.`,
+forward and backward to the input, on the wall clock.
+
+example:
+  npx deepinside check`,
   async run(args, context) {
     if (args.length > 0) throw new RangeError(`check takes no arguments, got ${args.join(' ')}`);
     const gpu = await context.gpu();

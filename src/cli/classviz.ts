@@ -64,7 +64,10 @@ The paper gives no η, λ or step count; the defaults were chosen on the small V
 near the scale of a real normalised image (root mean square about 1), and η = ${LR} gets there in
 ${STEPS} steps. A model with larger or smaller gradients wants λ scaled with them: raise --l2 if the
 image saturates into noise, lower it if it stays faint; lower --lr if the score falls or diverges.
-Every file is written whole or not at all; missing folders are reported before any work.`;
+Every file is written whole or not at all; missing folders are reported before any work.
+
+example:
+  npx deepinside classviz --model weights/vgg-fashion.safetensors --class all --mean-prior --out class-models.png`;
 
 /** `deepinside classviz`: class models by regularised gradient ascent, one class or all of them. */
 export const classvizCommand: Command = {
@@ -142,7 +145,7 @@ export const classvizCommand: Command = {
           onStep: (step, scores) => {
             if (step % every === 0 || step === steps) {
               const shown = chunk.length === 1 ? `S_c ${scores[0].toPrecision(5)}` : `highest S_c ${Math.max(...scores).toPrecision(5)}`;
-              context.progress(`${name} ${progressBar(steps === 0 ? 1 : step / steps)} step ${step}/${steps}  ${shown}`);
+              context.progress(`${name} ${progressBar(steps === 0 ? 1 : step / steps)} step ${step}/${steps}  ${shown}`, { job: name, done: step, total: steps, unit: 'steps' });
             }
           },
         });

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The `deepinside` command (package.json "bin"): builds .build/cli/main.mjs with esbuild when it is
-// missing or older than any source file or shader, then runs it in this process.
+// missing or older than any source file or shader, then runs it in this process. An installed package
+// (npm pack runs the build first, and the tarball carries the bundle) has no esbuild, a devDependency:
+// there the bundle it carries runs as it is.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -26,7 +28,8 @@ try {
   built = 0;
 }
 const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'shaders')), statSync(join(root, '.ci', 'build.mjs')).mtimeMs);
-if (built < sources) {
+const canBuild = existsSync(join(root, 'node_modules', 'esbuild')) || existsSync(join(root, '..', 'esbuild'));
+if (built === 0 || (built < sources && canBuild)) {
   const build = spawnSync(process.execPath, [join(root, '.ci', 'build.mjs'), 'cli'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) {
     console.error('deepinside: building the command line failed (is esbuild installed? run npm install)');

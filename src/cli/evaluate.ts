@@ -24,7 +24,9 @@ confusion matrix (rows: true class, columns: predicted class).
   --json         print one JSON object instead:
                  {"model", "dataset", "split", "count", "correct", "accuracy", "loss", "confusion", "labels"}
   --data FOLDER  Fashion-MNIST's gzip IDX files (default ${FASHION_MNIST_FOLDER})
-${MODEL_OVERRIDE_HELP}`;
+${MODEL_OVERRIDE_HELP}
+example:
+  npx deepinside evaluate --model weights/vgg-fashion.safetensors --dataset fashion-mnist`;
 
 /** `deepinside evaluate`: a model's accuracy and confusion matrix over a dataset split. */
 export const evaluateCommand: Command = {
@@ -60,7 +62,7 @@ export const evaluateCommand: Command = {
     const show = throttle(1);
     const result = await evaluate(model, data, {
       batchSize,
-      onProgress: (done, total) => show(done === total, () => context.progress(`evaluating ${progressBar(done / total)} ${done}/${total}`)),
+      onProgress: (done, total) => show(done === total, () => context.progress(`evaluating ${progressBar(done / total)} ${done}/${total}`, { job: 'evaluating', done, total, unit: 'images' })),
     });
     model.destroy();
     const labels = modelData.graph.info.labels;

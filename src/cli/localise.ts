@@ -29,7 +29,9 @@ scored the same way and the box's mean share of the image (what a uniform map sc
                   {"model", "split", "count", "target", "accuracy", "boxArea",
                    "rules": {rule: {"inBox", "pointing"}}, "gaussians": [{"sigma", "inBox", "pointing"}]}
   --data FOLDER   Fashion-MNIST's gzip IDX files, the scenes' source (default ${FASHION_MNIST_FOLDER})
-${MODEL_OVERRIDE_HELP}`;
+${MODEL_OVERRIDE_HELP}
+example:
+  npx deepinside localise --model weights/vgg-cluttered.safetensors --limit 100`;
 
 /** `deepinside localise`: saliency maps scored against the cluttered set's ground-truth boxes. */
 export const localiseCommand: Command = {
@@ -80,7 +82,7 @@ export const localiseCommand: Command = {
         rules,
         target: target === 'truth' ? 'label' : 'top',
         batchSize,
-        onProgress: (done, total) => show(done === total, () => context.progress(`localising ${progressBar(done / total)} ${done}/${total}`)),
+        onProgress: (done, total) => show(done === total, () => context.progress(`localising ${progressBar(done / total)} ${done}/${total}`, { job: 'localising', done, total, unit: 'scenes' })),
       });
     } finally {
       model.destroy();

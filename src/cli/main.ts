@@ -3,22 +3,27 @@
 import { type Gpu, type KernelSet, NoWebGpuError, requestGpu } from '../gpu/mod.ts';
 import type { CommandContext } from './command.ts';
 import { COMMANDS } from './commands.ts';
+import { ProgressPrinter } from './progress_printer.ts';
+import { writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import { CHILD_STDERR_FD, FILTERED_CHILD, runFiltered, STDERR_COLUMNS } from './run_filtered.ts';
 
 const USAGE = `usage: deepinside <command> [options]   (deepinside <command> --help for each)
 
 commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
 
+options for every command:
+  --quiet      print only errors and the paths of what is written (and a command's results on stdout)
+  --verbose    also show what the WebGPU runtime prints (Dawn's warnings at device creation)
+
 environment:
   DEEPINSIDE_KERNELS=portable  run the plainer kernels that a browser without a GPU (SwiftShader) runs,
-                               to reproduce its numbers bit for bit (default: tuned, the fastest here)`;
+                               to reproduce its numbers bit for bit (default: tuned, the fastest here)
+  NO_COLOR=1                   no colour in error messages (https://no-color.org)
 
-// A progress line redrawn on the terminal has no newline yet; whatever is written next ends it first.
-let progressShown = false;
-function endProgress(): void {
-  if (progressShown) process.stderr.write('\n');
-  progressShown = false;
-}
+example:
+  npx deepinside predict --model weights/vgg-fashion.safetensors --image weights/images/fashion-0-t-shirt-top.png`;
 
 // The kernel set DEEPINSIDE_KERNELS names, checked by main() before any command runs.
 let kernelSet: KernelSet | undefined;
@@ -30,25 +35,46 @@ async function gpu(): Promise<Gpu> {
   return shared;
 }
 
-const context: CommandContext = {
-  gpu,
-  print: (line) => {
-    endProgress();
-    console.log(line);
-  },
-  note: (line) => {
-    endProgress();
-    console.error(line);
-  },
-  progress: (line) => {
-    if (process.stderr.isTTY) {
-      process.stderr.write(`\r\x1b[2K${line}`);
-      progressShown = true;
-    } else {
-      console.error(line);
-    }
-  },
-};
+// In the filtered child, messages go to the parent's standard error (descriptor 3), the real terminal or log.
+const errorFd = process.env[FILTERED_CHILD] === '1' ? CHILD_STDERR_FD : 2;
+const stderrTty = isatty(errorFd);
+const columns = errorFd === 2 ? process.stderr.columns || 80 : Number(process.env[STDERR_COLUMNS]) || 80;
+const color = stderrTty && !process.env.NO_COLOR;
+/** Writes to standard error (the parent's, in the filtered child), synchronously, so that order is kept. */
+const writeError = (text: string) => void writeSync(errorFd, text);
+
+function makeContext(quiet: boolean): { context: CommandContext; printer: ProgressPrinter } {
+  const printer = new ProgressPrinter({
+    mode: quiet ? 'quiet' : stderrTty && !process.env.CI ? 'tty' : 'log',
+    write: writeError,
+    columns,
+  });
+  const context: CommandContext = {
+    gpu,
+    print: (line) => {
+      printer.endLine();
+      console.log(line);
+    },
+    note: (line) => {
+      if (quiet) return;
+      printer.endLine();
+      writeError(`${line}\n`);
+    },
+    progress: (line, count) => printer.progress(line, count),
+  };
+  return { context, printer };
+}
+
+/** Takes the options every command shares out of its arguments. */
+function globalFlags(args: readonly string[]): { rest: string[]; quiet: boolean; verbose: boolean } {
+  return {
+    rest: args.filter((a) => a !== '--quiet' && a !== '--verbose'),
+    quiet: args.includes('--quiet'),
+    verbose: args.includes('--verbose'),
+  };
+}
+
+let printer: ProgressPrinter | undefined;
 
 async function main(args: readonly string[]): Promise<number> {
   const kernels = process.env.DEEPINSIDE_KERNELS;
@@ -56,7 +82,7 @@ async function main(args: readonly string[]): Promise<number> {
     throw new RangeError(`DEEPINSIDE_KERNELS=${kernels} is not one of tuned, portable`);
   }
   kernelSet = kernels === 'tuned' || kernels === 'portable' ? kernels : undefined;
-  const [name, ...rest] = args;
+  const [name, ...given] = args;
   if (name === undefined || name === '--help' || name === '-h') {
     console.log(USAGE);
     return name === undefined ? 2 : 0;
@@ -66,22 +92,29 @@ async function main(args: readonly string[]): Promise<number> {
     console.error(`deepinside: unknown command "${name}"\n${USAGE}`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  if (given.includes('--help') || given.includes('-h')) {
     console.log(command.help);
     return 0;
   }
-  return command.run(rest, context);
+  const { rest, quiet, verbose } = globalFlags(given);
+  if (quiet && verbose) throw new RangeError(`${name}: --quiet and --verbose contradict each other; give one`);
+  // Dawn's native code writes its warnings to file descriptor 2 directly: only a parent process reading
+  // this one's standard error can drop them. --verbose shows them.
+  if (!verbose && process.env[FILTERED_CHILD] !== '1') return runFiltered(args);
+  const made = makeContext(quiet);
+  printer = made.printer;
+  return command.run(rest, made.context);
 }
 
 try {
   const code = await main(process.argv.slice(2));
-  endProgress();
+  printer?.endLine();
   process.exit(code);
 } catch (error) {
   // Bad input is the user's to fix: one line. Anything else is ours: the stack helps a bug report.
   const expected = error instanceof NoWebGpuError || error instanceof RangeError || error instanceof TypeError;
   const text = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
-  endProgress();
-  console.error(`deepinside: ${text}`);
+  printer?.endLine();
+  writeError(`${color ? '\x1b[1;31mdeepinside:\x1b[0m' : 'deepinside:'} ${text}\n`);
   process.exit(1);
 }

@@ -15,7 +15,10 @@ Writes the model again with the mean image of the dataset's training split (pixe
 stored beside its weights, which stay as they are. train stores it itself; this is for models trained
 before it did. classviz --mean-prior starts the class models from it.
 
-  --data FOLDER  Fashion-MNIST's gzip IDX files (default ${FASHION_MNIST_FOLDER})`;
+  --data FOLDER  Fashion-MNIST's gzip IDX files (default ${FASHION_MNIST_FOLDER})
+
+example:
+  npx deepinside mean-image --model old.safetensors --dataset fashion-mnist --out new.safetensors`;
 
 /** `deepinside mean-image`: adds a dataset's mean image to a model file. */
 export const meanImageCommand: Command = {

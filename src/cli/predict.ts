@@ -23,7 +23,10 @@ ${MODEL_OVERRIDE_HELP}
   --top K         how many classes to list, best first (default 5; at most the number of classes)
   --json          print one JSON object instead of a table:
                   {"labels": [...], "logits": [...],
-                   "top": [{"index", "label", "score", "probability"}, ...]}`;
+                   "top": [{"index", "label", "score", "probability"}, ...]}
+
+example:
+  npx deepinside predict --model weights/vgg-fashion.safetensors --image weights/images/fashion-0-t-shirt-top.png --top 3`;
 
 /** `deepinside predict`: an image's top classes, with scores and probabilities. */
 export const predictCommand: Command = {

@@ -42,7 +42,10 @@ ${MODEL_OVERRIDE_HELP}
 
 With several images, --out and --overlay name one file each per image, numbered in order:
 --out map.png writes map-0.png, map-1.png, ... The names are printed with each image's class.
-Every file is written whole or not at all; missing folders are reported before any work.`;
+Every file is written whole or not at all; missing folders are reported before any work.
+
+example:
+  npx deepinside saliency --model weights/vgg-cluttered.safetensors --image weights/images/cluttered-1-trouser.png --rule guided --out map.png --overlay overlay.png`;
 
 /** `deepinside saliency`: saliency maps for one image or a batch, as PNG, overlay and .npy. */
 export const saliencyCommand: Command = {

@@ -1,6 +1,7 @@
 import { GraphModel } from '../graph/mod.ts';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   CLASS_MODEL_DEFAULTS,
   CLASS_MODEL_MEAN_PRIOR,
@@ -27,6 +28,7 @@ import { loadVggOption } from './load_vgg_option.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
 import { progressBar } from './progress_bar.ts';
 import { type ImageFile, readImages } from './read_images.ts';
+import { renderReportPage, type ReportImage, type ReportSection, type ReportTable } from './report_page.ts';
 import { writeFileAtomic } from './write_file_atomic.ts';
 
 const { steps: STEPS, learningRate: LR, l2: L2 } = CLASS_MODEL_DEFAULTS;
@@ -89,6 +91,12 @@ images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
   OUT/contact-sheet.png              all of it on one page: per model, the images with their
                                      predicted class and probability, the maps, the overlays and
                                      the class models, every row titled
+  OUT/index.html                     the report: the same rows as a web page that opens from disk
+                                     (no server; images linked by relative paths), with each image's
+                                     top three classes and probabilities as text, captions, the time
+                                     each step took, and DIR/<model>.localise.json's scores where
+                                     that file exists (deepinside localise --json writes it)
+  OUT/timings.json                   those times as JSON: each step's wall-clock and CPU seconds
 
   --weights DIR   where the models and images/ are (default weights)
   --out DIR       the output folder, made if missing (default out)
@@ -101,7 +109,27 @@ images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
                   whose scores barely move at ${LR})
 
 A missing model is skipped with a note; with neither, showcase stops and says how to train one.
-Each file's path is printed as it is written, the contact sheet's last.`;
+Each file's path is printed as it is written, the contact sheet's, the timings' and the report's last.
+
+example:
+  npx deepinside showcase --weights weights --out out`;
+
+/** One step of the run, timed: wall-clock and CPU seconds (the CPU's include the driver's threads). */
+interface Timing {
+  readonly step: string;
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+}
+
+/** Runs `work` and records how long it took under `step`. */
+async function timed<T>(timings: Timing[], step: string, work: () => Promise<T>): Promise<T> {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  const result = await work();
+  const used = process.cpuUsage(cpu);
+  timings.push({ step, seconds: (performance.now() - wall) / 1000, cpuSeconds: (used.user + used.system) / 1e6 });
+  return result;
+}
 
 /** A shipped model found on disk, with its images, read and checked before any GPU work. */
 interface Shown {
@@ -158,11 +186,46 @@ export const showcaseCommand: Command = {
     }
 
     mkdirSync(out, { recursive: true });
+    const timings: Timing[] = [];
+    const gpu = await timed(timings, 'WebGPU adapter and device', () => context.gpu());
     const sections: TitledSection[] = [];
-    for (const model of shown) sections.push(...(await showModel(model, out, context)));
+    const report: ReportSection[] = [];
+    for (const model of shown) {
+      const { sheet, page } = await showModel(model, out, weights, context, timings);
+      sections.push(...sheet);
+      report.push(page);
+    }
     const sheet = join(out, 'contact-sheet.png');
-    writeFileAtomic(sheet, encodePng(titledStack(sections)));
+    await timed(timings, 'contact sheet', async () => writeFileAtomic(sheet, encodePng(titledStack(sections))));
     context.print(sheet);
+    const { pipelines, milliseconds } = gpu.compileStats;
+    report.push({
+      title: 'Timings',
+      paragraphs: [
+        `On ${gpu.adapterName}. Wall-clock seconds depend on what else the machine runs; CPU seconds count every thread of the process, the WebGPU driver's included.`,
+        `${pipelines} compute pipelines were compiled, their requests taking ${(milliseconds / 1000).toFixed(1)} s summed (they overlap with each other and with the steps above, which include them).`,
+      ],
+      tables: [{
+        caption: 'each step of this run',
+        head: ['step', 'wall s', 'CPU s'],
+        rows: [...timings.map((t) => [t.step, t.seconds.toFixed(2), t.cpuSeconds.toFixed(2)]), ['total', sum(timings, 'seconds').toFixed(2), sum(timings, 'cpuSeconds').toFixed(2)]],
+      }],
+    });
+    // The same numbers as data, for a results file (docs/performance.md's table of npm start is printed from one).
+    const times = join(out, 'timings.json');
+    writeFileAtomic(times, `${JSON.stringify({ adapter: gpu.adapterName, pipelines, compileSeconds: milliseconds / 1000, steps: timings }, null, 1)}\n`);
+    context.print(times);
+    const page = join(out, 'index.html');
+    writeFileAtomic(page, renderReportPage({
+      title: 'deepinside showcase',
+      paragraphs: [
+        'Saliency maps, class models and the deconvnet and guided rules of Simonyan, Vedaldi & Zisserman (2014), on the models in ' +
+          `${weights}/ and the test images bundled with them. Each picture links to its PNG file; maps are scaled to their own maximum, white most salient.`,
+      ],
+      sections: report,
+    }));
+    context.print(page);
+    context.note(`the report: ${pathToFileURL(resolve(page)).href} (open it in a browser; no server needed)`);
     return 0;
   },
 };
@@ -184,12 +247,56 @@ function readShown(weights: string, file: string, prefix: string, ascent: Pick<S
   return { name: basename(file, '.safetensors'), path, data, images, input, ...ascent };
 }
 
-/** Runs one model: writes its files, printing each path, and returns its rows of the contact sheet. */
+function sum(timings: readonly Timing[], key: 'seconds' | 'cpuSeconds'): number {
+  return timings.reduce((total, t) => total + t[key], 0);
+}
+
+/** `localise --json`'s output, as far as the report reads it. */
+interface LocaliseJson {
+  count: number;
+  target: string;
+  accuracy: number;
+  boxArea: number;
+  rules: Record<string, { inBox: number; pointing: number }>;
+  gaussians: { sigma: number; inBox: number; pointing: number }[];
+}
+
+/** The table of `<weights>/<model>.localise.json` (what `localise --json` prints), when that file exists. */
+function localisationTable(weights: string, name: string): ReportTable | undefined {
+  const file = join(weights, `${name}.localise.json`);
+  if (!existsSync(file)) return undefined;
+  let json: LocaliseJson;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8')) as LocaliseJson;
+    if (typeof json.count !== 'number' || typeof json.rules !== 'object' || !Array.isArray(json.gaussians)) throw new Error('not what localise --json writes');
+  } catch (error) {
+    throw new RangeError(`${file} is not deepinside localise --json's output: ${(error as Error).message}`);
+  }
+  const percent = (v: number) => `${(100 * v).toFixed(1)}%`;
+  return {
+    caption: `localisation over ${json.count} scenes (${file}; maps of the ${json.target === 'label' ? 'true' : 'predicted'} class, model accuracy ${percent(json.accuracy)}): ` +
+      'the share of the map\'s mass inside the object\'s box, and how often its largest pixel falls inside',
+    head: ['map', 'mass in box', 'pointing'],
+    rows: [
+      ...Object.entries(json.rules).map(([rule, s]) => [`saliency, ${rule}`, percent(s.inBox), percent(s.pointing)]),
+      ...json.gaussians.map((g) => [`centred Gaussian σ = ${g.sigma}`, percent(g.inBox), percent(g.pointing)]),
+      ['uniform (box area)', percent(json.boxArea), '—'],
+    ],
+  };
+}
+
+/**
+ * Runs one model: writes its files, printing each path, and returns its rows of the contact sheet and its
+ * section of the report page.
+ */
 async function showModel(
   { name, path, data, images, input, steps, learningRate, prior, priorSteps, priorLearningRate }: Shown,
   out: string,
+  weights: string,
   context: CommandContext,
-): Promise<TitledSection[]> {
+  allTimings: Timing[],
+): Promise<{ sheet: TitledSection[]; page: ReportSection }> {
+  const timings: Timing[] = [];
   const { spec } = data;
   const { channels, height: h, width: w } = spec.input;
   const n = images.length;
@@ -203,7 +310,8 @@ async function showModel(
   const aboutMean = prior === 'mean' && data.meanImage !== undefined;
   try {
     // Every rule explains the same (top) class, so the rows compare like with like.
-    ({ maps, logits, classes: predicted } = await saliencyMapsByRule(model, input, n, 'top', RULES.map(({ rule }) => rule)));
+    ({ maps, logits, classes: predicted } = await timed(timings, `${name}: saliency maps of ${n} images under ${RULES.length} rules`, () =>
+      saliencyMapsByRule(model, input, n, 'top', RULES.map(({ rule }) => rule))));
     // Every class's ascent in one batch: a tenth of the passes, each of ten images.
     const ascend = async (what: string, count: number, priors: Omit<ClassModelsOptions, 'steps' | 'onStep'>) => {
       const every = Math.max(1, Math.floor(count / 50));
@@ -214,17 +322,17 @@ async function showModel(
         onStep: (step, scores) => {
           if (step % every === 0 || step === count) {
             const best = Math.max(...scores);
-            context.progress(`${name}: ${what} of ${classes} classes ${progressBar(count === 0 ? 1 : step / count)} step ${step}/${count}  highest S_c ${best.toPrecision(5)}`);
+            context.progress(`${name}: ${what} of ${classes} classes ${progressBar(count === 0 ? 1 : step / count)} step ${step}/${count}  highest S_c ${best.toPrecision(5)}`, { job: `${name} ${what}`, done: step, total: count, unit: 'steps' });
           }
         },
       });
       return results.map(({ input: best }) => best);
     };
-    classInputs.push(...(await ascend('class models', steps, {})));
+    classInputs.push(...(await timed(timings, `${name}: class models, ${steps} steps`, () => ascend('class models', steps, {}))));
     const priors = aboutMean
       ? { ...meanImagePrior(spec, data.meanImage!), learningRate: priorLearningRate }
       : { ...PRIORS, learningRate: priorLearningRate };
-    priorInputs.push(...(await ascend('class models with priors', priorSteps, priors)));
+    priorInputs.push(...(await timed(timings, `${name}: class models with priors, ${priorSteps} steps`, () => ascend('class models with priors', priorSteps, priors))));
   } finally {
     model.destroy();
   }
@@ -239,8 +347,11 @@ async function showModel(
   const plane = h * w;
   const tiles = new Map<string, PixelImage[]>();
   const tile = (row: string, image: PixelImage) => tiles.set(row, [...(tiles.get(row) ?? []), image]);
-  for (const [i, { path: file, image }] of images.entries()) {
-    const stem = basename(file, '.png');
+  const stems = images.map(({ path: file }) => basename(file, '.png'));
+  for (const [i, { image }] of images.entries()) {
+    const stem = stems[i];
+    // A copy of the input beside its maps, so that the report page's folder holds everything it shows.
+    write(`${stem}.png`, image);
     for (const { rule } of RULES) {
       const map = maps.get(rule)!.subarray(i * plane, (i + 1) * plane);
       const grey = colorizeMap(map, w, h, 'grey');
@@ -264,12 +375,45 @@ async function showModel(
   const scale = Math.max(1, Math.ceil(96 / w));
   const row = (images: readonly PixelImage[], labels?: readonly string[]) =>
     labelledGrid(images, labels ?? images.map(() => ''), { columns: images.length, scale });
+  const probabilities = images.map((_, i) => softmax(logits.subarray(i * classes, (i + 1) * classes)));
   const guesses = images.map((_, i) => {
     const c = predicted[i];
-    const p = softmax(logits.subarray(i * classes, (i + 1) * classes))[c];
-    return `${spec.labels[c].split(',')[0]} ${(100 * p).toFixed(0)}%`;
+    return `${spec.labels[c].split(',')[0]} ${(100 * probabilities[i][c]).toFixed(0)}%`;
   });
-  return [
+  const top3 = probabilities.map((p) =>
+    [...p.keys()].sort((a, b) => p[b] - p[a]).slice(0, 3).map((c) => `${spec.labels[c].split(',')[0]} ${(100 * p[c]).toFixed(1)}%`).join(', '));
+
+  // The report page: the same rows, each picture a file beside the page, small ones enlarged.
+  const shown = Math.max(1, Math.round(112 / w)) * w;
+  const pictures = (suffix: string, alt: (i: number) => string, caption?: (i: number) => string): ReportImage[] =>
+    stems.map((stem, i) => ({ src: `${name}/${stem}${suffix}.png`, alt: alt(i), width: shown, ...(caption ? { caption: caption(i) } : {}) }));
+  const gridWidth = (image: PixelImage) => Math.min(1300, image.width * Math.max(1, Math.floor(560 / image.width)));
+  const classGrid = labelledGrid(classImages, classLabels);
+  const priorTitle = aboutMean
+    ? `the same about the training set's mean image: started from it, λ‖I − mean‖², pixels kept in [0, 1], gradient blur σ ${MEAN.gradientBlur} px, jitter ±${MEAN.jitter} px, ${priorSteps} steps, η ${priorLearningRate}`
+    : `the same with image priors: jitter ±${PRIORS.jitter} px, blur σ ${PRIORS.blur} every ${PRIORS.blurEvery} steps (Yosinski et al. 2015), ${priorSteps} steps, η ${priorLearningRate}`;
+  const localisation = localisationTable(weights, name);
+  allTimings.push(...timings);
+  const page: ReportSection = {
+    title: `${name}: ${channels}×${h}×${w}, ${classes} classes`,
+    paragraphs: [`${path}, with the ${n} test images bundled for it in ${join(dirname(path), 'images')}. Every map explains the image's predicted class.`],
+    rows: [
+      { title: 'bundled test images: the three most probable classes (softmax of the scores S_c)', images: pictures('', (i) => `test image ${stems[i]}`, (i) => `${stems[i]}: ${top3[i]}`) },
+      { title: RULES[0].title, images: pictures('-saliency', (i) => `saliency map of ${stems[i]} for ${guesses[i]}`) },
+      { title: 'the saliency map over the image', images: pictures('-overlay', (i) => `saliency map of ${stems[i]} over the image`) },
+      ...RULES.slice(1).map(({ rule, title }) => ({ title, images: pictures(`-${rule}`, (i) => `${rule} map of ${stems[i]}`) })),
+      {
+        title: `class models (section 2): the image maximising S_c(I) − λ‖I‖² by gradient ascent, ${steps} steps, η ${learningRate}, λ ${L2}`,
+        images: [{ src: `${name}/class-models.png`, alt: `class models of ${name}'s ${classes} classes, labelled`, width: gridWidth(classGrid) }],
+      },
+      { title: priorTitle, images: [{ src: `${name}/class-models-priors.png`, alt: `class models of ${name} with image priors, labelled`, width: gridWidth(classGrid) }] },
+    ],
+    tables: [
+      ...(localisation ? [localisation] : []),
+      { caption: 'time each step took here (wall-clock and CPU seconds)', head: ['step', 'wall s', 'CPU s'], rows: timings.map((t) => [t.step, t.seconds.toFixed(2), t.cpuSeconds.toFixed(2)]) },
+    ],
+  };
+  const sheet: TitledSection[] = [
     { title: `${path}: ${channels}x${h}x${w}, ${classes} classes`, scale: 2 },
     { title: 'bundled test images: predicted class and probability', image: row(images.map((f) => f.image), guesses) },
     { title: RULES[0].title, image: row(tiles.get('gradient')!) },
@@ -286,4 +430,5 @@ async function showModel(
       image: row(priorImages, classLabels),
     },
   ];
+  return { sheet, page };
 }

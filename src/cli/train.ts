@@ -64,7 +64,10 @@ test split.
   --classifier LIST  and its hidden widths, e.g. 128 (none: --classifier "")
   --avgpool H,W     an adaptive average pool to H×W before the classifier (1,1: global average
                     pooling, so that the classifier sees what, not where)
-  --data FOLDER     Fashion-MNIST's gzip IDX files (default ${FASHION_MNIST_FOLDER})`;
+  --data FOLDER     Fashion-MNIST's gzip IDX files (default ${FASHION_MNIST_FOLDER})
+
+example:
+  npx deepinside train --dataset fashion-mnist --epochs 5 --batch 128 --lr 2e-3 --out weights/vgg-fashion.safetensors`;
 
 /** `deepinside train`: trains the dataset's VGG from scratch on the GPU and writes it as safetensors. */
 export const trainCommand: Command = {
@@ -166,6 +169,7 @@ export const trainCommand: Command = {
             `epoch ${p.epoch}/${p.epochs} ${progressBar(p.batch / p.batches)} ${p.batch}/${p.batches} ` +
               `loss ${p.loss.toFixed(4)} accuracy ${(100 * p.accuracy).toFixed(1)}% ${p.imagesPerSecond.toFixed(0)} images/s ` +
               `η ${p.learningRate.toExponential(1)} left ${formatDuration(left)}`,
+            { job: 'training', done: (p.epoch - 1) * p.batches + p.batch, total: p.epochs * p.batches, unit: 'batches', timed: false },
           );
         });
       },
@@ -189,7 +193,7 @@ export const trainCommand: Command = {
     context.note(`wrote ${out}`);
     const showTest = throttle(1);
     const result = await evaluate(model, testSet, {
-      onProgress: (done, total) => showTest(done === total, () => context.progress(`testing ${progressBar(done / total)} ${done}/${total}`)),
+      onProgress: (done, total) => showTest(done === total, () => context.progress(`testing ${progressBar(done / total)} ${done}/${total}`, { job: 'testing', done, total, unit: 'images' })),
     });
     model.destroy();
     context.print(

@@ -96,12 +96,24 @@ export class Gpu {
     });
   }
 
+  /**
+   * What compiling pipelines has cost so far: how many, and the milliseconds from each one's request to its
+   * pipeline, summed (compilations that overlap are counted in full each), so that a command can say how
+   * much of its time went to the shader compiler.
+   */
+  readonly compileStats = { pipelines: 0, milliseconds: 0 };
+
   /** The pipeline for `shader` with `constants` (its `override` values), compiled once and cached. */
   pipeline(shader: ShaderSource, constants: Readonly<Record<string, number>> = {}): Promise<GPUComputePipeline> {
     const key = `${shader.name}|${JSON.stringify(constants)}`;
     let pipeline = this.#pipelines.get(key);
     if (!pipeline) {
+      const start = performance.now();
       pipeline = this.#compile(shader, constants);
+      void pipeline.then(() => {
+        this.compileStats.pipelines++;
+        this.compileStats.milliseconds += performance.now() - start;
+      }, () => {});
       pipeline.catch(() => this.#pipelines.delete(key));
       this.#pipelines.set(key, pipeline);
     }

@@ -1,0 +1,182 @@
+// The tables of numbers in docs/, printed from the committed result files they quote, so that no number
+// in a document is typed by hand. Each table sits in its document between
+//   <!-- table:NAME -->  and  <!-- /table:NAME -->
+// `npm run docs` rewrites them; `npm run docs -- --check` (and test/doc_tables.test.ts) fails when a
+// document does not match its results.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchResults, KernelResult } from './results.ts';
+
+const RESULTS = join('bench', 'results');
+const LAVAPIPE = '2026-11-26-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-6.json';
+const LAVAPIPE_BEFORE_SUBGROUPS = '2026-11-26-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-3.json';
+const H100_V3 = '2026-11-26-nvidia-h100-80gb-hbm3.json';
+const H100_V4 = '2026-11-26-nvidia-nvidia-h100-80gb-hbm3-nvidia-580-159-04-580-159-4-0.json';
+
+/** One generated table: the document it lives in, and its Markdown, from the result files. */
+export interface DocTable {
+  readonly document: string;
+  readonly name: string;
+  readonly markdown: string;
+}
+
+function read(file: string): BenchResults {
+  return JSON.parse(readFileSync(join(RESULTS, file), 'utf8')) as BenchResults;
+}
+
+function kernel(results: BenchResults, name: string, layer: string, batch = 1): KernelResult {
+  const found = results.kernels.find((k) => k.kernel === name && k.layer === layer && k.batch === batch);
+  if (!found) throw new RangeError(`doc tables: ${name} at ${layer}, batch ${batch}, is not in the results of ${results.date}`);
+  return found;
+}
+
+const fixed = (x: number, digits = 2) => x.toFixed(digits);
+const times = (x: number) => `×${x.toFixed(2)}`;
+const table = (head: readonly string[], align: readonly string[], rows: readonly (readonly string[])[]) =>
+  [`| ${head.join(' | ')} |`, `|${align.join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+
+/** The lavapipe kernels beside their peers and the run before the subgroup kernels. */
+function lavapipeKernels(): string {
+  const now = read(LAVAPIPE);
+  const before = read(LAVAPIPE_BEFORE_SUBGROUPS);
+  const rows: string[][] = [];
+  for (const layer of ['conv2_2', 'conv3_3', 'conv4_3']) {
+    for (const [i, name] of ['conv2d_forward', 'conv2d_backward_input', 'conv2d_backward_weight'].entries()) {
+      const k = kernel(now, name, layer);
+      const tfjs = k.peers.find((p) => p.peer.startsWith('tfjs'));
+      const ort = k.peers.find((p) => p.peer === 'onnxruntime');
+      rows.push([name, i === 0 ? `${layer} ${k.shape}` : layer, fixed(k.ms), fixed(k.gflops), fixed(kernel(before, name, layer).gflops),
+        tfjs ? times(tfjs.speedup) : '', ort ? times(ort.speedup) : '']);
+    }
+  }
+  for (const [i, name] of ['linear_forward', 'linear_backward_input'].entries()) {
+    const k = kernel(now, name, 'fc6');
+    const b = kernel(before, name, 'fc6');
+    const tfjs = k.peers.find((p) => p.peer.startsWith('tfjs'));
+    const ort = k.peers.find((p) => p.peer === 'onnxruntime');
+    rows.push([name, i === 0 ? `fc6 ${k.shape} (${Math.round(k.bytes / 1e6)} MB)` : 'fc6', fixed(k.ms),
+      `${fixed(k.gbs)} GB/s, ${Math.round(100 * k.shareOfBandwidth)}% of copy`, `${fixed(b.gbs)} GB/s, ${Math.round(100 * b.shareOfBandwidth)}%`,
+      tfjs ? `${times(tfjs.speedup)}${tfjs.peer.includes('blocks') ? ' †' : ''}` : '', ort ? times(ort.speedup) : '']);
+  }
+  const saliency = (r: BenchResults) => r.endToEnd.find((e) => (e.model ?? 'VGG16 224×224, random weights').startsWith('VGG16') && e.batch === 1 && e.name.startsWith('saliency map'));
+  const peer = now.endToEnd.find((e) => e.speedup !== undefined && e.batch === 1);
+  const s = saliency(now)!;
+  const earlier = saliency(before);
+  rows.push(['VGG16 saliency map, 224×224', 'forward + backward + max', s.ms.toFixed(0), '', earlier ? `(${earlier.ms.toFixed(0)} ms)` : '',
+    peer ? `${times(peer.speedup!)}${peer.name.includes('blocks') ? ' †' : ''}` : '', '']);
+  return table(['kernel', 'layer', 'ms', 'GFLOP/s', 'earlier GFLOP/s', 'vs TF.js WebGPU', 'vs ONNX Runtime CPU'], ['---', '---', '---:', '---:', '---:', '---:', '---:'], rows);
+}
+
+/** The shipped models end to end in the same run: one image, and per image in a batch of 16. */
+function shippedModels(): string {
+  const now = read(LAVAPIPE);
+  const rows: string[][] = [];
+  for (const model of ['weights/vgg-fashion.safetensors', 'weights/vgg-cluttered.safetensors']) {
+    for (const what of ['saliency map', 'class-model step']) {
+      const at = (batch: number) => now.endToEnd.find((e) => e.model === model && e.batch === batch && e.name.startsWith(what));
+      const one = at(1);
+      const sixteen = at(16);
+      if (!one || !sixteen) throw new RangeError(`doc tables: no ${what} of ${model} at batch 1 and 16 in ${LAVAPIPE}`);
+      rows.push([`\`${model}\``, what, fixed(one.ms), fixed(sixteen.msPerImage)]);
+    }
+  }
+  return table(['model', 'pass', 'ms, batch 1', 'ms an image, batch 16'], ['---', '---', '---:', '---:'], rows);
+}
+
+/** conv2d_backward_weight v3 against v4 on the H100. */
+function h100WeightGradient(): string {
+  const v3 = read(H100_V3);
+  const v4 = read(H100_V4);
+  const rows: string[][] = [];
+  for (const batch of [1, 4]) {
+    for (const layer of ['conv1_1', 'conv1_2', 'conv2_2']) {
+      const [a, b] = [kernel(v3, 'conv2d_backward_weight', layer, batch), kernel(v4, 'conv2d_backward_weight', layer, batch)];
+      rows.push([batch === 1 ? `${layer} ${a.shape}` : layer, String(batch), `${fixed(a.ms)} ms, ${a.gflops.toFixed(0)} GFLOP/s`, `${fixed(b.ms)} ms, ${b.gflops.toFixed(0)} GFLOP/s`]);
+    }
+  }
+  return table(['conv2d_backward_weight', 'batch', 'first H100 run (v3)', 'second run (v4)'], ['---', '---:', '---:', '---:'], rows);
+}
+
+/** A measured `npm start` on a fresh clone (bench/results/*-npm-start-*.json, made by hand from its output). */
+interface NpmStartRun {
+  readonly date: string;
+  readonly machine: string;
+  readonly command: string;
+  readonly loadBefore: readonly number[];
+  readonly loadAfter: readonly number[];
+  readonly npmStart: { readonly wallSeconds: number; readonly userSeconds: number; readonly systemSeconds: number };
+  /** npm ci's own last line, as it printed it. */
+  readonly npmCi: string;
+  /** showcase's OUT/timings.json from that run. */
+  readonly showcase: { readonly adapter: string; readonly pipelines: number; readonly compileSeconds: number; readonly steps: readonly { step: string; seconds: number; cpuSeconds: number }[] };
+}
+
+const NPM_START = '2026-12-03-npm-start-lavapipe.json';
+
+function npmStartRun(): NpmStartRun {
+  return JSON.parse(readFileSync(join(RESULTS, NPM_START), 'utf8')) as NpmStartRun;
+}
+
+/** Where a fresh clone's npm start spends its time, step by step. */
+function npmStartTable(): string {
+  const run = npmStartRun();
+  const steps = run.showcase.steps;
+  const wall = steps.reduce((t, s) => t + s.seconds, 0);
+  const { wallSeconds, userSeconds, systemSeconds } = run.npmStart;
+  return table(['part', 'wall s', 'CPU s'], ['---', '---:', '---:'], [
+    ['all of `npm start`', wallSeconds.toFixed(0), (userSeconds + systemSeconds).toFixed(0)],
+    ['set-up (npm ci, adapter probe) and bundling: the rest', (wallSeconds - wall).toFixed(0), ''],
+    ...steps.map((s) => [`showcase: ${s.step}`, s.seconds.toFixed(1), s.cpuSeconds.toFixed(1)]),
+    [`of which compiling ${run.showcase.pipelines} pipelines (their requests' times summed; they overlap)`, run.showcase.compileSeconds.toFixed(1), ''],
+  ]);
+}
+
+/** The README's sentence on how long the quick start took, from the same file. */
+function npmStartSummary(): string {
+  const run = npmStartRun();
+  const cpu = run.showcase.steps.reduce((t, s) => t + s.cpuSeconds, 0);
+  return `On this project's machine (2 CPU cores, no GPU: Mesa's lavapipe runs WebGPU on the CPU) a fresh clone's
+\`npm start\` took ${run.npmStart.wallSeconds.toFixed(0)} s while other jobs kept the load average between ${Math.min(...run.loadBefore, ...run.loadAfter).toFixed(0)} and ${Math.max(...run.loadBefore, ...run.loadAfter).toFixed(0)} (npm ci: "${run.npmCi}"); the
+showcase's own work took ${cpu.toFixed(0)} CPU seconds. Step by step: [docs/performance.md](docs/performance.md#npm-start).`;
+}
+
+/** Every generated table, in the documents they belong to. */
+export function docTables(): DocTable[] {
+  return [
+    { document: 'docs/performance.md', name: 'lavapipe-kernels', markdown: lavapipeKernels() },
+    { document: 'docs/performance.md', name: 'shipped-models', markdown: shippedModels() },
+    { document: 'docs/performance.md', name: 'h100-weight-gradient', markdown: h100WeightGradient() },
+    { document: 'docs/performance.md', name: 'npm-start', markdown: npmStartTable() },
+    { document: 'README.md', name: 'npm-start-summary', markdown: npmStartSummary() },
+  ];
+}
+
+/** The document's text with each of its tables replaced by the generated one. */
+export function withTables(text: string, document: string, tables: readonly DocTable[]): string {
+  let result = text;
+  for (const { name, markdown } of tables.filter((t) => t.document === document)) {
+    const pattern = new RegExp(`(<!-- table:${name} [^>]*-->\\n)[\\s\\S]*?(\\n<!-- /table:${name} -->)`);
+    if (!pattern.test(result)) throw new RangeError(`doc tables: ${document} has no <!-- table:${name} … --> … <!-- /table:${name} --> markers`);
+    result = result.replace(pattern, (_, open: string, close: string) => `${open}${markdown}${close}`);
+  }
+  return result;
+}
+
+// Run as a script (npm run docs): rewrite, or with --check report what is stale.
+if (process.argv[1]?.endsWith('doc_tables.mjs')) {
+  const check = process.argv.includes('--check');
+  const tables = docTables();
+  let stale = 0;
+  for (const document of [...new Set(tables.map((t) => t.document))]) {
+    const text = readFileSync(document, 'utf8');
+    const updated = withTables(text, document, tables);
+    if (updated === text) continue;
+    stale++;
+    if (check) console.error(`docs: ${document}'s tables differ from bench/results; run npm run docs`);
+    else {
+      writeFileSync(document, updated);
+      console.log(`docs: rewrote the tables of ${document}`);
+    }
+  }
+  process.exit(check && stale > 0 ? 1 : 0);
+}
