@@ -1,8 +1,9 @@
 // The noisy copies SmoothGrad (Smilkov et al. 2017) averages the gradient over: for copy t of the batch,
 // image i = t / samples,
-//   out[t, e] = x[i, e] + σ_i · z(seed, t, e),   z ~ N(0, 1),
+//   out[t, e] = x[i, e] + σ_i · z(seed, offset + t, e),   z ~ N(0, 1),
 // with z from a counter-based generator, so that any copy's noise is known without running the others
-// and the float64 reference (src/reference/noisy_copies.ts) reproduces it from the same integers:
+// and the float64 reference (src/reference/noisy_copies.ts) reproduces it from the same integers
+// (`offset` numbers the copies of images that came before this run in a larger set):
 //   stream = pcg(seed + pcg(t)),  h1 = pcg(pcg(e) ^ stream),  h2 = pcg(h1)   (u32, wrapping)
 //   u1 = (h1 >> 8 + 1) / 2²⁴ ∈ (0, 1],  u2 = (h2 >> 8) / 2²⁴ ∈ [0, 1)
 //   z = √(−2 ln u1) · cos(2π u2)                                              (Box–Muller)
@@ -14,7 +15,7 @@ override WG: u32;
 struct Params {
   count: u32, x_base: u32, out_base: u32, sigma_base: u32,
   size: u32, first: u32, samples: u32, x_image: u32,
-  seed: u32,
+  seed: u32, offset: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -46,5 +47,5 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   let e = i % p.size;
   let t = p.first + k;
   let image = t / p.samples;
-  out[p.out_base + i] = x[p.x_base + (image - p.x_image) * p.size + e] + sigma[p.sigma_base + image] * normal(t, e);
+  out[p.out_base + i] = x[p.x_base + (image - p.x_image) * p.size + e] + sigma[p.sigma_base + image] * normal(p.offset + t, e);
 }

@@ -23,14 +23,14 @@ async function check(device: Gpu, s: NoisyCopiesShape, first: number, count: num
   const out = poisoned((count + 1) * s.size, 'copies');
   await noisyCopies(device, s, upload(x, 'x'), upload(sigma, 'sigma'), out, first, count);
   const got = await device.read(out);
-  const expected = refNoisyCopies(x, sigma, s.n, s.size, s.samples, s.seed, first, count);
+  const expected = refNoisyCopies(x, sigma, s.n, s.size, s.samples, s.seed, first, count, s.offset);
   assertClose('copies', got.subarray(0, count * s.size), expected, { random, atol: 2e-5, rtol: 1e-5 });
   if (!got.subarray(count * s.size).every(Number.isNaN)) throw new Error('noisy_copies wrote past its copies');
 }
 
 test('noisy_copies: one image, five samples, all copies', () => check(gpu, { n: 1, size: 41, samples: 5, seed: 7 }, 0, 5));
-test('noisy_copies: three images of 3×5×7, four samples, a batch that starts and ends inside images, seed 2³²−1', () =>
-  check(gpu, { n: 3, size: 105, samples: 4, seed: 0xffffffff }, 2, 7));
+test('noisy_copies: three images of 3×5×7, four samples, a batch that starts and ends inside images, seed 2³²−1, copies numbered from 40', () =>
+  check(gpu, { n: 3, size: 105, samples: 4, seed: 0xffffffff, offset: 40 }, 2, 7));
 test('noisy_copies: a 3×224×224 image, 3 copies', () => check(gpu, { n: 2, size: 3 * 224 * 224, samples: 50, seed: 12345 }, 48, 3));
 test(`noisy_copies: (3 images × 6 samples) of 3×5×9 bound in ${SLICED_BYTES}-byte windows`, async () => {
   if (135 * 10 <= 2 * sliced.maxWindowElements) throw new Error('the sliced case no longer needs several windows');

@@ -12,12 +12,14 @@ export interface NoisyCopiesShape {
   readonly samples: number;
   /** A u32: the same seed gives the same noise, whatever the batching. */
   readonly seed: number;
+  /** Added to each copy's index in the noise's counter: the copies of images before these in a larger set (default 0). */
+  readonly offset?: number;
 }
 
 /**
  * SmoothGrad's noisy copies, on the GPU: copies `first` … `first + count − 1` of the n·samples copies
  * (copy t is image i = ⌊t/samples⌋) written to out[0 … count): x_i + σ_i · z, z ~ N(0, 1) drawn by a
- * counter-based hash of (seed, t, element) and Box–Muller (see shaders/noisy_copies.wgsl and the float64
+ * counter-based hash of (seed, offset + t, element) and Box–Muller (see shaders/noisy_copies.wgsl and the float64
  * `counterNormal`, which reproduces it). x: (n, size)  sigma: (n)  out: (≥ count, size).
  */
 export async function noisyCopies(
@@ -34,6 +36,10 @@ export async function noisyCopies(
     throw new RangeError(`noisy_copies: copies ${first}…${first + count - 1} are outside the ${s.n * s.samples} of ${s.n} images × ${s.samples} samples`);
   }
   if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > 0xffffffff) throw new RangeError(`noisy_copies: the seed must be a u32, got ${s.seed}`);
+  const offset = s.offset ?? 0;
+  if (!Number.isInteger(offset) || offset < 0 || offset + s.n * s.samples > 0x100000000) {
+    throw new RangeError(`noisy_copies: copies offset by ${offset} must be numbered below 2³²`);
+  }
   checkTensor('noisy_copies', 'x', x, s.n * s.size, [s.n, s.size]);
   checkTensor('noisy_copies', 'sigma', sigma, s.n, [s.n]);
   if (out.length < count * s.size) {
@@ -47,7 +53,7 @@ export async function noisyCopies(
     const i1 = Math.floor((t0 + kc - 1) / s.samples);
     const xw = gpu.window(x, i0 * s.size, (i1 - i0 + 1) * s.size);
     const ow = gpu.window(out, k0 * s.size, kc * s.size);
-    gpu.dispatch(pipeline, new Uint32Array([kc, xw.base, ow.base, sw.base, s.size, t0, s.samples, i0, s.seed]),
+    gpu.dispatch(pipeline, new Uint32Array([kc, xw.base, ow.base, sw.base, s.size, t0, s.samples, i0, s.seed, offset]),
       [xw.binding, ow.binding, sw.binding], gpu.grid(Math.ceil((kc * s.size) / ELEMENTWISE_WORKGROUP)));
   }
 }

@@ -23,7 +23,7 @@ export function counterNormal(seed: number, t: number, e: number): number {
 
 /**
  * SmoothGrad's noisy copies `first` … `first + count − 1` of n images with `samples` copies each: copy t is
- * image i = ⌊t/samples⌋ plus σ_i · counterNormal(seed, t, e) at element e. x: (n, size)  sigma: (n)  →  (count, size).
+ * image i = ⌊t/samples⌋ plus σ_i · counterNormal(seed, offset + t, e) at element e. x: (n, size)  sigma: (n)  →  (count, size).
  */
 export function noisyCopies(
   x: ArrayLike<number>,
@@ -34,6 +34,7 @@ export function noisyCopies(
   seed: number,
   first: number,
   count: number,
+  offset = 0,
 ): Float64Array {
   expectLength('noisy_copies', 'x', x, [n, size]);
   expectLength('noisy_copies', 'sigma', sigma, [n]);
@@ -41,7 +42,7 @@ export function noisyCopies(
   for (let k = 0; k < count; k++) {
     const t = first + k;
     const image = Math.floor(t / samples);
-    for (let e = 0; e < size; e++) out[k * size + e] = x[image * size + e] + sigma[image] * counterNormal(seed, t, e);
+    for (let e = 0; e < size; e++) out[k * size + e] = x[image * size + e] + sigma[image] * counterNormal(seed, offset + t, e);
   }
   return out;
 }
