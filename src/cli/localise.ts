@@ -1,8 +1,9 @@
-import { type Localisation, localiseSaliency, type LocalisationScores } from '../attribution/mod.ts';
+import { ATTRIBUTION_METHODS, type AttributionMethod, type Localisation, localiseSaliency, type LocalisationScores } from '../attribution/mod.ts';
 import { VggModel } from '../nn/mod.ts';
-import { RELU_RULES, type ReluRule } from '../shapes/mod.ts';
+import { RELU_RULES } from '../shapes/mod.ts';
 import type { Command } from './command.ts';
 import { loadModelOption } from './load_model_option.ts';
+import { METHOD_HELP, METHOD_OPTIONS, parseMethodOptions } from './method_options.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
 import { progressBar } from './progress_bar.ts';
 import { throttle } from './progress_timing.ts';
@@ -18,13 +19,16 @@ largest pixel inside the box?), averaged over the split, beside centred Gaussian
 scored the same way and the box's mean share of the image (what a uniform map scores).
 
   --split S       test or train (default test)
-  --rule R        gradient, deconvnet, guided or all (default all)
+  --rule R        gradient, deconvnet, guided or all (default all: the three rules)
+  --method M      any attribution method below, or all (every method); not with --rule. Their
+                  options (--steps, --samples, --layer, ...) apply to every scene
+${METHOD_HELP.replace('  --method M       how the map is made', '  (methods)        how the map is made')}
   --class C       truth (the scene's class, default) or top (the model's prediction)
   --limit N       the first N scenes only
   --batch B       scenes per pass (default 64)
   --json          print one JSON object instead:
                   {"model", "split", "count", "target", "accuracy", "boxArea",
-                   "rules": {rule: {"inBox", "pointing"}}, "gaussians": [{"sigma", "inBox", "pointing"}]}
+                   "rules": {method: {"inBox", "pointing"}}, "gaussians": [{"sigma", "inBox", "pointing"}]}
   --data FOLDER   Fashion-MNIST's gzip IDX files, the scenes' source (default ${FASHION_MNIST_FOLDER})`;
 
 /** `deepinside localise`: saliency maps scored against the cluttered set's ground-truth boxes. */
@@ -37,6 +41,7 @@ export const localiseCommand: Command = {
       model: { type: 'string' },
       split: { type: 'string' },
       rule: { type: 'string' },
+      ...METHOD_OPTIONS,
       class: { type: 'string' },
       limit: { type: 'string' },
       batch: { type: 'string' },
@@ -45,11 +50,16 @@ export const localiseCommand: Command = {
     });
     const split = options.split ?? 'test';
     if (split !== 'test' && split !== 'train') throw new RangeError(`--split ${split} is not one of test, train`);
-    const ruleText = options.rule ?? 'all';
-    if (ruleText !== 'all' && !(RELU_RULES as readonly string[]).includes(ruleText)) {
-      throw new RangeError(`--rule ${ruleText} is not one of ${RELU_RULES.join(', ')}, all`);
+    if (options.method !== undefined && options.rule !== undefined) {
+      throw new RangeError('--rule and --method name the same choice: give one (--rule R is --method R)');
     }
-    const rules: readonly ReluRule[] = ruleText === 'all' ? RELU_RULES : [ruleText as ReluRule];
+    if (options.rule !== undefined && options.rule !== 'all' && !(RELU_RULES as readonly string[]).includes(options.rule)) {
+      throw new RangeError(`--rule ${options.rule} is not one of ${RELU_RULES.join(', ')}, all`);
+    }
+    // 'all' is the three rules under --rule (and by default), every method under --method.
+    const choice = options.method ?? options.rule ?? 'all';
+    const parsed = parseMethodOptions({ ...options, rule: undefined, method: choice === 'all' ? undefined : choice, batch: undefined }, 'gradient', undefined);
+    const rules: readonly AttributionMethod[] = choice !== 'all' ? [parsed.method] : options.method === 'all' ? ATTRIBUTION_METHODS : RELU_RULES;
     const target = options.class ?? 'truth';
     if (target !== 'truth' && target !== 'top') throw new RangeError(`--class ${target} is not one of truth, top`);
     const limit = options.limit === undefined ? undefined : parseNumber('--limit', options.limit, { integer: true, min: 1 });
@@ -73,6 +83,7 @@ export const localiseCommand: Command = {
     try {
       result = await localiseSaliency(model, scenes, {
         rules,
+        methodOptions: parsed.options,
         target: target === 'truth' ? 'label' : 'top',
         batchSize,
         onProgress: (done, total) => show(done === total, () => context.progress(`localising ${progressBar(done / total)} ${done}/${total}`)),
@@ -98,7 +109,7 @@ export const localiseCommand: Command = {
         `the model classifies ${(100 * result.accuracy).toFixed(2)}% correctly`,
     );
     const rows: [string, LocalisationScores | { inBox: number; pointing?: number }][] = [
-      ...[...result.rules].map(([rule, scores]) => [`saliency, ${rule}`, scores] as [string, LocalisationScores]),
+      ...[...result.rules].map(([rule, scores]) => [(RELU_RULES as readonly string[]).includes(rule) ? `saliency, ${rule}` : rule, scores] as [string, LocalisationScores]),
       ...[...result.gaussians].map(([sigma, scores]) => [`centred Gaussian σ=${sigma}`, scores] as [string, LocalisationScores]),
       ['uniform (box area)', { inBox: result.boxArea }],
     ];
