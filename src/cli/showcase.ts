@@ -22,6 +22,7 @@ import { softmax, VggModel } from '../nn/mod.ts';
 import type { ReluRule } from '../shapes/mod.ts';
 import type { Command, CommandContext } from './command.ts';
 import { encodePng } from './encode_png.ts';
+import { methodRows } from './method_rows.ts';
 import { loadModelOption } from './load_model_option.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
 import { progressBar } from './progress_bar.ts';
@@ -86,8 +87,10 @@ images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
                                      vgg-fashion (classviz --mean-prior), jitter and blur for
                                      vgg-cluttered and for a model without a mean image (--priors)
   OUT/contact-sheet.png              all of it on one page: per model, the images with their
-                                     predicted class and probability, the maps, the overlays and
-                                     the class models, every row titled
+                                     predicted class and probability, the maps, the overlays, a
+                                     row for each of gradient × input, Integrated Gradients,
+                                     SmoothGrad and Grad-CAM (saliency --method, defaults) and the
+                                     class models, every row titled
 
   --weights DIR   where the models and images/ are (default weights)
   --out DIR       the output folder, made if missing (default out)
@@ -197,12 +200,15 @@ async function showModel(
   let maps: ReadonlyMap<ReluRule, Float32Array>;
   let logits: Float32Array;
   let predicted: readonly number[];
+  let methods: Awaited<ReturnType<typeof methodRows>>;
   const classInputs: Float32Array[] = [];
   const priorInputs: Float32Array[] = [];
   const aboutMean = prior === 'mean' && data.meanImage !== undefined;
   try {
     // Every rule explains the same (top) class, so the rows compare like with like.
     ({ maps, logits, classes: predicted } = await saliencyMapsByRule(model, input, n, 'top', RULES.map(({ rule }) => rule)));
+    context.progress(`${name}: the other attribution methods' maps`);
+    methods = await methodRows(model, input, n, predicted);
     // Every class's ascent in one batch: a tenth of the passes, each of ten images.
     const ascend = async (what: string, count: number, priors: Omit<ClassModelsOptions, 'steps' | 'onStep'>) => {
       const every = Math.max(1, Math.floor(count / 50));
@@ -274,6 +280,7 @@ async function showModel(
     { title: RULES[0].title, image: row(tiles.get('gradient')!) },
     { title: 'the saliency map over the image', image: row(tiles.get('overlay')!) },
     ...RULES.slice(1).map(({ rule, title }) => ({ title, image: row(tiles.get(rule)!) })),
+    ...methods.map(({ title, images }) => ({ title, image: row(images) })),
     {
       title: `class models (section 2): argmax of S_c(I) - lambda |I|^2 by gradient ascent, ${steps} steps, lr ${learningRate}, lambda ${L2}`,
       image: row(classImages, classLabels),
