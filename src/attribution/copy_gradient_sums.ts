@@ -2,6 +2,14 @@ import type { GpuTensor } from '../gpu/mod.ts';
 import type { Classifier } from '../graph/mod.ts';
 import { accumulateGradients } from '../nn/mod.ts';
 
+/**
+ * The copies per pass when `total` copies run at most `batch` at a time: ⌈total/batch⌉ passes of equal
+ * size (the last padded), so that the model's tensors are sized once.
+ */
+export function evenBatch(total: number, batch: number): number {
+  return Math.ceil(total / Math.ceil(total / batch));
+}
+
 /** The per-image sums `copyGradientSums` leaves on the GPU; the caller destroys them. */
 export interface CopyGradientSums {
   /** (n, C, H, W): Σ over each image's copies of ∂S_c/∂x at the copy. */
@@ -31,10 +39,9 @@ export async function copyGradientSums(
   const gpu = model.gpu;
   const size = model.inputSize;
   const total = n * copies;
-  const passes = Math.ceil(total / batch);
-  const b = Math.ceil(total / passes);
-  // Sizes the model's tensors for b images; the forward pass on zeros is the price of an interface that
-  // takes the first input of a new size from the CPU.
+  const b = evenBatch(total, batch);
+  // Sizes the model's tensors for b images (unless the caller's own first pass did, see `evenBatch`); the
+  // forward pass on zeros is the price of an interface that takes the first input of a new size from the CPU.
   if (model.batch !== b) await model.forward(new Float32Array(b * size), b);
   const sum = gpu.tensor(n * size, 'gradient sums');
   const squares = options.squares ? gpu.tensor(n * size, 'gradient sums of squares') : undefined;

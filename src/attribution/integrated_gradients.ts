@@ -1,7 +1,7 @@
 import type { Classifier } from '../graph/mod.ts';
 import { inputProductMap, integrationPoints } from '../nn/mod.ts';
 import type { AttributionMaps } from './chunked_maps.ts';
-import { copyGradientSums } from './copy_gradient_sums.ts';
+import { copyGradientSums, evenBatch } from './copy_gradient_sums.ts';
 import { topClasses } from './saliency_maps.ts';
 
 /** What Integrated Gradients takes. */
@@ -33,12 +33,14 @@ export async function integratedGradients(
   const gpu = model.gpu;
   const size = model.inputSize;
   const { steps, baseline } = options;
-  // One pass for the scores of the images and of the baseline image after them.
-  const both = new Float32Array((n + 1) * size);
+  // One pass for the scores of the images and of the baseline image after them, padded to the copies'
+  // batch where that is larger, so that it also sizes the model for them.
+  const rows = Math.max(n + 1, evenBatch(n * steps, options.batch));
+  const both = new Float32Array(rows * size);
   both.set(input);
-  both.fill(baseline, n * size);
-  await model.forward(both, n + 1);
-  const allLogits = await gpu.read(model.logits);
+  both.fill(baseline, n * size, (n + 1) * size);
+  await model.forward(both, rows);
+  const allLogits = await gpu.read(model.logits, 0, (n + 1) * model.classes);
   const logits = allLogits.slice(0, n * model.classes);
   const chosen = classes === 'top' ? topClasses(logits, n, model.classes) : [...classes];
   const x = gpu.tensorFrom(input, 'integrated gradients input');

@@ -1,7 +1,7 @@
 import type { Classifier } from '../graph/mod.ts';
 import { noisyCopies, saliencyMap } from '../nn/mod.ts';
 import type { SaliencyMaps } from './saliency_maps.ts';
-import { copyGradientSums } from './copy_gradient_sums.ts';
+import { copyGradientSums, evenBatch } from './copy_gradient_sums.ts';
 import { topClasses } from './saliency_maps.ts';
 
 /** What SmoothGrad takes. */
@@ -39,8 +39,13 @@ export async function smoothGrad(
   const gpu = model.gpu;
   const size = model.inputSize;
   const { samples, seed } = options;
-  await model.forward(input, n);
-  const logits = await gpu.read(model.logits);
+  // The noiseless scores, padded to the copies' batch where that is larger, so that this pass also sizes
+  // the model for them.
+  const rows = Math.max(n, evenBatch(n * samples, options.batch));
+  const padded = rows === n ? input : new Float32Array(rows * size);
+  if (padded !== input) padded.set(input);
+  await model.forward(padded, rows);
+  const logits = await gpu.read(model.logits, 0, n * model.classes);
   const chosen = classes === 'top' ? topClasses(logits, n, model.classes) : [...classes];
   const sigma = new Float32Array(n);
   for (let i = 0; i < n; i++) {
