@@ -89,7 +89,8 @@ images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
   OUT/contact-sheet.png              all of it on one page: per model, the images with their
                                      predicted class and probability, the maps, the overlays, a
                                      row for each of gradient × input, Integrated Gradients,
-                                     SmoothGrad and Grad-CAM (saliency --method, defaults) and the
+                                     SmoothGrad and Grad-CAM (saliency --method; IG at --steps 8,
+                                     SmoothGrad at --samples 8, to keep to minutes) and the
                                      class models, every row titled
 
   --weights DIR   where the models and images/ are (default weights)
