@@ -37,6 +37,7 @@ const { values } = parseArgs({
     steps: { type: 'string' },
     models: { type: 'string' },
     picture: { type: 'string' },
+    skip: { type: 'string' },
   },
 });
 
@@ -101,6 +102,8 @@ if (values.vgg16) {
 }
 
 const reps = Number(values.reps ?? 3);
+// model:method:batch triples not to time (the slowest, where the CPU's time is short), recorded as skipped.
+const skip = new Set((values.skip ?? '').split(',').filter(Boolean));
 const timings: MethodTiming[] = [];
 for (const name of (values.models ?? 'vgg-fashion,vgg-cluttered').split(',')) {
   const data = loadVgg(readFileSync(`weights/${name}.safetensors`));
@@ -108,6 +111,7 @@ for (const name of (values.models ?? 'vgg-fashion,vgg-cluttered').split(',')) {
   for (const images of [1, 16]) {
     const input = random.uniformArray(images * model.inputSize, -2, 2);
     for (const method of ATTRIBUTION_METHODS) {
+      if (skip.has(`${name}:${method}:${images}`)) continue;
       const runsMs: number[] = [];
       // The batch-1 run's warm-up compiles the method's pipelines; batch 16 reuses them, so runs only.
       for (let r = images === 1 ? -1 : 0; r < reps; r++) {
@@ -128,12 +132,13 @@ const record = {
   timing: `wall clock from attribute() to its maps read back, median of ${reps} run(s) (one warm-up at batch 1), per map`,
   defaults: 'ig 32 steps, smoothgrad 50 samples, gradcam default layer, batch from attributionBatch',
   note: 'lavapipe on 2 CPU cores shared with other jobs: noisy',
+  skipped: [...skip],
   timings,
 };
 if (values.out) writeFileSync(values.out, `${JSON.stringify(record, null, 1)}\n`);
 process.exit(0);
 
-function printTable(record: { adapter: string; started: string; timings: MethodTiming[] }): void {
+function printTable(record: { adapter: string; started: string; timings: MethodTiming[]; timing: string; skipped?: string[] }): void {
   const models = [...new Set(record.timings.map((t) => t.model))];
   console.log(`Time per map (ms) on ${record.adapter}, ${record.started.slice(0, 10)}:\n`);
   console.log(`| method | ${models.map((m) => `${m} batch 1 | ${m} batch 16`).join(' | ')} |`);
@@ -145,4 +150,5 @@ function printTable(record: { adapter: string; started: string; timings: MethodT
     }));
     console.log(`| ${method} | ${cells.join(' | ')} |`);
   }
+  console.log(`\n${record.timing}; — not measured${record.skipped?.length ? ` (skipped: ${record.skipped.join(', ')})` : ''}.`);
 }
