@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { attribute, type AttributionOptions, gradCamLayer, topClasses } from '../src/attribution/mod.ts';
+import { attribute, attributionBatch, type AttributionOptions, gradCamLayer, MAX_DEFAULT_BATCH, topClasses } from '../src/attribution/mod.ts';
+import { Gpu } from '../src/gpu/mod.ts';
 import type { Classifier } from '../src/graph/mod.ts';
 import { initVggWeights, vggPreset, type VggSpec } from '../src/model/mod.ts';
 import { VggModel } from '../src/nn/mod.ts';
@@ -189,6 +190,18 @@ test('attribute reports progress copy by copy for ig and map by map otherwise', 
   await attribute(model, x, 3, 'top', 'gradcam', { batch: 2, onProgress: (d, t) => maps.push([d, t]) });
   assert.equal(maps, [[2, 3], [3, 3]]);
   model.destroy();
+});
+
+test('the default batch is what fits four of the largest bindings, counted by hand for the colour model', () => {
+  // Per image: 3 × the input (1440) + 3 × the spatial outputs (3840 + 3840 + 960 + 1920 + 1920 + 480 = 12960)
+  // + 2 × 10 logits = 43220 floats, 172880 bytes; four 1 MiB bindings hold 24 of them.
+  const small = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: 1 << 20 });
+  const model = VggModel.create(small, { spec: COLOUR_SPEC, weights: initVggWeights(COLOUR_SPEC, random) });
+  assert.is(attributionBatch(model), 24);
+  model.destroy();
+  const roomy = VggModel.create(gpu, { spec: COLOUR_SPEC, weights: initVggWeights(COLOUR_SPEC, random) });
+  assert.is(attributionBatch(roomy), Math.min(MAX_DEFAULT_BATCH, Math.floor((4 * gpu.limits.maxBindingBytes) / 172880)));
+  roomy.destroy();
 });
 
 test.run();
