@@ -8,7 +8,7 @@ import { topClasses } from './saliency_maps.ts';
 export interface IntegratedGradientsOptions {
   /** m, the midpoint rule's steps (≥ 1). */
   readonly steps: number;
-  /** The constant baseline x' in normalised units (0: the dataset's mean colour). */
+  /** The constant baseline x' in normalised units (0: the colour of the model's normalisation mean). */
   readonly baseline: number;
   /** Copies per forward and backward pass. */
   readonly batch: number;

@@ -58,8 +58,8 @@ export const METHOD_HELP = `  --method M       how the map is made, for class c 
                                  upsampled to (H, W) bilinearly with half-pixel centres (PyTorch's
                                  align_corners=False); A = the feature maps of --layer
   --steps M        ig: the steps m, ≥ 1 (default ${ATTRIBUTION_DEFAULTS.steps})
-  --baseline B     ig: the constant baseline x' in normalised units (default ${ATTRIBUTION_DEFAULTS.baseline}, the
-                   training set's mean colour)
+  --baseline B     ig: the constant baseline x' in normalised units (default ${ATTRIBUTION_DEFAULTS.baseline}: the
+                   colour of the model's normalisation mean)
   --samples N      smoothgrad: the noisy copies n per image, ≥ 1 (default ${ATTRIBUTION_DEFAULTS.samples})
   --noise S        smoothgrad: σ as a fraction of the image's range, ≥ 0 (default ${ATTRIBUTION_DEFAULTS.noise})
   --smooth-squared smoothgrad: SmoothGrad-Squared, max over channels of the mean of (dS_c/dx)²

@@ -28,7 +28,7 @@ map of one of the methods users compare it with (--method).
   --preset NAME    the architecture of a bare torchvision file: vgg11, vgg13, vgg16 or vgg19
   --image PATH     a PNG of the model's input size (colour for a 3-channel model, grey for a
                    1-channel one), or a folder: every .png in it, by name. Repeat for more;
-                   all the images run as one batch.
+                   the images run together, --batch at a time.
   --class C        the class to explain, an index or a label, the same for every image
                    (default: each image's own top-scoring class)
 ${METHOD_HELP}
