@@ -4,7 +4,8 @@ import type { SaliencyMaps } from './saliency_maps.ts';
 export interface AttributionMaps extends SaliencyMaps {
   /**
    * Integrated Gradients only, one per image: the completeness gap |Σ IG − (S_c(x) − S_c(x'))| /
-   * |S_c(x) − S_c(x')|, how far the m-step sum falls short of the score difference it should add up to.
+   * |S_c(x) − S_c(x')|, how far the m-step sum falls short of the score difference it should add up to
+   * (NaN where the two scores are equal: there is no difference to add up to).
    */
   readonly completeness?: Float64Array;
 }
