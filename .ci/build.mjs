@@ -33,6 +33,8 @@ const targets = {
   },
   bench: () => build({ ...common, entryPoints: ['bench/run.ts'], outfile: '.build/bench/run.mjs' }),
   // The benchmark's peers (TF.js, ONNX Runtime) checked against the reference and timed on their own.
+  // The attribution methods timed per map, and VGG16's memory check (bench/attribution_methods.ts).
+  methods: () => build({ ...common, entryPoints: ['bench/attribution_methods.ts'], outfile: '.build/bench/attribution-methods.mjs' }),
   peers: () => build({ ...common, entryPoints: ['bench/peers/check.ts'], outfile: '.build/bench/peers-check.mjs' }),
   cli: () => build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: '.build/cli/main.mjs' }),
   // The tables of numbers in docs/, printed from bench/results (npm run docs; --check for CI).

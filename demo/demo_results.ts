@@ -1,4 +1,4 @@
-import type { KernelSet, ReluRule } from '../src/mod.ts';
+import type { AttributionMethod, KernelSet } from '../src/mod.ts';
 
 /**
  * What the page last computed, kept on `globalThis.deepinsideDemo` so that a test (or a curious reader in
@@ -13,7 +13,8 @@ export interface DemoResults {
     readonly model: string;
     /** The bundled example's file name, or the dropped file's. */
     readonly image: string;
-    readonly rule: ReluRule;
+    /** The method (named `rule` from when the page had only the three ReLU rules). */
+    readonly rule: AttributionMethod;
     readonly classIndex: number;
     /** (H, W), unscaled, as the CLI's `--npy` holds it. */
     readonly map: Float32Array;

@@ -16,9 +16,9 @@ import {
   NoWebGpuError,
   overlayMap,
   type PixelImage,
-  type ReluRule,
+  attribute,
+  MULTI_PASS_METHODS,
   requestGpu,
-  saliencyMaps,
   GraphModel,
 } from '../src/mod.ts';
 import type { DemoResults } from './demo_results.ts';
@@ -26,6 +26,7 @@ import { drawImage } from './draw_image.ts';
 import { fitImage } from './fit_image.ts';
 import { GpuJobs } from './gpu_jobs.ts';
 import { type DemoManifest, examplesFor } from './manifest.ts';
+import { chosenMethod, methodOptions, methodProgress, wireMethodControls } from './method_controls.ts';
 import { renderPredictions } from './prediction_chart.ts';
 import { TimedGpu } from './timed_gpu.ts';
 
@@ -102,7 +103,6 @@ function clearProblem(): void {
   ui.problem.textContent = '';
 }
 
-const rule = (): ReluRule => (document.querySelector<HTMLInputElement>('input[name="rule"]:checked')?.value ?? 'gradient') as ReluRule;
 const colormap = (): ColormapName => ui.colormap.value as ColormapName;
 const format = (ms: number) => `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
 
@@ -202,14 +202,15 @@ async function computeSaliency(): Promise<void> {
   const current = model;
   const picture = image;
   if (!current || !picture) return;
-  const chosenRule = rule();
+  const chosenRule = chosenMethod();
   ui.saliencyStatus.textContent = 'Computing…';
   const outcome = await jobs.run(async () => {
     if (request !== saliencyRequest) return undefined;
     const input = imageToInput(current.info, picture.image, picture.name);
     gpu.takeMs();
     const start = performance.now();
-    const result = await saliencyMaps(current.maps, input, 1, chosenClass === 'top' ? 'top' : [chosenClass], chosenRule);
+    const result = await attribute(current.maps, input, 1, chosenClass === 'top' ? 'top' : [chosenClass], chosenRule,
+      { ...methodOptions(), onProgress: methodProgress(chosenRule) });
     const wall = performance.now() - start;
     return { result, ms: gpu.method === 'wall clock' ? wall : gpu.takeMs(), wall };
   });
@@ -224,7 +225,9 @@ async function computeSaliency(): Promise<void> {
   shown = { map: result.maps, image: picture.image };
   drawMaps();
   const timing = gpu.method === 'wall clock' ? `${format(wall)} on the wall clock` : `${format(ms)} on the GPU timeline (${format(wall)} on the wall clock, read-backs included)`;
-  ui.saliencyStatus.textContent = `Class ${classIndex} “${labels[classIndex]}”${chosenClass === 'top' ? ' (the top class)' : ''}, ${chosenRule} rule: one forward and one backward pass took ${timing}.`;
+  const passes = MULTI_PASS_METHODS.includes(chosenRule) ? 'its forward and backward passes' : 'one forward and one backward pass';
+  const gap = result.completeness ? ` Completeness gap ${result.completeness[0].toExponential(2)}.` : '';
+  ui.saliencyStatus.textContent = `Class ${classIndex} “${labels[classIndex]}”${chosenClass === 'top' ? ' (the top class)' : ''}, ${chosenRule}: ${passes} took ${timing}.${gap}`;
   results.saliency = { model: current.name, image: picture.name, rule: chosenRule, classIndex, map: result.maps, logits: result.logits, ms };
 }
 
@@ -370,6 +373,7 @@ async function main(): Promise<void> {
   for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="rule"]')) {
     radio.addEventListener('change', guarded(computeSaliency));
   }
+  wireMethodControls(guarded(computeSaliency));
   ui.colormap.addEventListener('change', drawMaps);
   ui.opacity.addEventListener('input', drawMaps);
   ui.start.addEventListener('click', guarded(runAscent));

@@ -150,6 +150,19 @@ for (const name of models) {
     await runCommand(saliencyCommand, ['--model', model, '--image', image, '--rule', 'guided', '--class', String(second.classIndex), '--out', join(folder, `${name}-second.png`), '--npy', npy2]);
     assertNear(`${name} ${example} guided map, class ${second.classIndex}`, second.map, readNpy(readFileSync(npy2)).data);
 
+    // Integrated Gradients for the same class, its steps slider at 4, as saliency --method ig --steps 4.
+    await page.$eval('#method-steps', (e) => {
+      (e as HTMLInputElement).value = '4';
+      e.dispatchEvent(new Event('input'));
+    });
+    await page.check('input[name="rule"][value="ig"]');
+    await waitFor(page, 'the ig map', `r.saliency.rule === 'ig'`);
+    const ig = await read('saliency');
+    assert.is(ig.classIndex, second.classIndex);
+    const npyIg = join(folder, `${name}-ig.npy`);
+    await runCommand(saliencyCommand, ['--model', model, '--image', image, '--method', 'ig', '--steps', '4', '--class', String(ig.classIndex), '--out', join(folder, `${name}-ig.png`), '--npy', npyIg]);
+    assertNear(`${name} ${example} ig map (4 steps), class ${ig.classIndex}`, ig.map, readNpy(readFileSync(npyIg)).data);
+
     // The class model of the top class, STEPS steps at the defaults, as classviz runs it.
     await page.check('input[name="rule"][value="gradient"]');
     await page.selectOption('#class-model-class', String(top.classIndex));
@@ -287,7 +300,8 @@ test('every control has a label, no tabindex reorders the page, and Tab walks th
     });
     if (id && !focused.includes(id)) focused.push(id);
   }
-  const expected = order.filter((id) => !/^rule=(deconvnet|guided)$/.test(id)).slice(0, 4);
+  // Tab enters the method group at its checked radio only.
+  const expected = order.filter((id) => !/^rule=(?!gradient$)/.test(id)).slice(0, 4);
   assert.equal(focused, expected, 'the first four controls Tab reaches');
   await page.close();
 });

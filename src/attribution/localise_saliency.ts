@@ -1,6 +1,7 @@
 import type { Box } from '../data/mod.ts';
 import type { Classifier } from '../graph/mod.ts';
-import type { ReluRule } from '../shapes/mod.ts';
+import { RELU_RULES, type ReluRule } from '../shapes/mod.ts';
+import { attribute, type AttributionMethod, type AttributionOptions } from './attribute.ts';
 import { boxScores } from './box_scores.ts';
 import { centredGaussian } from './centred_gaussian.ts';
 import { saliencyMapsByRule, topClasses } from './saliency_maps.ts';
@@ -35,8 +36,8 @@ export interface Localisation {
   readonly target: 'label' | 'top';
   /** The share of scenes the model classifies correctly (top-1). */
   readonly accuracy: number;
-  /** Each rule's saliency maps. */
-  readonly rules: ReadonlyMap<ReluRule, LocalisationScores>;
+  /** Each method's maps (the ReLU rules' saliency maps, and any other attribution method asked for). */
+  readonly rules: ReadonlyMap<AttributionMethod, LocalisationScores>;
   /** Centred Gaussians of each σ (pixels), the same map for every scene. */
   readonly gaussians: ReadonlyMap<number, LocalisationScores>;
   /** The mean share of the image the box covers: a uniform map's mass in the box. */
@@ -45,7 +46,10 @@ export interface Localisation {
 
 /** Options of `localiseSaliency`. */
 export interface LocaliseOptions {
-  readonly rules?: readonly ReluRule[];
+  /** The attribution methods to score (default the three ReLU rules, which share one forward pass). */
+  readonly rules?: readonly AttributionMethod[];
+  /** Options of the methods other than the ReLU rules (steps, samples, layer, …; see `attribute`). */
+  readonly methodOptions?: AttributionOptions;
   readonly target?: 'label' | 'top';
   readonly batchSize?: number;
   /** The σ of the centred-Gaussian baselines, in pixels (default an eighth, a quarter and half the side). */
@@ -101,7 +105,13 @@ export async function localiseSaliency(model: Classifier, scenes: LocalisationSe
       }
     }
     const labels = items.map(({ label }) => label);
-    const { maps, logits } = await saliencyMapsByRule(model, batch, n, target === 'label' ? labels : 'top', rules);
+    const classes = target === 'label' ? labels : 'top';
+    const reluRules = rules.filter((r): r is ReluRule => (RELU_RULES as readonly string[]).includes(r));
+    const { maps: reluMaps, logits } = await saliencyMapsByRule(model, batch, n, classes, reluRules.length ? reluRules : ['gradient']);
+    const maps = new Map<AttributionMethod, Float32Array>(reluMaps);
+    for (const method of rules) {
+      if (!maps.has(method)) maps.set(method, (await attribute(model, batch, n, classes, method, options.methodOptions)).maps);
+    }
     topClasses(logits, n, model.classes).forEach((top, b) => {
       if (top === labels[b]) sums.correct++;
     });

@@ -19,7 +19,10 @@ Batch norm that an ONNX file had after a conv is already folded into it, as deep
   --preset NAME   the architecture of a bare torchvision file: vgg11, vgg13, vgg16 or vgg19
   --json          one JSON object instead: {"input", "classes", "nodes": [{"name", "op", "shape",
                   "parameters", "flops"}], "parameters", "flops"}
-${MODEL_OVERRIDE_HELP}`;
+${MODEL_OVERRIDE_HELP}
+
+example:
+  npx deepinside describe --model weights/vgg-cluttered.safetensors`;
 
 /** `deepinside describe`: a model's graph, node by node, with shapes, parameters and FLOPs. */
 export const describeCommand: Command = {

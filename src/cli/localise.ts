@@ -1,7 +1,8 @@
-import { type Localisation, localiseSaliency, type LocalisationScores } from '../attribution/mod.ts';
-import { RELU_RULES, type ReluRule } from '../shapes/mod.ts';
+import { ATTRIBUTION_METHODS, type AttributionMethod, type Localisation, localiseSaliency, type LocalisationScores } from '../attribution/mod.ts';
+import { RELU_RULES } from '../shapes/mod.ts';
 import type { Command } from './command.ts';
 import { loadModelOption } from './load_model_option.ts';
+import { METHOD_HELP, METHOD_OPTIONS, parseMethodOptions } from './method_options.ts';
 import { MODEL_OVERRIDE_HELP, MODEL_OVERRIDE_OPTIONS, parseModelOverrides } from './model_overrides.ts';
 import { openLoaded } from './open_model.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
@@ -21,13 +22,16 @@ scored the same way and the box's mean share of the image (what a uniform map sc
   --model PATH    the model: a VGG as .safetensors or an ONNX file (docs/graphs.md) that takes the
                   scenes' 3×H×W images
   --split S       test or train (default test)
-  --rule R        gradient, deconvnet, guided or all (default all)
+  --rule R        gradient, deconvnet, guided or all (default all: the three rules)
+  --method M      any attribution method below, or all (every method); not with --rule. Their
+                  options (--steps, --samples, --layer, ...) apply to every scene
+${METHOD_HELP.replace('  --method M       how the map is made', '  (methods)        how the map is made')}
   --class C       truth (the scene's class, default) or top (the model's prediction)
   --limit N       the first N scenes only
   --batch B       scenes per pass (default 64)
   --json          print one JSON object instead:
                   {"model", "split", "count", "target", "accuracy", "boxArea",
-                   "rules": {rule: {"inBox", "pointing"}}, "gaussians": [{"sigma", "inBox", "pointing"}]}
+                   "rules": {method: {"inBox", "pointing"}}, "gaussians": [{"sigma", "inBox", "pointing"}]}
   --data FOLDER   Fashion-MNIST's gzip IDX files, the scenes' source (default ${FASHION_MNIST_FOLDER})
 ${MODEL_OVERRIDE_HELP}
 example:
@@ -44,6 +48,7 @@ export const localiseCommand: Command = {
       ...MODEL_OVERRIDE_OPTIONS,
       split: { type: 'string' },
       rule: { type: 'string' },
+      ...METHOD_OPTIONS,
       class: { type: 'string' },
       limit: { type: 'string' },
       batch: { type: 'string' },
@@ -52,11 +57,16 @@ export const localiseCommand: Command = {
     });
     const split = options.split ?? 'test';
     if (split !== 'test' && split !== 'train') throw new RangeError(`--split ${split} is not one of test, train`);
-    const ruleText = options.rule ?? 'all';
-    if (ruleText !== 'all' && !(RELU_RULES as readonly string[]).includes(ruleText)) {
-      throw new RangeError(`--rule ${ruleText} is not one of ${RELU_RULES.join(', ')}, all`);
+    if (options.method !== undefined && options.rule !== undefined) {
+      throw new RangeError('--rule and --method name the same choice: give one (--rule R is --method R)');
     }
-    const rules: readonly ReluRule[] = ruleText === 'all' ? RELU_RULES : [ruleText as ReluRule];
+    if (options.rule !== undefined && options.rule !== 'all' && !(RELU_RULES as readonly string[]).includes(options.rule)) {
+      throw new RangeError(`--rule ${options.rule} is not one of ${RELU_RULES.join(', ')}, all`);
+    }
+    // 'all' is the three rules under --rule (and by default), every method under --method.
+    const choice = options.method ?? options.rule ?? 'all';
+    const parsed = parseMethodOptions({ ...options, rule: undefined, method: choice === 'all' ? undefined : choice, batch: undefined }, 'gradient', undefined);
+    const rules: readonly AttributionMethod[] = choice !== 'all' ? [parsed.method] : options.method === 'all' ? ATTRIBUTION_METHODS : RELU_RULES;
     const target = options.class ?? 'truth';
     if (target !== 'truth' && target !== 'top') throw new RangeError(`--class ${target} is not one of truth, top`);
     const limit = options.limit === undefined ? undefined : parseNumber('--limit', options.limit, { integer: true, min: 1 });
@@ -80,6 +90,7 @@ export const localiseCommand: Command = {
     try {
       result = await localiseSaliency(model, scenes, {
         rules,
+        methodOptions: parsed.options,
         target: target === 'truth' ? 'label' : 'top',
         batchSize,
         onProgress: (done, total) => show(done === total, () => context.progress(`localising ${progressBar(done / total)} ${done}/${total}`, { job: 'localising', done, total, unit: 'scenes' })),
@@ -105,7 +116,7 @@ export const localiseCommand: Command = {
         `the model classifies ${(100 * result.accuracy).toFixed(2)}% correctly`,
     );
     const rows: [string, LocalisationScores | { inBox: number; pointing?: number }][] = [
-      ...[...result.rules].map(([rule, scores]) => [`saliency, ${rule}`, scores] as [string, LocalisationScores]),
+      ...[...result.rules].map(([rule, scores]) => [(RELU_RULES as readonly string[]).includes(rule) ? `saliency, ${rule}` : rule, scores] as [string, LocalisationScores]),
       ...[...result.gaussians].map(([sigma, scores]) => [`centred Gaussian σ=${sigma}`, scores] as [string, LocalisationScores]),
       ['uniform (box area)', { inBox: result.boxArea }],
     ];

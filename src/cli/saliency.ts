@@ -1,26 +1,30 @@
-import { COLORMAP_NAMES, type ColormapName, colorizeMap, imageToInput, overlayMap, saliencyMaps } from '../attribution/mod.ts';
+import { attribute, type AttributionMaps, COLORMAP_NAMES, type ColormapName, colorizeMap, imageToInput, MULTI_PASS_METHODS, overlayMap } from '../attribution/mod.ts';
 import { writeNpy } from '../io/mod.ts';
-import { RELU_RULES, type ReluRule } from '../shapes/mod.ts';
 import { checkOutputPath } from './check_output_path.ts';
 import type { Command } from './command.ts';
 import { encodePng } from './encode_png.ts';
-import { loadModelOption } from './load_model_option.ts';
+import { METHOD_HELP, METHOD_OPTIONS, parseMethodOptions } from './method_options.ts';
+import { openModel } from './open_model.ts';
 import { MODEL_OVERRIDE_HELP, MODEL_OVERRIDE_OPTIONS, parseModelOverrides } from './model_overrides.ts';
-import { openLoaded } from './open_model.ts';
 import { outputName } from './output_names.ts';
 import { parseOptions } from './parse_options.ts';
+import { progressBar } from './progress_bar.ts';
+import { throttle } from './progress_timing.ts';
 import { readImages } from './read_images.ts';
 import { resolveClass } from './resolve_class.ts';
 import { writeFileAtomic } from './write_file_atomic.ts';
 
 const HELP = `usage: deepinside saliency --model M.safetensors|M.onnx --image I.png [--image I2.png ...] --out map.png
-                          [--class C] [--rule gradient|deconvnet|guided] [--overlay overlay.png]
+                          [--class C] [--method gradient|deconvnet|guided|gradxinput|ig|smoothgrad|gradcam]
+                          [--steps M] [--baseline B] [--samples N] [--noise S] [--smooth-squared]
+                          [--seed K] [--layer NAME] [--batch B] [--overlay overlay.png]
                           [--npy map.npy] [--colormap ${COLORMAP_NAMES.join('|')}] [--preset NAME]
                           [--mean M,M,M] [--std S,S,S] [--labels FILE]
 
 Image-specific class saliency (Simonyan et al. 2014, section 3.1): for each image, the map
 M_ij = max over colour channels c of |dS_c/dI_cij|, the gradient of the unnormalised class
-score S_c with respect to the input pixels, from one forward and one backward pass.
+score S_c with respect to the input pixels, from one forward and one backward pass; or the
+map of one of the methods users compare it with (--method).
 
   --model PATH     the model: a VGG as .safetensors (README, "Models") or an ONNX file
                    (docs/graphs.md): every Relu node of its graph follows --rule
@@ -28,12 +32,14 @@ score S_c with respect to the input pixels, from one forward and one backward pa
 ${MODEL_OVERRIDE_HELP}
   --image PATH     a PNG of the model's input size (colour for a 3-channel model, grey for a
                    1-channel one), or a folder: every .png in it, by name. Repeat for more;
-                   all the images run as one batch.
+                   the images run together, --batch at a time.
   --class C        the class to explain, an index or a label, the same for every image
                    (default: each image's own top-scoring class)
-  --rule R         how the backward pass crosses each ReLU: gradient (the paper's saliency,
-                   default), deconvnet (Zeiler & Fergus, section 4 of the paper) or guided
-                   (guided backpropagation, Springenberg et al. 2015)
+${METHOD_HELP}
+  --rule R         the older spelling of --method for gradient, deconvnet and guided (how the
+                   backward pass crosses each ReLU); not with --method
+  --batch B        images, or copies of images (ig, smoothgrad), per forward and backward pass
+                   (default: what fits a memory budget of four of the adapter's largest bindings)
   --out PATH       the map as a PNG, scaled to its own maximum (white = most salient)
   --overlay PATH   also the map blended over the image (half and half), as an RGB PNG
   --npy PATH       also the raw map, float32 in NumPy's .npy format: shape (H, W) for one image,
@@ -47,10 +53,10 @@ Every file is written whole or not at all; missing folders are reported before a
 example:
   npx deepinside saliency --model weights/vgg-cluttered.safetensors --image weights/images/cluttered-1-trouser.png --rule guided --out map.png --overlay overlay.png`;
 
-/** `deepinside saliency`: saliency maps for one image or a batch, as PNG, overlay and .npy. */
+/** `deepinside saliency`: the maps of any attribution method for one image or a batch, as PNG, overlay and .npy. */
 export const saliencyCommand: Command = {
   name: 'saliency',
-  summary: 'image-specific class saliency maps (gradient, deconvnet or guided rule)',
+  summary: 'saliency maps: gradient, deconvnet, guided, gradient × input, IG, SmoothGrad, Grad-CAM',
   help: HELP,
   async run(args, context) {
     const options = parseOptions('saliency', args, {
@@ -60,13 +66,14 @@ export const saliencyCommand: Command = {
       image: { type: 'string', multiple: true },
       class: { type: 'string' },
       rule: { type: 'string' },
+      ...METHOD_OPTIONS,
+      batch: { type: 'string' },
       out: { type: 'string' },
       overlay: { type: 'string' },
       npy: { type: 'string' },
       colormap: { type: 'string' },
     });
-    const rule = (options.rule ?? 'gradient') as ReluRule;
-    if (!RELU_RULES.includes(rule)) throw new RangeError(`--rule ${options.rule} is not one of ${RELU_RULES.join(', ')}`);
+    const { method, options: methodOptions } = parseMethodOptions(options);
     const colormap = (options.colormap ?? 'grey') as ColormapName;
     if (!COLORMAP_NAMES.includes(colormap)) throw new RangeError(`--colormap ${options.colormap} is not one of ${COLORMAP_NAMES.join(', ')}`);
     if (options.out === undefined) throw new RangeError('--out is required: where to write the map PNG');
@@ -86,17 +93,20 @@ export const saliencyCommand: Command = {
     }
     if (options.npy !== undefined) checkOutputPath('--npy', options.npy);
 
-    const data = loadModelOption(options.model, options.preset, parseModelOverrides(options));
-    const spec = data.graph.info;
-    const classes = options.class === undefined ? 'top' : files.map(() => resolveClass(spec.labels, options.class!));
-    const { height: h, width: w } = spec.input;
-    const input = new Float32Array(n * spec.input.channels * h * w);
-    files.forEach(({ path, image }, i) => input.set(imageToInput(spec, image, path), i * spec.input.channels * h * w));
-
-    const { model } = await openLoaded(context, data);
-    let result: Awaited<ReturnType<typeof saliencyMaps>>;
+    const { model } = await openModel(context, options.model, options.preset, parseModelOverrides(options));
+    const info = model.info;
+    const { height: h, width: w } = info.input;
+    let result: AttributionMaps;
     try {
-      result = await saliencyMaps(model, input, n, classes, rule);
+      const classes = options.class === undefined ? 'top' : files.map(() => resolveClass(info.labels, options.class!));
+      const input = new Float32Array(n * model.inputSize);
+      files.forEach(({ path, image }, i) => input.set(imageToInput(info, image, path), i * model.inputSize));
+      const show = throttle(1);
+      const copies = MULTI_PASS_METHODS.includes(method) ? 'copies' : 'maps';
+      result = await attribute(model, input, n, classes, method, {
+        ...methodOptions,
+        onProgress: (done, total) => show(done === total, () => context.progress(`${method} ${progressBar(done / total)} ${done}/${total} ${copies}`)),
+      });
     } finally {
       model.destroy();
     }
@@ -107,8 +117,9 @@ export const saliencyCommand: Command = {
       writeFileAtomic(out, encodePng(colorizeMap(map, w, h, colormap)));
       if (overlay !== undefined) writeFileAtomic(overlay, encodePng(overlayMap(image, map, colormap)));
       const c = result.classes[i];
-      const score = result.logits[i * spec.labels.length + c];
-      context.print(`${path}: class ${c} "${spec.labels[c]}" (S_c ${score.toPrecision(5)}, ${rule}) → ${out}${overlay ? `, ${overlay}` : ''}`);
+      const score = result.logits[i * info.labels.length + c];
+      const gap = result.completeness ? `, completeness gap ${result.completeness[i].toExponential(2)}` : '';
+      context.print(`${path}: class ${c} "${info.labels[c]}" (S_c ${score.toPrecision(5)}, ${method}${gap}) → ${out}${overlay ? `, ${overlay}` : ''}`);
     }
     if (options.npy !== undefined) {
       writeFileAtomic(options.npy, writeNpy(result.maps, n === 1 ? [h, w] : [n, h, w]));

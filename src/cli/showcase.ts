@@ -25,6 +25,7 @@ import type { ReluRule } from '../shapes/mod.ts';
 import type { Command, CommandContext } from './command.ts';
 import { encodePng } from './encode_png.ts';
 import { loadVggOption } from './load_vgg_option.ts';
+import { methodRows } from './method_rows.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
 import { progressBar } from './progress_bar.ts';
 import { type ImageFile, readImages } from './read_images.ts';
@@ -89,8 +90,11 @@ images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
                                      vgg-fashion (classviz --mean-prior), jitter and blur for
                                      vgg-cluttered and for a model without a mean image (--priors)
   OUT/contact-sheet.png              all of it on one page: per model, the images with their
-                                     predicted class and probability, the maps, the overlays and
-                                     the class models, every row titled
+                                     predicted class and probability, the maps, the overlays, a
+                                     row for each of gradient × input, Integrated Gradients,
+                                     SmoothGrad and Grad-CAM (saliency --method; IG at --steps 8,
+                                     SmoothGrad at --samples 8, to keep to minutes) and the
+                                     class models, every row titled
   OUT/index.html                     the report: the same rows as a web page that opens from disk
                                      (no server; images linked by relative paths), with each image's
                                      top three classes and probabilities as text, captions, the time
@@ -305,6 +309,7 @@ async function showModel(
   let maps: ReadonlyMap<ReluRule, Float32Array>;
   let logits: Float32Array;
   let predicted: readonly number[];
+  let methods: Awaited<ReturnType<typeof methodRows>>;
   const classInputs: Float32Array[] = [];
   const priorInputs: Float32Array[] = [];
   const aboutMean = prior === 'mean' && data.meanImage !== undefined;
@@ -312,6 +317,7 @@ async function showModel(
     // Every rule explains the same (top) class, so the rows compare like with like.
     ({ maps, logits, classes: predicted } = await timed(timings, `${name}: saliency maps of ${n} images under ${RULES.length} rules`, () =>
       saliencyMapsByRule(model, input, n, 'top', RULES.map(({ rule }) => rule))));
+    methods = await timed(timings, `${name}: the other attribution methods' maps of ${n} images`, () => methodRows(model, input, n, predicted));
     // Every class's ascent in one batch: a tenth of the passes, each of ten images.
     const ascend = async (what: string, count: number, priors: Omit<ClassModelsOptions, 'steps' | 'onStep'>) => {
       const every = Math.max(1, Math.floor(count / 50));
@@ -419,6 +425,7 @@ async function showModel(
     { title: RULES[0].title, image: row(tiles.get('gradient')!) },
     { title: 'the saliency map over the image', image: row(tiles.get('overlay')!) },
     ...RULES.slice(1).map(({ rule, title }) => ({ title, image: row(tiles.get(rule)!) })),
+    ...methods.map(({ title, images }) => ({ title, image: row(images) })),
     {
       title: `class models (section 2): argmax of S_c(I) - lambda |I|^2 by gradient ascent, ${steps} steps, lr ${learningRate}, lambda ${L2}`,
       image: row(classImages, classLabels),

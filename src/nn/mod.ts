@@ -6,6 +6,7 @@
  * @module
  */
 export { accumulate } from './accumulate.ts';
+export { accumulateGradients, type CopiesShape } from './accumulate_gradients.ts';
 export { adamStep } from './adam_step.ts';
 export { addTensors } from './add_tensors.ts';
 export { adaptiveAvgPool2dBackward } from './adaptive_avg_pool2d_backward.ts';
@@ -16,17 +17,23 @@ export { avgPool2dBackward } from './avg_pool2d_backward.ts';
 export { avgPool2dForward } from './avg_pool2d_forward.ts';
 export { batchNormBackward } from './batch_norm_backward.ts';
 export { batchNormForward } from './batch_norm_forward.ts';
+export { bilinearUpsample, type ResampleShape } from './bilinear_upsample.ts';
 export { CONV2D_BACKWARD_INPUT_VARIANTS, conv2dBackwardInput, type Conv2dBackwardInputVariant } from './conv2d_backward_input.ts';
 export { CONV2D_BACKWARD_WEIGHT_VARIANTS, conv2dBackwardWeight, type Conv2dBackwardWeightVariant } from './conv2d_backward_weight.ts';
 export { CONV2D_FORWARD_VARIANTS, conv2dForward, type Conv2dForwardVariant } from './conv2d_forward.ts';
 export { blurRadius, gaussianBlur2d, MAX_BLUR_SIGMA } from './gaussian_blur2d.ts';
 export { globalAvgPool2dBackward } from './global_avg_pool2d_backward.ts';
 export { globalAvgPool2dForward } from './global_avg_pool2d_forward.ts';
+export { gradCam } from './grad_cam.ts';
+export { gradCamWeights } from './grad_cam_weights.ts';
+export { inputProductMap } from './input_product_map.ts';
+export { integrationPoints, type IntegrationShape } from './integration_points.ts';
 export { LINEAR_BACKWARD_INPUT_VARIANTS, linearBackwardInput, type LinearBackwardInputVariant } from './linear_backward_input.ts';
 export { LINEAR_BACKWARD_WEIGHT_VARIANTS, linearBackwardWeight, type LinearBackwardWeightVariant } from './linear_backward_weight.ts';
 export { LINEAR_FORWARD_VARIANTS, linearForward, type LinearForwardVariant } from './linear_forward.ts';
 export { maxPool2dBackward } from './max_pool2d_backward.ts';
 export { maxPool2dForward } from './max_pool2d_forward.ts';
+export { noisyCopies, type NoisyCopiesShape } from './noisy_copies.ts';
 export { RELU_BACKWARD_VARIANTS, reluBackward, type ReluBackwardVariant } from './relu_backward.ts';
 export { RELU_FORWARD_VARIANTS, reluForward, type ReluForwardVariant } from './relu_forward.ts';
 export { roll2d } from './roll2d.ts';

@@ -7,10 +7,12 @@
 export { adamStep } from './adam.ts';
 export { addTensors } from './add_tensors.ts';
 export { adaptiveAvgPool2dBackward, adaptiveAvgPool2dForward } from './adaptive_avg_pool2d.ts';
+export { accumulateGradients } from './accumulate_gradients.ts';
 export { anchoredAscentStep } from './anchored_ascent_step.ts';
 export { ascentStep } from './ascent_step.ts';
 export { avgPool2dBackward, avgPool2dForward } from './avg_pool2d.ts';
 export { batchNormBackward, batchNormForward } from './batch_norm.ts';
+export { bilinearUpsample } from './bilinear_upsample.ts';
 export { gaussianBlur2d } from './gaussian_blur2d.ts';
 export { globalAvgPool2dBackward, globalAvgPool2dForward } from './global_avg_pool2d.ts';
 export { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.ts';
@@ -22,8 +24,12 @@ export {
   type ReferenceGraphForward,
   type ReferenceShape,
 } from './graph.ts';
+export { gradCam, gradCamWeights } from './grad_cam.ts';
+export { inputProductMap } from './input_product_map.ts';
+export { integrationPoints } from './integration_points.ts';
 export { linearBackwardInput, linearBackwardWeight, linearForward } from './linear.ts';
 export { maxPool2dBackward, maxPool2dForward } from './max_pool2d.ts';
+export { counterNormal, noisyCopies, pcgHash } from './noisy_copies.ts';
 export { reluBackward, reluForward } from './relu.ts';
 export { relativeError } from './relative_error.ts';
 export { roll2d } from './roll2d.ts';

@@ -36,6 +36,11 @@ export interface ReferenceVggForward {
 export interface ReferenceVggBackward {
   /** (n, C, H, W), with respect to the normalised network input. */
   readonly dInput: Float64Array;
+  /**
+   * `layerGradients[i]` is the gradient with respect to the input of `vggLayers(spec)[i]` (the first is
+   * `dInput`), and the last is dLogits: the gradient to the output of layer i is `layerGradients[i + 1]`.
+   */
+  readonly layerGradients: readonly Float64Array[];
   /** By tensor name, summed over the batch; present only when asked for. */
   readonly dWeights?: Map<string, Float64Array>;
 }
@@ -104,6 +109,8 @@ export function referenceVggBackward(
   expectLength('vgg_backward', 'dLogits', dLogits, [n, spec.labels.length]);
   const dWeights = withWeights ? new Map<string, Float64Array>() : undefined;
   let g: Float64Array = Float64Array.from(dLogits);
+  const layerGradients: Float64Array[] = new Array<Float64Array>(layers.length + 1);
+  layerGradients[layers.length] = g;
   for (let i = layers.length - 1; i >= 0; i--) {
     const layer = layers[i];
     const x = activations[i];
@@ -141,8 +148,9 @@ export function referenceVggBackward(
         break;
       }
     }
+    layerGradients[i] = g;
   }
-  return dWeights ? { dInput: g, dWeights } : { dInput: g };
+  return dWeights ? { dInput: g, layerGradients, dWeights } : { dInput: g, layerGradients };
 }
 
 /**
