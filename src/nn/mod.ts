@@ -13,6 +13,7 @@ export { ascentStep } from './ascent_step.ts';
 export { CONV2D_BACKWARD_INPUT_VARIANTS, conv2dBackwardInput, type Conv2dBackwardInputVariant } from './conv2d_backward_input.ts';
 export { CONV2D_BACKWARD_WEIGHT_VARIANTS, conv2dBackwardWeight, type Conv2dBackwardWeightVariant } from './conv2d_backward_weight.ts';
 export { CONV2D_FORWARD_VARIANTS, conv2dForward, type Conv2dForwardVariant } from './conv2d_forward.ts';
+export { fidelityPerturb, type FidelityPerturbShape, type FidelitySubstrates } from './fidelity_perturb.ts';
 export { blurRadius, gaussianBlur2d, MAX_BLUR_SIGMA } from './gaussian_blur2d.ts';
 export { LINEAR_BACKWARD_INPUT_VARIANTS, linearBackwardInput, type LinearBackwardInputVariant } from './linear_backward_input.ts';
 export { LINEAR_BACKWARD_WEIGHT_VARIANTS, linearBackwardWeight, type LinearBackwardWeightVariant } from './linear_backward_weight.ts';

@@ -8,6 +8,7 @@ export { adamStep } from './adam.ts';
 export { adaptiveAvgPool2dBackward, adaptiveAvgPool2dForward } from './adaptive_avg_pool2d.ts';
 export { anchoredAscentStep } from './anchored_ascent_step.ts';
 export { ascentStep } from './ascent_step.ts';
+export { fidelityPerturb } from './fidelity_perturb.ts';
 export { gaussianBlur2d } from './gaussian_blur2d.ts';
 export { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.ts';
 export { linearBackwardInput, linearBackwardWeight, linearForward } from './linear.ts';
