@@ -70,7 +70,7 @@ maps (one of):
   --maps FILE.npy    float32 (N, H, W) maps made by any tool, one per item in order; scored as method "maps"
 options:
   --steps S          checkpoints after 0, 1 ≤ S ≤ H·W (default ${DEFAULT_FIDELITY_STEPS})
-  --baseline V       the deleted/empty value in normalised units (default 0)
+  --baseline V       the deleted/empty value in normalised units (default 0; --baseline=-0.5 for a negative one)
   --score prob|logit (default prob)
   --target true|top  (default true where labels are known, else top)
   --protocol default|rise, --pixels-per-step P (rise only)
