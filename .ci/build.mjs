@@ -35,6 +35,8 @@ const targets = {
   // The benchmark's peers (TF.js, ONNX Runtime) checked against the reference and timed on their own.
   peers: () => build({ ...common, entryPoints: ['bench/peers/check.ts'], outfile: '.build/bench/peers-check.mjs' }),
   cli: () => build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: '.build/cli/main.mjs' }),
+  // The Markdown table of the committed fidelity results (docs/fidelity.md).
+  'fidelity-table': () => build({ ...common, entryPoints: ['bench/fidelity_table.ts'], outfile: '.build/bench/fidelity_table.mjs' }),
   // The browser demo as a static folder (DEEPINSIDE_DEMO_OUT, default demo/dist) with the models and images
   // of DEEPINSIDE_DEMO_WEIGHTS (default weights), and the small server `npm run demo` runs on it.
   demo: () => buildDemo(resolve(root, process.env.DEEPINSIDE_DEMO_WEIGHTS || 'weights'), resolve(root, process.env.DEEPINSIDE_DEMO_OUT || 'demo/dist')),
