@@ -17,6 +17,7 @@ import { initVggWeights, loadVgg, type VggModelData, vggPreset } from '../src/mo
 import { Random } from '../src/random/mod.ts';
 import { type BenchCase, benchCases } from './cases.ts';
 import { endToEndCases } from './end_to_end.ts';
+import { fidelityCases } from './fidelity_cases.ts';
 import { PEER_LAYERS, peerOps } from './peer_cases.ts';
 import { openOnnxRuntime, openTfjs, outputChunksToFit, type OrtPeer, type TfjsPeer, VGG16_CLASSIFIER } from './peers/mod.ts';
 import { type BenchResults, compareResults, formatMs, type KernelResult, markdownTable, VGG16_RANDOM } from './results.ts';
@@ -118,7 +119,9 @@ if (endToEnd && words.length === 0) {
   ];
   for (const [network, data, batches] of networks) {
     console.log(`\n${network}:`);
-    for (const e of endToEndCases(gpu, data(), random, batches)) {
+    // The shipped models also time fidelity's forward passes (batch 1, 8, 32) and one image's fidelity pass.
+    const fidelity = network === VGG16_RANDOM ? [] : fidelityCases(gpu, data(), random);
+    for (const e of [...endToEndCases(gpu, data(), random, batches), ...fidelity]) {
       if (e.batch === 0) {
         e.release();
         continue;
