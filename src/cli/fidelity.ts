@@ -218,7 +218,7 @@ export const fidelityCommand: Command = {
             const seconds = (performance.now() - started) / 1000;
             const rate = finished / seconds;
             context.progress(
-              `fidelity ${name} ${progressBar(finished / all)} ${finished}/${all} image-maps, ${rate.toFixed(1)} images/s, ` +
+              `fidelity ${name} ${progressBar(finished / all)} ${finished}/${all} image-maps, ${rate.toPrecision(2)} images/s, ` +
                 `${formatDuration((all - finished) / rate)} left (${total} images × ${2 * k} inputs, batch ${batch})`,
             );
           }),
