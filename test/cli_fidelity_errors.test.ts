@@ -40,6 +40,7 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['a label count that differs', ['--maps', good, '--labels', '1'], /--labels gives 1 labels for 2 images/],
   ['an unknown method', ['--method', 'gradient,occlusion'], /unknown method "occlusion"; known: gradient, deconvnet, guided, .*random, centre/],
   ['a shard index equal to the count', ['--maps', good, '--shard', '2/2'], /--shard 2\/2: i must satisfy 0 ≤ i < n/],
+  ['a shard that holds no item', ['--maps', good, '--shard', '2/3'], /--shard 2\/3 holds none of the run's 2 items/],
   ['a shard that is not i/n', ['--maps', good, '--shard', 'two'], /--shard two is not i\/n/],
   ['both --method and --maps', ['--maps', good, '--method', 'gradient'], /give either --method or --maps/],
   ['--target true without labels', ['--maps', good, '--target', 'true'], /--target true needs labels/],

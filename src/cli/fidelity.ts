@@ -171,6 +171,9 @@ export const fidelityCommand: Command = {
       const items = options.dataset !== undefined
         ? datasetItems(model, datasetOption('fidelity', options.dataset), options.split ?? 'test', limit, options.data, shard)
         : imageItems(model, options.images!, options.labels, shard);
+      if (items.indices.length === 0) {
+        throw new RangeError(`--shard ${shard.index}/${shard.count} holds none of the run's ${items.count} items; use fewer shards than items`);
+      }
       if (mapsFile) {
         const [n, h, w] = mapsFile.shape;
         if (mapsFile.shape.length !== 3 || n !== items.count || h !== height || w !== width) {
