@@ -27,7 +27,7 @@ const SPEC: VggSpec = {
   labels: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
 };
 
-test('fidelity --dataset fashion-mnist --limit 4 --shard 1/2: the random baseline scores items 1 and 3 by their true labels; --plot draws SVG and PNG', async () => {
+test('fidelity --dataset fashion-mnist --limit 4 --shard 1/2: the random baseline scores items 1 and 3 by their true labels; --plot draws SVG and PNG, --gallery the first item\'s deletion sequence', async () => {
   const model = writeModel(folder, 'fashion', SPEC, random);
   const json = join(folder, 'f.json');
   const [svg, png] = [join(folder, 'curves.svg'), join(folder, 'curves.png')];
@@ -59,9 +59,14 @@ test('fidelity --dataset fashion-mnist --limit 4 --shard 1/2: the random baselin
   assert.match(text, /^<svg/);
   assert.match(text, /fraction of pixels deleted \/ inserted/);
   assert.match(text, new RegExp(`random: deletion ${report.random.deletion.auc.toFixed(4)}, insertion ${report.random.insertion.auc.toFixed(4)}`));
-  await runCommand(fidelityCommand, [...args, '--plot', png]);
+  const gallery = join(folder, 'gallery.png');
+  await runCommand(fidelityCommand, [...args, '--plot', png, '--gallery', gallery]);
   const image = decodePng(readFileSync(png), png);
   assert.ok(image.width > 500 && image.height > 300, `a PNG of ${image.width}×${image.height}`);
+  // Two methods × five checkpoints of 28×28 tiles, enlarged 4× (to ≥ 96 px) with 6 px gaps and a label line.
+  const sequence = decodePng(readFileSync(gallery), gallery);
+  assert.equal([sequence.width, sequence.channels], [5 * (4 * 28 + 6) + 6, 3]);
+  assert.ok(sequence.height > 2 * 4 * 28 && sequence.height < 3 * 4 * 28, `two rows, got ${sequence.height} px`);
 });
 
 test.run();

@@ -46,6 +46,7 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['--target true without labels', ['--maps', good, '--target', 'true'], /--target true needs labels/],
   ['--steps with RISE', ['--maps', good, '--protocol', 'rise', '--steps', '4'], /rise takes --pixels-per-step, not --steps/],
   ['an unknown protocol', ['--maps', good, '--protocol', 'lime'], /--protocol lime is not one of default, rise/],
+  ['a gallery that is not PNG', ['--maps', good, '--gallery', join(folder, 'seq.jpg')], /--gallery .*seq\.jpg must end in \.png/],
   ['a plot that is neither SVG nor PNG', ['--maps', good, '--plot', join(folder, 'curves.pdf')], /--plot .*curves\.pdf must end in \.svg or \.png/],
 ];
 

@@ -26,6 +26,8 @@ import type { Classifier } from '../graph/mod.ts';
 import { readNpy } from '../io/mod.ts';
 import { checkOutputPath } from './check_output_path.ts';
 import type { Command } from './command.ts';
+import { encodePng } from './encode_png.ts';
+import { fidelityGallery, type GalleryRow } from './fidelity_gallery.ts';
 import { formatFidelityTable } from './format_fidelity_table.ts';
 import { openModel } from './open_model.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
@@ -80,7 +82,9 @@ options:
   --json FILE        write {"run": {…}, METHOD: {"deletion": {"auc", "interval", "auc_per_image", "curves"},
                      "insertion": {…}}, …}; "run" records model (name, sha256), protocol, steps, baseline,
                      score, target, seed, batch, items and shard
-  --plot FILE        the mean deletion and insertion curves of each method, AUC in the legend (.svg or .png)`;
+  --plot FILE        the mean deletion and insertion curves of each method, AUC in the legend (.svg or .png)
+  --gallery FILE.png the first item's deletion sequence: a row per method, a tile per checkpoint, each
+                     labelled with the pixels deleted and the score there`;
 
 const isAttributionMethod = (name: string): name is AttributionMethod => (ATTRIBUTION_METHODS as readonly string[]).includes(name);
 const isBaseline = (name: string): name is FidelityBaseline => (FIDELITY_BASELINES as readonly string[]).includes(name);
@@ -122,6 +126,7 @@ export const fidelityCommand: Command = {
       shard: { type: 'string' },
       json: { type: 'string' },
       plot: { type: 'string' },
+      gallery: { type: 'string' },
     });
     if (options.model === undefined) throw new RangeError('fidelity: --model is required');
     if ((options.dataset === undefined) === (options.images === undefined)) throw new RangeError('fidelity: give either --dataset or --images');
@@ -152,6 +157,10 @@ export const fidelityCommand: Command = {
     if (options.plot !== undefined) {
       checkOutputPath('--plot', options.plot);
       if (!/\.(svg|png)$/i.test(options.plot)) throw new RangeError(`--plot ${options.plot} must end in .svg or .png`);
+    }
+    if (options.gallery !== undefined) {
+      checkOutputPath('--gallery', options.gallery);
+      if (!/\.png$/i.test(options.gallery)) throw new RangeError(`--gallery ${options.gallery} must end in .png`);
     }
     const modelBytes = readModelBytes(options.model);
     const mapsFile = options.maps === undefined ? undefined : readMapsFile(options.maps);
@@ -198,6 +207,7 @@ export const fidelityCommand: Command = {
       const started = performance.now();
       const show = throttle(1);
       let doneBefore = 0;
+      const gallery: GalleryRow[] = [];
       for (const name of names) {
         const maps = new Float32Array(n * pixels);
         if (mapsFile) {
@@ -228,6 +238,7 @@ export const fidelityCommand: Command = {
         });
         doneBefore += n;
         results.set(name, summariseFidelity(curves, seed));
+        gallery.push({ method: name, map: maps.slice(0, pixels), deletion: curves.deletion[0] });
       }
       const report: FidelityReport = {
         run: {
@@ -259,6 +270,11 @@ export const fidelityCommand: Command = {
       if (options.plot !== undefined) {
         await writeFidelityPlot(options.plot, report);
         context.note(`wrote ${options.plot}`);
+      }
+      if (options.gallery !== undefined) {
+        const image = await fidelityGallery(model, items.input.slice(0, model.inputSize), gallery, protocol);
+        writeFileAtomic(options.gallery, encodePng(image));
+        context.note(`wrote ${options.gallery} (item ${items.indices[0]})`);
       }
     } finally {
       model.destroy();
