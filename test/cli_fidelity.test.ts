@@ -156,10 +156,11 @@ test('fidelity --protocol rise agrees with a float64 RISE: deletion to 0, insert
   const checkpoints = Array.from({ length: nSteps + 1 }, (_, i) => Math.min(i * perStep, pixels));
   assert.equal(report.run.checkpoints, checkpoints);
   assert.is(report.run.target, 'top');
-  // gkern(11, 5): st.norm.pdf(np.linspace(-5, 5, 11)), outer product, normalised; conv2d with padding 5.
-  const pdf = Array.from({ length: 11 }, (_, t) => Math.exp(-((t - 5) ** 2) / 2) / Math.sqrt(2 * Math.PI));
-  let total = 0;
-  for (const a of pdf) for (const b of pdf) total += a * b;
+  // gkern(11, 5) = scipy.ndimage.gaussian_filter(11×11 impulse, 5): its middle row as scipy 1.10 prints it is
+  // k[5]·k[t], and the kernel is outer(k, k); conv2d with padding 5.
+  const row = [0.008266488021414163, 0.00835464075320908, 0.008502951664238926, 0.008664311467689242, 0.008786325619569013, 0.008832628216191647];
+  const pdf = Array.from({ length: 11 }, (_, t) => row[Math.min(t, 10 - t)] / Math.sqrt(row[5]));
+  const total = 1;
   const blur = (x: Float64Array) => {
     const y = new Float64Array(pixels);
     for (let i = 0; i < height; i++) {

@@ -8,6 +8,7 @@ import {
   pixelOrder,
   pixelRanks,
   riseBlur,
+  riseKernel1d,
   riseCheckpoints,
   trapezoidAuc,
 } from '../src/evaluation/mod.ts';
@@ -90,6 +91,18 @@ test('fidelityBaselineMap: random maps depend on the seed and the item only; the
   assert.is(pixelOrder(centre)[0], 12);
 });
 
+test('riseKernel1d is scipy.ndimage.gaussian_filter of an 11-tap impulse at σ 5 (mode reflect), as gkern(11, 5) of RISE builds it', () => {
+  // scipy 1.10: gaussian_filter(impulse 11×11 at (5, 5), 5)[5] / its middle row's sum is separable; the row itself:
+  const scipyRow = [0.008266488021414163, 0.00835464075320908, 0.008502951664238926, 0.008664311467689242, 0.008786325619569013, 0.008832628216191647];
+  const k = riseKernel1d();
+  const middle = k[5];
+  scipyRow.forEach((v, i) => {
+    assert.ok(Math.abs(k[i] * middle - v) < 1e-15, `tap ${i}: ${k[i] * middle} vs scipy ${v}`);
+    assert.ok(Math.abs(k[10 - i] * middle - v) < 1e-15, `tap ${10 - i}`);
+  });
+  assert.ok(Math.abs(k.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+});
+
 test('riseBlur keeps the mass of an impulse far from the edges and at a corner only the kernel quarter inside (zeros past the edges)', () => {
   const x = new Float32Array(15 * 15);
   x[7 * 15 + 7] = 1;
@@ -98,9 +111,9 @@ test('riseBlur keeps the mass of an impulse far from the edges and at a corner o
   const corner = new Float32Array(15 * 15);
   corner[0] = 1;
   const kept = riseBlur(corner, 1, 1, 15, 15).reduce((a, b) => a + b, 0);
-  // Kept: the kernel's mass on one side of the centre, centre included, squared: (Σ_{t=0..5} φ(t) / Σ_{t=−5..5} φ(t))².
-  const phi = Array.from({ length: 11 }, (_, t) => Math.exp(-((t - 5) ** 2) / 2));
-  const half = phi.slice(5).reduce((a, b) => a + b, 0) / phi.reduce((a, b) => a + b, 0);
+  // Kept: the kernel's mass on one side of the centre, centre included, squared.
+  const k = riseKernel1d();
+  const half = k.slice(5).reduce((a, b) => a + b, 0);
   assertClose('corner', [kept], [half * half], { atol: 1e-6 });
 });
 

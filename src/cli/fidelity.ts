@@ -55,8 +55,8 @@ and Insertion metrics with their defaults:
     seeded by --seed. Deletion: lower is better; insertion: higher is better.
 --protocol rise is RISE's own variant (Petsiuk et al.'s evaluation.py): checkpoints k_i = min(i·P, H·W) for
   P = --pixels-per-step (default the image's width), i = 0 … ceil(H·W/P); deletion sets pixels to 0; insertion
-  starts from a blurred copy of the input (gkern(11, 5): the standard normal density at 11 points from −5 to 5,
-  i.e. σ = 1 pixel over 11 taps, scaled to sum 1, zeros past the edges).
+  starts from a blurred copy of the input (gkern(11, 5): scipy's gaussian_filter of an 11×11 impulse with
+  σ = 5 pixels, mode 'reflect', so a nearly flat 11×11 kernel summing to 1; zeros past the image's edges).
 The perturbed copies of an image (2·(steps+1)) are built on the GPU and scored in one forward pass, several
 images a pass.
 

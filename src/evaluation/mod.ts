@@ -31,5 +31,5 @@ export {
 export { fidelityChartSpec, type VegaLiteSpec } from './fidelity_chart_spec.ts';
 export { mergeFidelity } from './merge_fidelity.ts';
 export { pixelOrder, pixelRanks } from './pixel_ranking.ts';
-export { RISE_BLUR_NSIG, RISE_BLUR_TAPS, riseBlur } from './rise_blur.ts';
+export { RISE_BLUR_NSIG, RISE_BLUR_TAPS, riseBlur, riseKernel1d } from './rise_blur.ts';
 export { trapezoidAuc } from './trapezoid_auc.ts';
