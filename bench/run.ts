@@ -19,6 +19,7 @@ import { Random } from '../src/random/mod.ts';
 import { type BenchCase, benchCases } from './cases.ts';
 import { endToEndCases } from './end_to_end.ts';
 import { profileNodeTypes } from './node_profile.ts';
+import { fidelityCases } from './fidelity_cases.ts';
 import { PEER_LAYERS, peerOps } from './peer_cases.ts';
 import { openOnnxRuntime, openTfjs, outputChunksToFit, type OrtPeer, type TfjsPeer, VGG16_CLASSIFIER } from './peers/mod.ts';
 import { type BenchResults, compareResults, formatMs, type KernelResult, markdownTable, RESNET50_RANDOM, VGG16_RANDOM } from './results.ts';
@@ -137,7 +138,9 @@ if (endToEnd) {
         console.log(`    ${t.pass.padEnd(9)}${t.op.padEnd(16)}${String(t.nodes).padStart(4)} nodes ${formatMs(t.ms).padStart(9)} ms ${(100 * t.ms / total).toFixed(1).padStart(5)}%`);
       }
     }
-    for (const e of endToEndCases(gpu, built, random, batches, { forward })) {
+    // The shipped models also time fidelity's forward passes (batch 1, 8, 32) and one image's fidelity pass.
+    const fidelity = network === VGG16_RANDOM ? [] : fidelityCases(gpu, built, random);
+    for (const e of [...endToEndCases(gpu, built, random, batches, { forward }), ...fidelity]) {
       if (e.batch === 0) {
         e.release();
         continue;

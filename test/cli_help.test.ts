@@ -11,8 +11,8 @@ function parsedOptions(): Map<string, string[]> {
   const found = new Map<string, string[]>();
   for (const file of readdirSync(join('src', 'cli')).filter((f) => f.endsWith('.ts'))) {
     const source = readFileSync(join('src', 'cli', file), 'utf8');
-    for (const call of source.matchAll(/parseOptions\('([a-z-]+)', args, \{\n([\s\S]*?)\n\s*\}\);/g)) {
-      const names = [...call[2].matchAll(/^\s*'?([a-z][a-z0-9-]*)'?: \{ type: '(string|boolean)'/gm)].map((m) => m[1]);
+    for (const call of source.matchAll(/parseOptions\('([a-z-]+)', \w+, \{([\s\S]*?)\}\);/g)) {
+      const names = [...call[2].matchAll(/(?:^|[{,])\s*'?([a-z][a-z0-9-]*)'?: \{ type: '(string|boolean)'/gm)].map((m) => m[1]);
       found.set(call[1], [...(found.get(call[1]) ?? []), ...names]);
     }
   }

@@ -3,7 +3,7 @@ import type { PixelImage } from './pixel_image.ts';
 
 /**
  * The network input for one image: pixels scaled to [0, 1], then (p − mean[c]) / std[c] per channel, as the
- * spec's `normalize` says; (C, H, W) float32, ready for `VggModel.forward` (concatenate several for a batch).
+ * spec's `normalize` says; (C, H, W) float32, ready for `GraphModel.forward` (concatenate several for a batch).
  *
  * The image must have the model's size, and its colour must be the model's: a grey image given to a colour
  * model is refused (copying it into three channels would feed the network something it never saw in

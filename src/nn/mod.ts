@@ -21,6 +21,7 @@ export { bilinearUpsample, type ResampleShape } from './bilinear_upsample.ts';
 export { CONV2D_BACKWARD_INPUT_VARIANTS, conv2dBackwardInput, type Conv2dBackwardInputVariant } from './conv2d_backward_input.ts';
 export { CONV2D_BACKWARD_WEIGHT_VARIANTS, conv2dBackwardWeight, type Conv2dBackwardWeightVariant } from './conv2d_backward_weight.ts';
 export { CONV2D_FORWARD_VARIANTS, conv2dForward, type Conv2dForwardVariant } from './conv2d_forward.ts';
+export { fidelityPerturb, type FidelityPerturbShape, type FidelitySubstrates } from './fidelity_perturb.ts';
 export { blurRadius, gaussianBlur2d, MAX_BLUR_SIGMA } from './gaussian_blur2d.ts';
 export { globalAvgPool2dBackward } from './global_avg_pool2d_backward.ts';
 export { globalAvgPool2dForward } from './global_avg_pool2d_forward.ts';

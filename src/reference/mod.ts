@@ -13,6 +13,7 @@ export { ascentStep } from './ascent_step.ts';
 export { avgPool2dBackward, avgPool2dForward } from './avg_pool2d.ts';
 export { batchNormBackward, batchNormForward } from './batch_norm.ts';
 export { bilinearUpsample } from './bilinear_upsample.ts';
+export { fidelityPerturb } from './fidelity_perturb.ts';
 export { gaussianBlur2d } from './gaussian_blur2d.ts';
 export { globalAvgPool2dBackward, globalAvgPool2dForward } from './global_avg_pool2d.ts';
 export { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.ts';
