@@ -5,6 +5,7 @@
  */
 export * from './attribution/mod.ts';
 export * from './data/mod.ts';
+export * from './evaluation/mod.ts';
 export * from './gpu/mod.ts';
 export * from './graph/mod.ts';
 export * from './io/mod.ts';

@@ -6,8 +6,9 @@ import { localiseCommand } from './localise.ts';
 import { meanImageCommand } from './mean_image.ts';
 import { predictCommand } from './predict.ts';
 import { saliencyCommand } from './saliency.ts';
+import { segmentCommand } from './segment.ts';
 import { showcaseCommand } from './showcase.ts';
 import { trainCommand } from './train.ts';
 
 /** Every `deepinside` command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [checkCommand, predictCommand, saliencyCommand, classvizCommand, showcaseCommand, trainCommand, evaluateCommand, localiseCommand, meanImageCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, predictCommand, saliencyCommand, segmentCommand, classvizCommand, showcaseCommand, trainCommand, evaluateCommand, localiseCommand, meanImageCommand];
