@@ -3,6 +3,7 @@ import { VggModel } from '../nn/mod.ts';
 import { RELU_RULES, type ReluRule } from '../shapes/mod.ts';
 import type { Command } from './command.ts';
 import { loadModelOption } from './load_model_option.ts';
+import { LOCALISE_SEGMENT_HELP, localiseSegment } from './localise_segment.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
 import { progressBar } from './progress_bar.ts';
 import { throttle } from './progress_timing.ts';
@@ -25,7 +26,8 @@ scored the same way and the box's mean share of the image (what a uniform map sc
   --json          print one JSON object instead:
                   {"model", "split", "count", "target", "accuracy", "boxArea",
                    "rules": {rule: {"inBox", "pointing"}}, "gaussians": [{"sigma", "inBox", "pointing"}]}
-  --data FOLDER   Fashion-MNIST's gzip IDX files, the scenes' source (default ${FASHION_MNIST_FOLDER})`;
+  --data FOLDER   Fashion-MNIST's gzip IDX files, the scenes' source (default ${FASHION_MNIST_FOLDER})
+${LOCALISE_SEGMENT_HELP}`;
 
 /** `deepinside localise`: saliency maps scored against the cluttered set's ground-truth boxes. */
 export const localiseCommand: Command = {
@@ -42,6 +44,7 @@ export const localiseCommand: Command = {
       batch: { type: 'string' },
       json: { type: 'boolean' },
       data: { type: 'string' },
+      segment: { type: 'boolean' },
     });
     const split = options.split ?? 'test';
     if (split !== 'test' && split !== 'train') throw new RangeError(`--split ${split} is not one of test, train`);
@@ -68,6 +71,14 @@ export const localiseCommand: Command = {
       );
     }
     const model = VggModel.create(await context.gpu(), modelData);
+    if (options.segment) {
+      try {
+        await localiseSegment(context, model, scenes, rules, { batchSize, json: options.json ?? false, model: path, split });
+      } finally {
+        model.destroy();
+      }
+      return 0;
+    }
     const show = throttle(1);
     let result: Localisation;
     try {

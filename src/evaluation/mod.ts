@@ -17,3 +17,14 @@ export { segmentFromBox } from './segment_from_box.ts';
 export { type Segmentation, segmentFromMap, type SegmentOptions } from './segment_from_map.ts';
 export { thresholdSegment } from './threshold_segment.ts';
 export { segmentationOverlay } from './segmentation_overlay.ts';
+export {
+  localiseSegmentation,
+  meanBoxSize,
+  type MethodSegmentation,
+  type SegmentationItem,
+  type SegmentationLocalisation,
+  type SegmentationLocaliseOptions,
+  type SegmentationScores,
+  type SegmentationSet,
+} from './localise_segmentation.ts';
+export { scenePixels } from './scene_pixels.ts';
