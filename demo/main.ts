@@ -27,6 +27,7 @@ import { fitImage } from './fit_image.ts';
 import { GpuJobs } from './gpu_jobs.ts';
 import { type DemoManifest, examplesFor } from './manifest.ts';
 import { renderPredictions } from './prediction_chart.ts';
+import { segmentShown } from './segment_view.ts';
 import { TimedGpu } from './timed_gpu.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -46,6 +47,9 @@ const ui = {
   imageCanvas: $<HTMLCanvasElement>('image-canvas'),
   mapCanvas: $<HTMLCanvasElement>('map-canvas'),
   overlayCanvas: $<HTMLCanvasElement>('overlay-canvas'),
+  segment: $<HTMLButtonElement>('segment'),
+  segmentStatus: $<HTMLParagraphElement>('segment-status'),
+  segmentCanvas: $<HTMLCanvasElement>('segment-canvas'),
   classModelClass: $<HTMLSelectElement>('class-model-class'),
   steps: $<HTMLInputElement>('steps'),
   learningRate: $<HTMLInputElement>('learning-rate'),
@@ -197,6 +201,7 @@ async function computeSaliency(): Promise<void> {
   const timing = gpu.method === 'wall clock' ? `${format(wall)} on the wall clock` : `${format(ms)} on the GPU timeline (${format(wall)} on the wall clock, read-backs included)`;
   ui.saliencyStatus.textContent = `Class ${classIndex} “${labels[classIndex]}”${chosenClass === 'top' ? ' (the top class)' : ''}, ${chosenRule} rule: one forward and one backward pass took ${timing}.`;
   results.saliency = { model: current.name, image: picture.name, rule: chosenRule, classIndex, map: result.maps, logits: result.logits, ms };
+  ui.segment.disabled = false;
 }
 
 function drawMaps(): void {
@@ -340,6 +345,11 @@ async function main(): Promise<void> {
   ui.colormap.addEventListener('change', drawMaps);
   ui.opacity.addEventListener('input', drawMaps);
   ui.start.addEventListener('click', guarded(runAscent));
+  ui.segment.addEventListener('click', guarded(async () => {
+    const map = results.saliency;
+    if (!map || !shown) return;
+    await segmentShown({ ...map, picture: shown.image }, ui.segmentCanvas, ui.segmentStatus, results);
+  }));
   ui.stop.addEventListener('click', () => ascent?.abort());
   // Dropping a picture anywhere on the page uses it, as choosing it would.
   document.addEventListener('dragover', (event) => {
