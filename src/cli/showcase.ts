@@ -26,6 +26,7 @@ import { loadModelOption } from './load_model_option.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
 import { progressBar } from './progress_bar.ts';
 import { type ImageFile, readImages } from './read_images.ts';
+import { SEGMENT_TITLE, showcaseSegment } from './showcase_segment.ts';
 import { writeFileAtomic } from './write_file_atomic.ts';
 
 const { steps: STEPS, learningRate: LR, l2: L2 } = CLASS_MODEL_DEFAULTS;
@@ -78,6 +79,8 @@ images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
   OUT/<model>/<image>-saliency.png   the image's saliency map for its predicted class (section 3.1),
                                      grey, white = most salient: what deepinside saliency --out writes
   OUT/<model>/<image>-overlay.png    the map blended over the image (saliency --overlay)
+  OUT/<model>/<image>-segment.png    the object segmented from that map with GrabCut (section 6),
+                                     mask green, box red: what deepinside segment --overlay writes
   OUT/<model>/<image>-deconvnet.png  the map through the deconvnet rule (section 4)
   OUT/<model>/<image>-guided.png     the map by guided backpropagation
   OUT/<model>/class-models.png       every class's model (section 2), one labelled grid, as
@@ -249,6 +252,9 @@ async function showModel(
         const overlay = overlayMap(image, map, 'grey');
         write(`${stem}-overlay.png`, overlay);
         tile('overlay', overlay);
+        const segment = await showcaseSegment(image, map);
+        write(`${stem}-segment.png`, segment);
+        tile('segment', segment);
       }
     }
   }
@@ -273,6 +279,7 @@ async function showModel(
     { title: 'bundled test images: predicted class and probability', image: row(images.map((f) => f.image), guesses) },
     { title: RULES[0].title, image: row(tiles.get('gradient')!) },
     { title: 'the saliency map over the image', image: row(tiles.get('overlay')!) },
+    { title: SEGMENT_TITLE, image: row(tiles.get('segment')!) },
     ...RULES.slice(1).map(({ rule, title }) => ({ title, image: row(tiles.get(rule)!) })),
     {
       title: `class models (section 2): argmax of S_c(I) - lambda |I|^2 by gradient ascent, ${steps} steps, lr ${learningRate}, lambda ${L2}`,
