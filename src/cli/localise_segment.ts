@@ -8,14 +8,15 @@ import { throttle } from './progress_timing.ts';
 /** What `localise --segment` adds to the help. */
 export const LOCALISE_SEGMENT_HELP = `  --segment       score segmentation instead (the paper's section 6, as deepinside segment does
                   it: seeds at the map's 95% / below its 30% quantile, GrabCut 5 iterations, the
-                  largest 8-connected component and its box), for the true and the top class:
+                  largest 8-connected component and its box), for the true and the top class
+                  both (--class has no effect):
                   mean mask IoU and box IoU with the ground truth, and the localisation error
                   (share of scenes with box IoU < 0.5, the ILSVRC criterion); beside the map at
                   its 95% quantile without GrabCut, GrabCut from a centred box of the split's mean
                   box size (GC_INIT_WITH_RECT), and that centred box. --json then prints
                   {"model", "split", "count", "accuracy", "centredBox", "methods": {method:
                   {"truth"|"top": {"grabCut"|"threshold": {"maskIou", "boxIou", "error",
-                  "failures"}}}}, "grabCutFromBox": {...}, "centred": {...}}`;
+                  "failures"}}}}, "grabCutFromBox": {...}, "centred": {...}, "seconds"}`;
 
 /** `localise --segment`: segmentation scored against the scenes' ground truth, printed or as JSON. */
 export async function localiseSegment(
