@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { attribute, topClasses } from '../src/attribution/mod.ts';
@@ -13,15 +14,13 @@ import {
   type SegmentationSet,
   thresholdSegment,
 } from '../src/evaluation/mod.ts';
-import type { VggSpec } from '../src/model/mod.ts';
+import { loadVgg, type VggSpec } from '../src/model/mod.ts';
 import { VggModel } from '../src/nn/mod.ts';
+import { temporaryFolder } from './support/cli_fixture.ts';
 import { fashionMnist } from './support/fashion_mnist.ts';
 import { gpu } from './support/gpu.ts';
 import { testRandom } from './support/seed.ts';
 import { writeModel } from './support/test_models.ts';
-import { temporaryFolder } from './support/cli_fixture.ts';
-import { loadVgg } from '../src/mod.ts';
-import { readFileSync } from 'node:fs';
 
 const random = testRandom('evaluation_localise_segmentation');
 /** A random VGG the size of the cluttered scenes: small, so that the test is quick. */
