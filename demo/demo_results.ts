@@ -21,6 +21,17 @@ export interface DemoResults {
     readonly logits: Float32Array;
     readonly ms: number;
   };
+  /** The last segmentation of the map on show (the segment control), as `deepinside segment --npy --json`. */
+  segmentation?: {
+    readonly model: string;
+    readonly image: string;
+    readonly rule: string;
+    readonly classIndex: number;
+    /** (H, W) of 0/1. */
+    readonly mask: Uint8Array;
+    readonly box: readonly number[];
+    readonly area: number;
+  };
   classModel?: {
     readonly model: string;
     readonly classIndex: number;

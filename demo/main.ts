@@ -28,6 +28,7 @@ import { GpuJobs } from './gpu_jobs.ts';
 import { type DemoManifest, examplesFor } from './manifest.ts';
 import { chosenMethod, methodOptions, methodProgress, wireMethodControls } from './method_controls.ts';
 import { renderPredictions } from './prediction_chart.ts';
+import { segmentShown } from './segment_view.ts';
 import { TimedGpu } from './timed_gpu.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -48,6 +49,9 @@ const ui = {
   imageCanvas: $<HTMLCanvasElement>('image-canvas'),
   mapCanvas: $<HTMLCanvasElement>('map-canvas'),
   overlayCanvas: $<HTMLCanvasElement>('overlay-canvas'),
+  segment: $<HTMLButtonElement>('segment'),
+  segmentStatus: $<HTMLParagraphElement>('segment-status'),
+  segmentCanvas: $<HTMLCanvasElement>('segment-canvas'),
   classModelClass: $<HTMLSelectElement>('class-model-class'),
   steps: $<HTMLInputElement>('steps'),
   learningRate: $<HTMLInputElement>('learning-rate'),
@@ -229,6 +233,7 @@ async function computeSaliency(): Promise<void> {
   const gap = result.completeness ? ` Completeness gap ${result.completeness[0].toExponential(2)}.` : '';
   ui.saliencyStatus.textContent = `Class ${classIndex} “${labels[classIndex]}”${chosenClass === 'top' ? ' (the top class)' : ''}, ${chosenRule}: ${passes} took ${timing}.${gap}`;
   results.saliency = { model: current.name, image: picture.name, rule: chosenRule, classIndex, map: result.maps, logits: result.logits, ms };
+  ui.segment.disabled = false;
 }
 
 function drawMaps(): void {
@@ -377,6 +382,11 @@ async function main(): Promise<void> {
   ui.colormap.addEventListener('change', drawMaps);
   ui.opacity.addEventListener('input', drawMaps);
   ui.start.addEventListener('click', guarded(runAscent));
+  ui.segment.addEventListener('click', guarded(async () => {
+    const map = results.saliency;
+    if (!map || !shown) return;
+    await segmentShown({ ...map, picture: shown.image }, ui.segmentCanvas, ui.segmentStatus, results);
+  }));
   ui.stop.addEventListener('click', () => ascent?.abort());
   // Dropping a picture anywhere on the page uses it, as choosing it would.
   document.addEventListener('dragover', (event) => {

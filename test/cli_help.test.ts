@@ -6,14 +6,22 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { COMMANDS } from '../src/cli/mod.ts';
 
-/** Each command's parsed option names, from the `parseOptions('name', args, { … })` calls in src/cli. */
+/**
+ * Each command's parsed option names, from the `parseOptions('name', args, { … })` calls in src/cli, with the
+ * option sets they spread (`...METHOD_OPTIONS`) read from where those are declared.
+ */
 function parsedOptions(): Map<string, string[]> {
+  const names = (body: string) => [...body.matchAll(/(?:^|[{,])\s*'?([a-z][a-z0-9-]*)'?: \{ type: '(string|boolean)'/gm)].map((m) => m[1]);
+  const sources = readdirSync(join('src', 'cli')).filter((f) => f.endsWith('.ts')).map((file) => readFileSync(join('src', 'cli', file), 'utf8'));
+  const sets = new Map<string, string[]>();
+  for (const source of sources) {
+    for (const set of source.matchAll(/export const ([A-Z_]+) = \{([\s\S]*?)\n\} as const;/g)) sets.set(set[1], names(set[2]));
+  }
   const found = new Map<string, string[]>();
-  for (const file of readdirSync(join('src', 'cli')).filter((f) => f.endsWith('.ts'))) {
-    const source = readFileSync(join('src', 'cli', file), 'utf8');
+  for (const source of sources) {
     for (const call of source.matchAll(/parseOptions\('([a-z-]+)', \w+, \{([\s\S]*?)\}\);/g)) {
-      const names = [...call[2].matchAll(/(?:^|[{,])\s*'?([a-z][a-z0-9-]*)'?: \{ type: '(string|boolean)'/gm)].map((m) => m[1]);
-      found.set(call[1], [...(found.get(call[1]) ?? []), ...names]);
+      const spread = [...call[2].matchAll(/\.\.\.([A-Z_]+)/g)].flatMap((m) => sets.get(m[1]) ?? []);
+      found.set(call[1], [...(found.get(call[1]) ?? []), ...names(call[2]), ...spread]);
     }
   }
   return found;

@@ -31,7 +31,7 @@ function weightsFolder(models: readonly ('fashion' | 'cluttered')[], { meanImage
 }
 
 // The image itself (a copy beside its maps, for the report page), then its maps.
-const FILES_PER_IMAGE = ['', '-saliency', '-overlay', '-deconvnet', '-guided'];
+const FILES_PER_IMAGE = ['', '-saliency', '-overlay', '-segment', '-deconvnet', '-guided'];
 
 function pngSize(path: string): [number, number, number] {
   const png = decodePng(readFileSync(path), path);
@@ -62,6 +62,8 @@ test('showcase writes each image\'s maps and overlay, each model\'s class-model 
   assert.equal(pngSize(join(out, 'vgg-cluttered', 'cluttered-2-shark-saliency.png')), [24, 20, 1]);
   assert.equal(pngSize(join(out, 'vgg-cluttered', 'cluttered-2-shark-overlay.png')), [24, 20, 3]);
   assert.equal(pngSize(join(out, 'vgg-cluttered', 'cluttered-0-tench-deconvnet.png')), [24, 20, 1]);
+  assert.equal(pngSize(join(out, 'vgg-fashion', 'fashion-0-zero-segment.png')), [10, 12, 3]);
+  assert.equal(pngSize(join(out, 'vgg-cluttered', 'cluttered-1-goldfish-segment.png')), [24, 20, 3]);
   const [width, height, channels] = pngSize(join(out, 'contact-sheet.png'));
   assert.is(channels, 3);
   // The widest row: the colour model's ten class models side by side, 24 pixels enlarged 4×, 6 apart.
@@ -129,8 +131,8 @@ test('showcase skips a missing model in one note and shows the other', async () 
   assert.is(code, 0);
   assert.equal(context.notes.slice(0, -1), [`${join(weights, 'vgg-cluttered.safetensors')} is not there yet: skipped`]);
   assert.ok(!existsSync(join(out, 'vgg-cluttered')));
-  // Two images with four maps each and a copy of each, two class-model grids, the sheet, the timings and the page.
-  assert.is(context.printed.length, 2 * 5 + 5);
+  // Two images with five maps each and a copy of each, two class-model grids, the sheet, the timings and the page.
+  assert.is(context.printed.length, 2 * FILES_PER_IMAGE.length + 5);
   assert.is(context.printed.at(-3), join(out, 'contact-sheet.png'));
   assert.is(context.printed.at(-1), join(out, 'index.html'));
 });

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { classvizCommand, saliencyCommand } from '../src/cli/mod.ts';
+import { classvizCommand, saliencyCommand, segmentCommand } from '../src/cli/mod.ts';
+import { maskIou } from '../src/evaluation/mod.ts';
 import { readNpy } from '../src/io/mod.ts';
 import { CLASS_MODEL_MEAN_PRIOR, CLASS_MODEL_PRIORS, type KernelSet, loadVgg } from '../src/mod.ts';
 import type { DemoResults } from '../demo/demo_results.ts';
@@ -267,6 +268,35 @@ test("the page takes the user's own .onnx file, announces the importer's default
   await runCommand(saliencyCommand, ['--model', onnx, '--image', image, '--out', join(folder, 'mini-resnet.png'), '--npy', npy]);
   assertNear(`mini-resnet.onnx gradient map, class ${result.classIndex}`, result.map, readNpy(readFileSync(npy)).data);
   await page.screenshot({ path: join(SCREENSHOTS, 'onnx.png'), fullPage: true });
+});
+
+test('the segment control draws the mask and box of the map on show, and its mask is the one segment --npy writes', async () => {
+  const page = await openPage();
+  await waitFor(page, 'the first model', 'r.saliency !== undefined');
+  await page.click('#segment');
+  await waitFor(page, 'the segmentation', 'r.segmentation !== undefined');
+  const shown = (await page.evaluate(() => {
+    const r = (globalThis as unknown as { deepinsideDemo: DemoResults }).deepinsideDemo.segmentation!;
+    return { ...r, mask: Array.from(r.mask) };
+  })) as Omit<NonNullable<DemoResults['segmentation']>, 'mask'> & { mask: number[] };
+  const model = join(WEIGHTS, `${shown.model}.safetensors`);
+  const image = join(WEIGHTS, 'images', shown.image);
+  const npy = join(folder, 'segment.npy');
+  const json = join(folder, 'segment.json');
+  const args = ['--model', model, '--image', image, '--class', String(shown.classIndex), '--method', shown.rule, '--out', join(folder, 'segment.png'), '--npy', npy, '--json', json];
+  await runCommand(segmentCommand, args);
+  const cli = readNpy(readFileSync(npy)).data;
+  // GrabCut's k-means start draws from OpenCV's own generator, whose state depends on earlier calls: the
+  // page (a fresh OpenCV) and this process can differ where the colours are ambiguous, hence IoU, not equality.
+  const iou = maskIou(shown.mask, cli);
+  const record = JSON.parse(readFileSync(json, 'utf8'));
+  console.log(`  segmentation of ${shown.image} (${shown.model}, class ${shown.classIndex}, ${shown.rule}): page vs CLI mask IoU ${iou.toFixed(4)}, box [${shown.box.join(', ')}] vs [${record.box.join(', ')}]`);
+  assert.ok(iou >= 0.95, `the page's mask has IoU ${iou} with segment --npy`);
+  assert.ok(shown.area > 0);
+  const drawn = await page.$eval('#segment-canvas', (canvas) => [(canvas as HTMLCanvasElement).width, (canvas as HTMLCanvasElement).height]);
+  assert.equal(drawn.length, 2);
+  assert.ok(drawn[0] > 0 && drawn[1] > 0);
+  await page.screenshot({ path: join(SCREENSHOTS, 'segment.png'), fullPage: true });
   await page.close();
 });
 

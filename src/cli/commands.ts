@@ -9,8 +9,9 @@ import { meanImageCommand } from './mean_image.ts';
 import { mergeCommand } from './merge.ts';
 import { predictCommand } from './predict.ts';
 import { saliencyCommand } from './saliency.ts';
+import { segmentCommand } from './segment.ts';
 import { showcaseCommand } from './showcase.ts';
 import { trainCommand } from './train.ts';
 
 /** Every `deepinside` command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [checkCommand, predictCommand, saliencyCommand, classvizCommand, describeCommand, showcaseCommand, trainCommand, evaluateCommand, localiseCommand, fidelityCommand, mergeCommand, meanImageCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, predictCommand, saliencyCommand, segmentCommand, classvizCommand, describeCommand, showcaseCommand, trainCommand, evaluateCommand, localiseCommand, fidelityCommand, mergeCommand, meanImageCommand];

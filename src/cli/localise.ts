@@ -5,6 +5,7 @@ import { loadModelOption } from './load_model_option.ts';
 import { METHOD_HELP, METHOD_OPTIONS, parseMethodOptions } from './method_options.ts';
 import { MODEL_OVERRIDE_HELP, MODEL_OVERRIDE_OPTIONS, parseModelOverrides } from './model_overrides.ts';
 import { openLoaded } from './open_model.ts';
+import { LOCALISE_SEGMENT_HELP, localiseSegment } from './localise_segment.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
 import { progressBar } from './progress_bar.ts';
 import { throttle } from './progress_timing.ts';
@@ -33,6 +34,7 @@ ${METHOD_HELP.replace('  --method M       how the map is made', '  (methods)    
                   {"model", "split", "count", "target", "accuracy", "boxArea",
                    "rules": {method: {"inBox", "pointing"}}, "gaussians": [{"sigma", "inBox", "pointing"}]}
   --data FOLDER   Fashion-MNIST's gzip IDX files, the scenes' source (default ${FASHION_MNIST_FOLDER})
+${LOCALISE_SEGMENT_HELP}
 ${MODEL_OVERRIDE_HELP}
 example:
   npx deepinside localise --model weights/vgg-cluttered.safetensors --limit 100`;
@@ -54,6 +56,7 @@ export const localiseCommand: Command = {
       batch: { type: 'string' },
       json: { type: 'boolean' },
       data: { type: 'string' },
+      segment: { type: 'boolean' },
     });
     const split = options.split ?? 'test';
     if (split !== 'test' && split !== 'train') throw new RangeError(`--split ${split} is not one of test, train`);
@@ -85,6 +88,14 @@ export const localiseCommand: Command = {
       );
     }
     const { model } = await openLoaded(context, modelData);
+    if (options.segment) {
+      try {
+        await localiseSegment(context, model, scenes, rules, { batchSize, json: options.json ?? false, model: path, split, methodOptions: parsed.options });
+      } finally {
+        model.destroy();
+      }
+      return 0;
+    }
     const show = throttle(1);
     let result: Localisation;
     try {

@@ -20,6 +20,7 @@ export { predictCommand } from './predict.ts';
 export { readClutteredDataset } from './read_dataset.ts';
 export { FASHION_MNIST_FOLDER, readFashionMnist } from './read_fashion_mnist.ts';
 export { saliencyCommand } from './saliency.ts';
+export { segmentCommand } from './segment.ts';
 export { showcaseCommand } from './showcase.ts';
 export { trainCommand } from './train.ts';
 export { writeFileAtomic } from './write_file_atomic.ts';

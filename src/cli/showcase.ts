@@ -30,6 +30,7 @@ import { parseNumber, parseOptions } from './parse_options.ts';
 import { progressBar } from './progress_bar.ts';
 import { type ImageFile, readImages } from './read_images.ts';
 import { renderReportPage, type ReportImage, type ReportSection, type ReportTable } from './report_page.ts';
+import { SEGMENT_TITLE, showcaseSegment } from './showcase_segment.ts';
 import { writeFileAtomic } from './write_file_atomic.ts';
 
 const { steps: STEPS, learningRate: LR, l2: L2 } = CLASS_MODEL_DEFAULTS;
@@ -82,6 +83,8 @@ images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
   OUT/<model>/<image>-saliency.png   the image's saliency map for its predicted class (section 3.1),
                                      grey, white = most salient: what deepinside saliency --out writes
   OUT/<model>/<image>-overlay.png    the map blended over the image (saliency --overlay)
+  OUT/<model>/<image>-segment.png    the object segmented from that map with GrabCut (section 6),
+                                     mask green, box red: what deepinside segment --overlay writes
   OUT/<model>/<image>-deconvnet.png  the map through the deconvnet rule (section 4)
   OUT/<model>/<image>-guided.png     the map by guided backpropagation
   OUT/<model>/class-models.png       every class's model (section 2), one labelled grid, as
@@ -367,6 +370,9 @@ async function showModel(
         const overlay = overlayMap(image, map, 'grey');
         write(`${stem}-overlay.png`, overlay);
         tile('overlay', overlay);
+        const segment = await showcaseSegment(image, map);
+        write(`${stem}-segment.png`, segment);
+        tile('segment', segment);
       }
     }
   }
@@ -424,6 +430,7 @@ async function showModel(
     { title: 'bundled test images: predicted class and probability', image: row(images.map((f) => f.image), guesses) },
     { title: RULES[0].title, image: row(tiles.get('gradient')!) },
     { title: 'the saliency map over the image', image: row(tiles.get('overlay')!) },
+    { title: SEGMENT_TITLE, image: row(tiles.get('segment')!) },
     ...RULES.slice(1).map(({ rule, title }) => ({ title, image: row(tiles.get(rule)!) })),
     ...methods.map(({ title, images }) => ({ title, image: row(images) })),
     {

@@ -46,3 +46,4 @@ export {
   type ReferenceWeights,
 } from './vgg.ts';
 export type { AdamOptions, SgdMomentumOptions } from '../shapes/mod.ts';
+export { largestComponentReference, quantileReference } from './segmentation.ts';
