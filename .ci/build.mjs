@@ -39,8 +39,6 @@ const targets = {
   cli: () => build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: '.build/cli/main.mjs' }),
   // The tables of numbers in docs/, printed from bench/results (npm run docs; --check for CI).
   docs: () => build({ ...common, entryPoints: ['bench/doc_tables.ts'], outfile: '.build/bench/doc_tables.mjs' }),
-  // The Markdown table of the committed fidelity results (docs/fidelity.md).
-  'fidelity-table': () => build({ ...common, entryPoints: ['bench/fidelity_table.ts'], outfile: '.build/bench/fidelity_table.mjs' }),
   // The browser demo as a static folder (DEEPINSIDE_DEMO_OUT, default demo/dist) with the models and images
   // of DEEPINSIDE_DEMO_WEIGHTS (default weights), and the small server `npm run demo` runs on it.
   demo: () => buildDemo(resolve(root, process.env.DEEPINSIDE_DEMO_WEIGHTS || 'weights'), resolve(root, process.env.DEEPINSIDE_DEMO_OUT || 'demo/dist')),

@@ -5,7 +5,9 @@
 // document does not match its results.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fidelityResultFiles, fidelityTable } from './fidelity_table.ts';
 import type { BenchResults, KernelResult } from './results.ts';
+import { segmentationResultFile, segmentationTable } from './segmentation_table.ts';
 
 const RESULTS = join('bench', 'results');
 const LAVAPIPE = '2026-11-26-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-6.json';
@@ -148,6 +150,10 @@ export function docTables(): DocTable[] {
     { document: 'docs/performance.md', name: 'h100-weight-gradient', markdown: h100WeightGradient() },
     { document: 'docs/performance.md', name: 'npm-start', markdown: npmStartTable() },
     { document: 'README.md', name: 'npm-start-summary', markdown: npmStartSummary() },
+    { document: 'docs/fidelity.md', name: 'fidelity', markdown: fidelityTable(fidelityResultFiles()) },
+    { document: 'README.md', name: 'fidelity', markdown: fidelityTable(fidelityResultFiles()) },
+    { document: 'docs/segmentation.md', name: 'segmentation', markdown: segmentationTable(segmentationResultFile()) },
+    { document: 'README.md', name: 'segmentation', markdown: segmentationTable(segmentationResultFile()) },
   ];
 }
 

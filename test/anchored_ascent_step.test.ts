@@ -26,7 +26,8 @@ async function check(device: Gpu, shape: Shape, learningRate: number, l2: number
   const { n, c, h, w } = shape;
   const length = n * c * h * w;
   const centres = Array.from({ length: c }, (_, k) => 0.2 * k - 0.1);
-  const bounds = { lower: centres.map((m) => m - 0.9), upper: centres.map((m) => m + 0.9) };
+  // Rounded to float32 as the GPU holds them, so that a value clamped in both steps changes by 0 in each.
+  const bounds = { lower: centres.map((m) => Math.fround(m - 0.9)), upper: centres.map((m) => Math.fround(m + 0.9)) };
   const anchor = random.uniformArray(c * h * w);
   const anchorTensor = upload(anchor, 'anchor');
   const boundsTensor = upload(centres.flatMap((_, k) => [bounds.lower[k], bounds.upper[k]]), 'bounds');

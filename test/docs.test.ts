@@ -6,8 +6,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { docTables, withTables } from '../bench/doc_tables.ts';
 
-// Written by the ONNX engineer's branch (issue 14), which lands beside this one; drop it once merged.
-const LANDING = new Set(['docs/graphs.md']);
 const DOCUMENTS = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
 
 test('README.md is at most 200 lines', () => {
@@ -22,7 +20,7 @@ test('every relative link and image in README.md and docs/ reaches a file', () =
     for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
       if (/^[a-z]+:/i.test(target) || target.startsWith('#')) continue;
       const path = normalize(join(dirname(document), target.split('#')[0]));
-      if (!existsSync(path) && !LANDING.has(path)) broken.push(`${document}: ${target}`);
+      if (!existsSync(path)) broken.push(`${document}: ${target}`);
     }
   }
   assert.equal(broken, []);
