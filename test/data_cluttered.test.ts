@@ -140,12 +140,12 @@ test('every cluttered item has a mask inside its placement, and a box that bound
   }
 });
 
-test('cluttered scenes render in well under a millisecond each, and CLUTTERED_NORMALIZE fits them', () => {
+// How fast scenes render is for a benchmark to say, not a test: a timed assertion fails on a busy machine.
+test('CLUTTERED_NORMALIZE fits the mean and spread of 300 rendered training scenes', () => {
   const data = clutteredDataset(fashionMnist('train'), CLUTTERED_SEED);
   const count = 300;
   const sums = [0, 0, 0];
   const squares = [0, 0, 0];
-  const start = performance.now();
   for (let i = 0; i < count; i++) {
     const { image } = data.item(i);
     for (let c = 0; c < 3; c++) {
@@ -155,8 +155,6 @@ test('cluttered scenes render in well under a millisecond each, and CLUTTERED_NO
       }
     }
   }
-  const perItem = (performance.now() - start) / count;
-  assert.ok(perItem < 2, `${perItem.toFixed(2)} ms per item`);
   for (let c = 0; c < 3; c++) {
     const mean = sums[c] / (count * PLANE);
     const std = Math.sqrt(squares[c] / (count * PLANE) - mean * mean);
