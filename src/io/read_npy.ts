@@ -45,13 +45,14 @@ function parseNpy(bytes: Uint8Array): NpyArray {
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const tuple = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || tuple === undefined) {
-    throw new FormatError('npy', `header ${JSON.stringify(header.trim())} lacks descr, fortran_order or shape`);
+    const shown = JSON.stringify(header.trim().slice(0, 80)) + (header.trim().length > 80 ? '...' : '');
+    throw new FormatError('npy', `header ${shown} lacks descr, fortran_order or shape`);
   }
-  if (descr !== '<f4') throw new FormatError('npy', `dtype ${descr}; only little-endian float32 ('<f4') is read`);
+  if (descr !== '<f4') throw new FormatError('npy', `dtype ${descr.slice(0, 20)}; only little-endian float32 ('<f4') is read`);
   if (fortran === 'True') throw new FormatError('npy', 'Fortran-ordered arrays are not read; save with C order');
   const shape = tuple.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
   if (!shape.every((size) => Number.isSafeInteger(size) && size >= 0)) {
-    throw new FormatError('npy', `shape (${tuple}) is not a tuple of non-negative integers`);
+    throw new FormatError('npy', `shape (${tuple.slice(0, 60)}${tuple.length > 60 ? '...' : ''}) is not a tuple of non-negative integers`);
   }
   const count = shape.reduce((product, size) => product * size, 1);
   if (bytes.length - start !== 4 * count) {
