@@ -88,14 +88,14 @@ function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
     if (entry.begin < covered) {
       const other = sorted.find((e) => e !== entry && e.begin < entry.end && entry.begin < e.end);
       throw new FormatError('safetensors',
-        `header lies about offsets: tensor "${entry.name}" [${entry.begin}, ${entry.end}) overlaps ` +
-          `"${other?.name}" [${other?.begin}, ${other?.end})`,
+        `header lies about offsets: tensor ${quote(entry.name)} [${entry.begin}, ${entry.end}) overlaps ` +
+          `${quote(other?.name)} [${other?.begin}, ${other?.end})`,
       );
     }
     if (entry.begin > covered) {
       throw new FormatError('safetensors',
         `header lies about offsets: data bytes [${covered}, ${entry.begin}) before tensor ` +
-          `"${entry.name}" belong to no tensor`,
+          `${quote(entry.name)} belong to no tensor`,
       );
     }
     covered = entry.end;
@@ -149,7 +149,7 @@ function parseMetadata(value: unknown): Readonly<Record<string, string>> {
   }
   for (const [key, item] of Object.entries(value)) {
     if (typeof item !== 'string') {
-      throw new FormatError('safetensors', `__metadata__ "${key}" is ${describe(item)}; metadata values must be strings`);
+      throw new FormatError('safetensors', `__metadata__ ${quote(key)} is ${describe(item)}; metadata values must be strings`);
     }
   }
   // fromEntries defines properties, so a key named "__proto__" stays a plain key.
@@ -158,26 +158,26 @@ function parseMetadata(value: unknown): Readonly<Record<string, string>> {
 
 function parseEntry(name: string, value: unknown): Entry {
   if (!isObject(value)) {
-    throw new FormatError('safetensors', `tensor "${name}" must be described by an object, not ${describe(value)}`);
+    throw new FormatError('safetensors', `tensor ${quote(name)} must be described by an object, not ${describe(value)}`);
   }
   const { dtype, shape, data_offsets: offsets } = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
   if (typeof dtype !== 'string') {
-    throw new FormatError('safetensors', `tensor "${name}" has dtype ${describe(dtype)}; it must be a string such as "F32"`);
+    throw new FormatError('safetensors', `tensor ${quote(name)} has dtype ${describe(dtype)}; it must be a string such as "F32"`);
   }
   if (!READABLE.includes(dtype)) {
     const known = dtype in DTYPE_BYTES ? '' : ' (not a safetensors dtype)';
     throw new FormatError('safetensors',
-      `tensor "${name}" has dtype ${dtype}${known}; only ${READABLE.join(', ')} can be read`,
+      `tensor ${quote(name)} has dtype ${dtype.length > 20 ? quote(dtype) : dtype}${known}; only ${READABLE.join(', ')} can be read`,
     );
   }
   if (!Array.isArray(shape) || !shape.every(isCount)) {
     throw new FormatError('safetensors',
-      `tensor "${name}" has shape ${describe(shape)}; it must be a list of non-negative integers`,
+      `tensor ${quote(name)} has shape ${describe(shape)}; it must be a list of non-negative integers`,
     );
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
     throw new FormatError('safetensors',
-      `tensor "${name}" has data_offsets ${describe(offsets)}; they must be [begin, end], ` +
+      `tensor ${quote(name)} has data_offsets ${describe(offsets)}; they must be [begin, end], ` +
         `non-negative integers`,
     );
   }
@@ -187,19 +187,19 @@ function parseEntry(name: string, value: unknown): Entry {
 function checkEntry(entry: Entry, dataLength: number): void {
   const { name, dtype, shape, begin, end } = entry;
   if (begin > end) {
-    throw new FormatError('safetensors', `header lies about offsets: tensor "${name}" has reversed data_offsets [${begin}, ${end}]`);
+    throw new FormatError('safetensors', `header lies about offsets: tensor ${quote(name)} has reversed data_offsets [${begin}, ${end}]`);
   }
   if (end > dataLength) {
     throw new FormatError('safetensors',
-      `tensor "${name}" data_offsets [${begin}, ${end}] are out of range: only ${dataLength} data bytes ` +
+      `tensor ${quote(name)} data_offsets [${begin}, ${end}] are out of range: only ${dataLength} data bytes ` +
         `follow the header (truncated file, or a header that lies about offsets)`,
     );
   }
   const needed = shape.reduce((product, size) => product * size, 1) * DTYPE_BYTES[dtype];
   if (end - begin !== needed) {
     throw new FormatError('safetensors',
-      `header lies about offsets: tensor "${name}" spans ${end - begin} bytes but ` +
-        `${dtype} [${shape.join(', ')}] needs ${needed}`,
+      `header lies about offsets: tensor ${quote(name)} spans ${end - begin} bytes but ` +
+        `${dtype} [${shape.slice(0, 8).join(', ')}${shape.length > 8 ? ', ...' : ''}] needs ${needed}`,
     );
   }
 }
@@ -243,6 +243,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function isCount(value: unknown): boolean {
   return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+/** A name from the file, quoted, and cut short: a header may hold a megabyte-long name. */
+function quote(name: string | undefined): string {
+  const text = JSON.stringify(name ?? '');
+  return text.length > 50 ? `${text.slice(0, 46)}..."` : text;
 }
 
 function describe(value: unknown): string {

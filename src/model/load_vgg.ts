@@ -52,7 +52,10 @@ function readVgg(bytes: Uint8Array, preset: string | undefined): VggModelData {
       spec = parseVggSpec(stored);
     } catch (error) {
       // parseVggSpec checks specs made in code too, with the built-in errors; from a file they are a bad file.
-      throw new FormatError('vgg spec', `${(error as Error).message.replace(/^vgg spec: /, '')} (in the "deepinside" metadata)`);
+      // Anything else (a bug, the stack exhausted) is not the file's problem to name.
+      const message = error instanceof Error ? error.message : '';
+      if (!message.startsWith('vgg spec: ')) throw error;
+      throw new FormatError('vgg spec', `${message.slice('vgg spec: '.length)} (in the "deepinside" metadata)`);
     }
   } else if (preset !== undefined) {
     spec = vggPreset(preset);
@@ -68,7 +71,7 @@ function readVgg(bytes: Uint8Array, preset: string | undefined): VggModelData {
   // Unexpected names first: they say more (a batch-norm VGG shows "running_mean") than the first gap does.
   const unexpected = [...file.tensors.keys()].filter((name) => !expected.has(name) && name !== MEAN_IMAGE_TENSOR);
   if (unexpected.length > 0) {
-    const listed = unexpected.slice(0, 3).map((name) => `"${name}"`).join(', ');
+    const listed = unexpected.slice(0, 3).map((name) => JSON.stringify(name.length > 40 ? `${name.slice(0, 37)}...` : name)).join(', ');
     const more = unexpected.length > 3 ? ` and ${unexpected.length - 3} more` : '';
     throw new FormatError(
       'vgg model',
@@ -85,7 +88,7 @@ function readVgg(bytes: Uint8Array, preset: string | undefined): VggModelData {
     if (tensor.shape.length !== shape.length || tensor.shape.some((size, i) => size !== shape[i])) {
       throw new FormatError(
         'vgg model',
-        `tensor "${name}" has shape [${tensor.shape.join(', ')}] but the spec needs [${shape.join(', ')}]`,
+        `tensor "${name}" has shape [${tensor.shape.slice(0, 8).join(', ')}${tensor.shape.length > 8 ? ', ...' : ''}] but the spec needs [${shape.join(', ')}]`,
       );
     }
     checkFinite(name, tensor.data);
@@ -96,7 +99,7 @@ function readVgg(bytes: Uint8Array, preset: string | undefined): VggModelData {
   checkFinite(MEAN_IMAGE_TENSOR, mean.data);
   const { channels, height, width } = spec.input;
   if (mean.shape.length !== 3 || mean.shape[0] !== channels || mean.shape[1] !== height || mean.shape[2] !== width) {
-    throw new FormatError('vgg model', `tensor "${MEAN_IMAGE_TENSOR}" has shape [${mean.shape.join(', ')}] but the model's input is [${channels}, ${height}, ${width}]`);
+    throw new FormatError('vgg model', `tensor "${MEAN_IMAGE_TENSOR}" has shape [${mean.shape.slice(0, 8).join(', ')}${mean.shape.length > 8 ? ', ...' : ''}] but the model's input is [${channels}, ${height}, ${width}]`);
   }
   return { spec, weights, meanImage: mean.data };
 }
