@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFashionMnist } from '../src/cli/read_fashion_mnist.ts';
+import { readFashionMnist } from '../src/cli/mod.ts';
 import type { ImageDataset } from '../src/data/mod.ts';
 import { type IdxArray, readIdx } from '../src/io/mod.ts';
 import { temporaryFolder } from './support/cli_fixture.ts';
