@@ -1,6 +1,6 @@
 // The `deepinside` command line: finds the command, runs it, and turns any error into one line and a
 // non-zero exit code.
-import { type Gpu, type KernelSet, NoWebGpuError, requestGpu } from '../gpu/mod.ts';
+import { type Gpu, GpuFailureError, type KernelSet, NoWebGpuError, requestGpu } from '../gpu/mod.ts';
 import { FormatError } from '../io/mod.ts';
 import type { CommandContext } from './command.ts';
 import { COMMANDS } from './commands.ts';
@@ -81,7 +81,11 @@ try {
 } catch (error) {
   // Bad input is the user's to fix: one line. Anything else is ours: the stack helps a bug report.
   const expected =
-    error instanceof NoWebGpuError || error instanceof FormatError || error instanceof RangeError || error instanceof TypeError;
+    error instanceof NoWebGpuError ||
+    error instanceof GpuFailureError ||
+    error instanceof FormatError ||
+    error instanceof RangeError ||
+    error instanceof TypeError;
   const text = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
   endProgress();
   console.error(`deepinside: ${text}`);
