@@ -4,6 +4,7 @@ import { type Gpu, GpuFailureError, type KernelSet, NoWebGpuError, requestGpu } 
 import { FormatError } from '../io/mod.ts';
 import type { CommandContext } from './command.ts';
 import { COMMANDS } from './commands.ts';
+import { removeTemporaryFiles } from './write_file_atomic.ts';
 
 const USAGE = `usage: deepinside <command> [options]   (deepinside <command> --help for each)
 
@@ -72,6 +73,18 @@ async function main(args: readonly string[]): Promise<number> {
     return 0;
   }
   return command.run(rest, context);
+}
+
+// Ctrl-C or a kill stops the command between two steps of its work (the handler runs on the event loop, so
+// never inside a file's synchronous write): every file already written is whole, temporary files go, and
+// the exit code is the shell's 128 + the signal's number.
+for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15]] as const) {
+  process.on(signal, () => {
+    removeTemporaryFiles();
+    endProgress();
+    console.error(`deepinside: interrupted (${signal}); stopped, leaving no partial file`);
+    process.exit(128 + number);
+  });
 }
 
 try {
