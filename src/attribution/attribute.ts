@@ -1,3 +1,4 @@
+import { checkFiniteMaps } from './check_finite_maps.ts';
 import type { Classifier } from '../graph/mod.ts';
 import { RELU_RULES, type ReluRule } from '../shapes/mod.ts';
 import { type SaliencyMaps, saliencyMaps } from './saliency_maps.ts';
@@ -19,7 +20,8 @@ export interface AttributionOptions {
  * The maps of `method` for a batch: (n, H, W), unscaled, for each image's class (`'top'`: its own top
  * class), with the logits of the unperturbed input. The one entry point that commands, the demo and the
  * evaluation call, whatever the method.
- * @throws RangeError for an unknown method, an input that does not hold n images or a class out of range.
+ * @throws RangeError for an unknown method, an input that does not hold n images or a class out of range,
+ *   or scores or maps that are not finite (`checkFiniteMaps`).
  * @example
  * const { maps } = await attribute(model, input, 1, 'top', 'guided');
  */
@@ -35,6 +37,7 @@ export async function attribute(
     throw new RangeError(`attribute: no method "${method}"; known: ${ATTRIBUTION_METHODS.join(', ')}`);
   }
   const result = await saliencyMaps(model, input, n, classes, method as ReluRule);
+  checkFiniteMaps(result, n, method);
   options.onProgress?.(n, n);
   return result;
 }

@@ -199,6 +199,16 @@ export async function classModels(model: Classifier, classes: readonly number[],
       if (bad >= 0) {
         throw new RangeError(`classModel: the ascent of class ${classes[bad]} diverged at step ${step} (score ${now[bad]}); use a smaller learning rate`);
       }
+      // A ReLU network maps NaN pixels to finite scores, so the image is checked too (a small read beside
+      // the forward and backward passes): a diverged ascent must not be drawn as a picture.
+      const pixels = await gpu.read(image);
+      const broken = pixels.findIndex((x) => !Number.isFinite(x));
+      if (broken >= 0) {
+        const i = Math.floor(broken / model.inputSize);
+        throw new RangeError(
+          `classModel: the image of class ${classes[i]} became non-finite (${pixels[broken]}) at step ${step}; use a smaller learning rate`,
+        );
+      }
       now.forEach((score, i) => void (scores[i][step] = score));
       await options.onStep?.(step, now, image);
       if (step === steps) break;

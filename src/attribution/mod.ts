@@ -9,6 +9,7 @@
  */
 export { ATTRIBUTION_METHODS, type AttributionMethod, type AttributionOptions, attribute } from './attribute.ts';
 export { drawText, GLYPH_HEIGHT, GLYPH_WIDTH, printableText, textWidth } from './bitmap_font.ts';
+export { checkFiniteMaps } from './check_finite_maps.ts';
 export { type BoxScores, boxScores } from './box_scores.ts';
 export { centredGaussian } from './centred_gaussian.ts';
 export {

@@ -1,4 +1,4 @@
-import { COLORMAP_NAMES, type ColormapName, colorizeMap, imageToInput, overlayMap, saliencyMaps } from '../attribution/mod.ts';
+import { COLORMAP_NAMES, type ColormapName, checkFiniteMaps, colorizeMap, imageToInput, overlayMap, saliencyMaps } from '../attribution/mod.ts';
 import { writeNpy } from '../io/mod.ts';
 import { VggModel } from '../nn/mod.ts';
 import { RELU_RULES, type ReluRule } from '../shapes/mod.ts';
@@ -89,6 +89,7 @@ export const saliencyCommand: Command = {
     let result: Awaited<ReturnType<typeof saliencyMaps>>;
     try {
       result = await saliencyMaps(model, input, n, classes, rule);
+      checkFiniteMaps(result, n, rule);
     } finally {
       model.destroy();
     }
