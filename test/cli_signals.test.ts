@@ -48,14 +48,14 @@ test('classviz interrupted by SIGINT mid-ascent exits 130 with one line and writ
   assert.equal(readdirSync(folder), ['colour.safetensors']);
 });
 
-test('train --save-each-epoch interrupted by SIGTERM after epoch 1 exits 143 and keeps the epoch-1 model whole', async () => {
+test('train --save-each-epoch interrupted by SIGTERM after epoch 1 exits 143 and keeps the epoch-1 model and checkpoint whole', async () => {
   const folder = temporaryFolder();
   const out = join(folder, 'trained.safetensors');
   const args = ['train', '--dataset', 'fashion-mnist', '--features', '4,M', '--classifier', '', '--limit', '64', '--epochs', '1000', '--batch', '8', '--test-limit', '8', '--save-each-epoch', '--out', out];
   const { code, stderr } = await interrupt(args, /wrote .*trained\.safetensors \(after epoch 1\)/, 'SIGTERM');
   assert.is(code, 143, stderr);
   assert.match(stderr, /deepinside: interrupted \(SIGTERM\); stopped, leaving no partial file\n$/);
-  assert.equal(readdirSync(folder), ['trained.safetensors'], 'the model and nothing else');
+  assert.equal(readdirSync(folder).sort(), ['trained.safetensors', 'trained.safetensors.checkpoint'], 'the model and its checkpoint, nothing else');
   assert.equal(loadVgg(readFileSync(out)).spec.features, [4, 'M']);
 });
 
