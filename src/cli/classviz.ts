@@ -2,6 +2,7 @@ import { CLASS_MODEL_DEFAULTS, CLASS_MODEL_MEAN_PRIOR, CLASS_MODEL_PRIORS, class
 import { writeNpy } from '../io/mod.ts';
 import { MAX_BLUR_SIGMA, VggModel } from '../nn/mod.ts';
 import { checkOutputPath } from './check_output_path.ts';
+import { checkBatchFits } from './check_batch_fits.ts';
 import type { Command } from './command.ts';
 import { encodePng } from './encode_png.ts';
 import { loadModelOption } from './load_model_option.ts';
@@ -114,7 +115,9 @@ export const classvizCommand: Command = {
     const anchored = mean && data.meanImage ? meanImagePrior(spec, data.meanImage) : {};
     const all = options.class.trim().toLowerCase() === 'all';
     const classes = all ? spec.labels.map((_, i) => i) : [resolveClass(spec.labels, options.class)];
-    const model = VggModel.create(await context.gpu(), data);
+    const gpu = await context.gpu();
+    checkBatchFits(gpu.limits, spec, Math.min(batch, classes.length));
+    const model = VggModel.create(gpu, data);
     const inputs: Float32Array[] = [];
     try {
       // Every step would flood a log; about 50 reports a class show the climb.

@@ -21,6 +21,7 @@ import {
   train,
   vggSpecForDataset,
 } from '../train/mod.ts';
+import { checkBatchFits } from './check_batch_fits.ts';
 import type { Command } from './command.ts';
 import { loadModelOption } from './load_model_option.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
@@ -165,6 +166,8 @@ export const trainCommand: Command = {
     const convs = spec.features.filter((feature) => feature !== 'M').length;
     if (freeze > convs) throw new RangeError(`train: --freeze ${freeze} is more than the model's ${convs} conv layers`);
     const gpu = await context.gpu();
+    // The last batch of an epoch may be smaller, never larger; a batch above the set's size is the set.
+    checkBatchFits(gpu.limits, spec, Math.min(batchSize, trainSet.length));
     const model = VggModel.create(gpu, start);
     if (resumed) context.note(`resuming after epoch ${resumed.checkpoint.epoch} from ${checkpointPath}`);
     else if (options.init !== undefined) context.note(`starting from the weights of ${options.init}`);
