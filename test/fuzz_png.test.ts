@@ -77,6 +77,9 @@ const target: FuzzTarget<PixelImage> = {
   parse: (bytes, name) => decodePng(bytes, name),
   valid: validFiles,
   hostile: [lyingFiles, mutated(lyingFiles)],
+  // The image data is inflated once to check its length: up to 1032 bytes for each byte of the file
+  // (deflate's largest ratio), which the file really holds, plus zlib's own working memory.
+  maxAllocation: (bytes) => 4 * 1024 * 1024 + 2 * 1032 * bytes.length,
   checkLoaded(image, bytes) {
     assert.is(image.data.length, image.width * image.height * image.channels);
     // A PNG may compress well, so no bound on pixels from its length; the pixels are bounded by the limit.
