@@ -52,27 +52,41 @@ test('after device.destroy(), reads, syncs and allocations fail at once with Gpu
   assert.ok(shared.alive, 'the shared device is untouched');
 });
 
-/** Runs a command on a device of its own, destroyed `afterMs` after the command first asks for it. */
-async function runLosing(command: Command, args: string[], afterMs: number, context = new CapturingContext()): Promise<unknown> {
+/**
+ * Runs a command on a device of its own, destroyed when the command first waits on the GPU (`'first sync'`:
+ * the same point whatever the machine's speed) or `afterMs` after it first asks for the device.
+ */
+async function runLosing(command: Command, args: string[], when: 'first sync' | number): Promise<unknown> {
+  const context = new CapturingContext();
   const gpu = await separateGpu();
   context.gpu = async () => {
     context.gpuRequests++;
-    setTimeout(() => gpu.device.destroy(), afterMs);
+    if (when === 'first sync') {
+      const sync = gpu.sync.bind(gpu);
+      gpu.sync = async () => {
+        gpu.device.destroy();
+        return sync();
+      };
+    } else {
+      setTimeout(() => gpu.device.destroy(), when);
+    }
     return gpu;
   };
   return rejection(() => command.run(args, context));
 }
 
-for (const [command, args] of [
-  [saliencyCommand, ['--model', model, '--image', image, '--out', join(folder, 'map.png'), '--npy', join(folder, 'map.npy')]],
-  [classvizCommand, ['--model', model, '--class', '1', '--steps', '400', '--out', join(folder, 'class.png')]],
-] as const) {
-  for (const afterMs of [0, 30, 300]) {
-    test(`deepinside ${command.name} on a device lost ${afterMs} ms in stops with one line naming the loss, writing nothing`, async () => {
-      const error = await runLosing(command, [...args], afterMs);
+const CASES: [Command, (out: string) => string[], ('first sync' | number)[]][] = [
+  [saliencyCommand, (out) => ['--model', model, '--image', image, '--out', join(out, 'map.png'), '--npy', join(out, 'map.npy')], ['first sync']],
+  [classvizCommand, (out) => ['--model', model, '--class', '1', '--steps', '100000', '--out', join(out, 'class.png')], ['first sync', 0, 30]],
+];
+for (const [command, args, whens] of CASES) {
+  for (const when of whens) {
+    test(`deepinside ${command.name} on a device lost ${typeof when === 'number' ? `${when} ms in` : 'at its first sync'} stops with one line naming the loss, writing nothing`, async () => {
+      const out = temporaryFolder();
+      const error = await runLosing(command, args(out), when);
       assert.instance(error, GpuFailureError, String(error));
       assert.not.match((error as Error).message, /\n/);
-      assert.equal(readdirSync(folder).sort(), ['colour.safetensors', 'rgb.png'], 'no output, no temporary file');
+      assert.equal(readdirSync(out), [], 'no output, no temporary file');
     });
   }
 }
