@@ -8,6 +8,8 @@ import {
   COLORMAP_NAMES,
   type ColormapName,
   colorizeMap,
+  FormatError,
+  GpuFailureError,
   imageToInput,
   inputToImage,
   meanImagePrior,
@@ -21,6 +23,7 @@ import {
   requestGpu,
   GraphModel,
 } from '../src/mod.ts';
+import { checkDroppedFile } from './check_dropped_file.ts';
 import type { DemoResults } from './demo_results.ts';
 import { drawImage } from './draw_image.ts';
 import { fitImage } from './fit_image.ts';
@@ -95,6 +98,9 @@ function showProblem(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   let text: string;
   if (error instanceof NoWebGpuError) text = `No WebGPU here, so nothing can be computed: ${message}.`;
+  else if (error instanceof FormatError) text = `This file cannot be read: ${message}.`;
+  else if (error instanceof GpuFailureError && error.kind === 'out-of-memory') text = `The model does not fit this adapter's memory: ${message}.`;
+  else if (error instanceof GpuFailureError) text = `The GPU stopped working: ${message}. Reload the page to load the model again.`;
   else if (error instanceof RangeError && /exceed|limit|maxStorage|maxBuffer/i.test(message)) text = `A limit of this WebGPU adapter was hit: ${message}`;
   else text = `Something went wrong: ${message}`;
   ui.problem.textContent = text;
@@ -372,6 +378,7 @@ async function main(): Promise<void> {
   ui.file.addEventListener('change', guarded(async () => {
     const file = ui.file.files?.[0];
     if (!file) return;
+    checkDroppedFile(file);
     ui.example.value = '';
     await useImage(file, file.name);
   }));
@@ -399,13 +406,16 @@ async function main(): Promise<void> {
     document.body.classList.remove('dragging');
     const file = event.dataTransfer?.files[0];
     if (!file || !model) return;
-    // A model file (by its name) replaces the model; anything else is taken as an image.
+    // A model file (by its name) replaces the model; anything else must be a picture the page can take.
     if (/\.(onnx|safetensors)$/i.test(file.name)) {
       guarded(() => useModelFile(manifest, file))();
       return;
     }
-    ui.example.value = '';
-    guarded(() => useImage(file, file.name))();
+    guarded(async () => {
+      checkDroppedFile(file);
+      ui.example.value = '';
+      await useImage(file, file.name);
+    })();
   });
 
   ui.model.disabled = false;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
+import { FormatError } from '../src/io/mod.ts';
 import * as assert from 'uvu/assert';
 import type { PixelImage } from '../src/attribution/mod.ts';
 import { predictCommand, saliencyCommand } from '../src/cli/mod.ts';
@@ -71,15 +72,15 @@ test('a truncated ONNX file, labels that do not fit and a bad --std are refused 
   const few = join(folder, 'few.txt');
   writeFileSync(few, 'one\ntwo\n');
   const out = join(folder, 'never.png');
-  const cases: Array<[readonly string[], RegExp]> = [
-    [['--model', truncated], /^.*truncated\.onnx: onnx: /],
-    [['--model', model, '--labels', few], /^.*resnet\.onnx: .*2 labels .*6 (classes|outputs)$/],
-    [['--model', model, '--std', '1,0,1'], /^--std 0 must be a number > 0$/],
-    [['--model', model, '--labels', join(folder, 'nowhere.txt')], /^--labels .*nowhere\.txt does not exist$/],
+  const cases: Array<[readonly string[], RegExp, new (...args: never[]) => Error]> = [
+    [['--model', truncated], /^.*truncated\.onnx: onnx: (?!onnx: )/, FormatError],
+    [['--model', model, '--labels', few], /^.*resnet\.onnx: .*2 labels .*6 (classes|outputs)$/, FormatError],
+    [['--model', model, '--std', '1,0,1'], /^--std 0 must be a number > 0$/, RangeError],
+    [['--model', model, '--labels', join(folder, 'nowhere.txt')], /^--labels .*nowhere\.txt does not exist$/, RangeError],
   ];
-  for (const [args, pattern] of cases) {
+  for (const [args, pattern, type] of cases) {
     const { error, context } = await commandError(saliencyCommand, [...args, '--image', image, '--out', out]);
-    assert.instance(error, RangeError);
+    assert.instance(error, type);
     assert.match(error.message, pattern);
     assert.not.match(error.message, /\n/);
     assert.is(context.gpuRequests, 0, `${args.join(' ')} asked for the GPU`);

@@ -359,4 +359,15 @@ test('a limit of the adapter that the model cannot fit is named on the page', as
   await page.close();
 });
 
+test('a dropped file that is not a picture or a model, or an array file, gets a sentence on the page and the map stays', async () => {
+  const page = await openPage();
+  await page.waitForSelector('#file:not([disabled])', { timeout: 600_000 });
+  await page.setInputFiles('#file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });
+  await page.waitForSelector('#problem:not([hidden])');
+  assert.match((await page.textContent('#problem')) ?? '', /notes\.txt is not a picture \(text\/plain\); drop a PNG, JPEG or WebP image/);
+  await page.setInputFiles('#file', { name: 'mine.npy', mimeType: 'application/octet-stream', buffer: Buffer.from('x') });
+  await page.waitForFunction(() => /mine\.npy is an array file/.test(document.querySelector('#problem')?.textContent ?? ''));
+  await page.close();
+});
+
 test.run();

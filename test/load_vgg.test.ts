@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeSafetensors } from '../src/io/mod.ts';
+import { FormatError, writeSafetensors } from '../src/io/mod.ts';
 import { loadVgg, saveVgg, type VggSpec, vggTensorShapes } from '../src/model/mod.ts';
 import { safetensorsBytes } from './support/safetensors_bytes.ts';
 import { testRandom } from './support/seed.ts';
@@ -153,5 +153,27 @@ function writeSafetensorsWithSpec(bare: Uint8Array, spec: VggSpec): Uint8Array {
   header.__metadata__ = { deepinside: JSON.stringify(spec) };
   return safetensorsBytes(header, bare.subarray(8 + length));
 }
+
+test('loadVgg refuses a NaN or infinite weight, naming the tensor and how many values are not finite', () => {
+  const spec = tinyVggSpec();
+  const weights = randomWeights(spec);
+  const [first, second] = [...weights.keys()];
+  weights.get(first)![0] = NaN;
+  weights.get(second)!.fill(Infinity, 0, 2);
+  const bytes = saveVgg({ spec, weights });
+  const error = (() => { try { loadVgg(bytes, { name: 'nan.safetensors' }); } catch (e) { return e; } })();
+  assert.instance(error, FormatError);
+  assert.match((error as Error).message, new RegExp(`^nan\\.safetensors: vgg model: tensor "${first}" holds 1 non-finite value \\(NaN or ±Infinity\\)`));
+  weights.get(first)![0] = 0;
+  assert.throws(() => loadVgg(saveVgg({ spec, weights })), new RegExp(`tensor "${second}" holds 2 non-finite values`));
+});
+
+test('loadVgg refuses a non-finite mean image', () => {
+  const spec = tinyVggSpec();
+  const { channels, height, width } = spec.input;
+  const meanImage = new Float32Array(channels * height * width);
+  meanImage[3] = -Infinity;
+  assert.throws(() => loadVgg(saveVgg({ spec, weights: randomWeights(spec), meanImage })), /tensor "mean_image" holds 1 non-finite value/);
+});
 
 test.run();

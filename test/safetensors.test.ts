@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readSafetensors, writeSafetensors } from '../src/io/mod.ts';
+import { FormatError, readSafetensors, writeSafetensors } from '../src/io/mod.ts';
 import { float32Bytes, safetensorsBytes, uint16Bytes } from './support/safetensors_bytes.ts';
 import { assertThrowsWith } from './support/throws_with.ts';
 
@@ -201,6 +201,34 @@ test('readSafetensors accepts zero-length tensors anywhere, as the reference doe
   const file = readSafetensors(bytes);
   assert.equal([...file.tensors.keys()], ['a', 'z', 'b']);
   assert.is(file.tensors.get('z')?.data.length, 0);
+});
+
+test('a header not padded to 8 bytes, which the format allows, loads from a Node Buffer: unaligned F32 tensors are copied', () => {
+  // The bug: Buffer's slice is a view, so the "copy" of an unaligned tensor still started at an odd offset.
+  for (const pad of ['', ' ', '  ', '   ']) {
+    const header = `{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}${pad}`;
+    const bytes = Buffer.from(safetensorsBytes(header, float32Bytes([1.5, -2, 3e-7])));
+    const file = readSafetensors(bytes, 'odd.safetensors');
+    assert.equal([...(file.tensors.get('a')?.data ?? [])], [1.5, -2], `pad ${pad.length}`);
+    assert.equal([...(file.tensors.get('b')?.data ?? [])], [Math.fround(3e-7)], `pad ${pad.length}`);
+  }
+});
+
+test('readSafetensors throws FormatError naming the file when given a name, and the format alone when not', () => {
+  assertThrowsWith(() => readSafetensors(new Uint8Array(3), 'tiny.safetensors'), FormatError as unknown as ErrorConstructor,
+    /^tiny\.safetensors: safetensors: the file is 3 bytes, shorter than the 8-byte header length/);
+  assertThrowsWith(() => readSafetensors(new Uint8Array(3)), FormatError as unknown as ErrorConstructor, /^safetensors: the file is 3 bytes/);
+});
+
+test('a 40-byte file claiming a 4 GB header fails at once, and a header over the format\'s 100 MB limit is refused unread', () => {
+  const small = new Uint8Array(40);
+  new DataView(small.buffer).setBigUint64(0, 4n << 30n, true);
+  const start = performance.now();
+  assertThrowsWith(() => readSafetensors(small), FormatError as unknown as ErrorConstructor, /header length 4294967296 runs past the end of the 40-byte file/);
+  assert.ok(performance.now() - start < 50);
+  const big = new Uint8Array(8 + 100_000_001);
+  new DataView(big.buffer).setBigUint64(0, 100_000_001n, true);
+  assertThrowsWith(() => readSafetensors(big), FormatError as unknown as ErrorConstructor, /header length 100000001 is over the format's limit of 100000000 bytes/);
 });
 
 test.run();

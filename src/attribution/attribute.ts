@@ -1,3 +1,4 @@
+import { checkFiniteMaps } from './check_finite_maps.ts';
 import type { Classifier } from '../graph/mod.ts';
 import { RELU_RULES, type ReluRule } from '../shapes/mod.ts';
 import { attributionBatch } from './attribution_batch.ts';
@@ -93,7 +94,8 @@ export function checkAttributionOptions(options: AttributionOptions): void {
  *   upsampled bilinearly with half-pixel centres to (H, W).
  * Images run `batch` at a time; `ig` and `smoothgrad` run their copies `batch` at a time too.
  * @throws RangeError for an unknown method, an option out of range, an input that does not hold n images,
- * a class out of range, or (`gradcam`) a layer that names no spatial output.
+ * a class out of range, (`gradcam`) a layer that names no spatial output, or scores or maps that are not
+ * finite (`checkFiniteMaps`).
  * @example
  * const { maps, completeness } = await attribute(model, input, 1, 'top', 'ig', { steps: 64 });
  */
@@ -132,7 +134,7 @@ export async function attribute(
   // Copies of the images before this run count as done in the progress of the multi-pass methods.
   const copies = method === 'ig' ? (options.steps ?? ATTRIBUTION_DEFAULTS.steps) : (options.samples ?? ATTRIBUTION_DEFAULTS.samples);
   const progressFrom = (start: number) => options.onProgress && ((done: number) => options.onProgress!(start * copies + done, n * copies));
-  return chunkedMaps(n, batch, height * width, model.classes, (start, count) => {
+  const result = await chunkedMaps(n, batch, height * width, model.classes, (start, count) => {
     const { input: x, classes: c } = part(start, count);
     switch (method) {
       case 'gradxinput':
@@ -160,4 +162,6 @@ export async function attribute(
         return saliencyMaps(model, x, count, c, method as ReluRule);
     }
   }, multi ? undefined : options.onProgress);
+  checkFiniteMaps(result, n, method);
+  return result;
 }

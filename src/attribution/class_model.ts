@@ -182,6 +182,7 @@ export async function classModels(model: Classifier, classes: readonly number[],
     gpu.write(anchored.anchor, anchor ?? new Float32Array(model.inputSize));
     gpu.write(anchored.bounds, Float32Array.from(range.lower.flatMap((lower, k) => [lower, range.upper[k]])));
   }
+  let lastChecked = 0;
   try {
     for (let step = 0; ; step++) {
       // The last score is the final image's, unshifted. The start's forward pass is already done, and
@@ -198,6 +199,19 @@ export async function classModels(model: Classifier, classes: readonly number[],
       const bad = now.findIndex((score) => !Number.isFinite(score));
       if (bad >= 0) {
         throw new RangeError(`classModel: the ascent of class ${classes[bad]} diverged at step ${step} (score ${now[bad]}); use a smaller learning rate`);
+      }
+      // A ReLU network maps NaN pixels to finite scores, so the image is checked too: every 10th step and the
+      // last (a read each step costs a round trip a browser's software adapter feels), so a diverged ascent
+      // is named within 10 steps and never drawn as a picture.
+      if (step % IMAGE_CHECK_EVERY === 0 || step === steps) {
+        const pixels = await gpu.read(image);
+        const broken = pixels.findIndex((x) => !Number.isFinite(x));
+        if (broken >= 0) {
+          const i = Math.floor(broken / model.inputSize);
+          const since = step === 0 ? 'at step 0' : `between step ${lastChecked} and step ${step}`;
+          throw new RangeError(`classModel: the image of class ${classes[i]} became non-finite (${pixels[broken]}) ${since}; use a smaller learning rate`);
+        }
+        lastChecked = step;
       }
       now.forEach((score, i) => void (scores[i][step] = score));
       await options.onStep?.(step, now, image);
@@ -221,6 +235,9 @@ export async function classModels(model: Classifier, classes: readonly number[],
     for (const tensor of own) tensor.buffer.destroy();
   }
 }
+
+/** How often `classModels` reads the image back to check that it is finite. */
+const IMAGE_CHECK_EVERY = 10;
 
 // The largest finite float32: bounds that never clamp.
 const F32_MAX = 3.4028234663852886e38;

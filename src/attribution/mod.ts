@@ -19,6 +19,7 @@ export {
 } from './attribute.ts';
 export { attributionBatch, MAX_DEFAULT_BATCH } from './attribution_batch.ts';
 export { drawText, GLYPH_HEIGHT, GLYPH_WIDTH, printableText, textWidth } from './bitmap_font.ts';
+export { checkFiniteMaps } from './check_finite_maps.ts';
 export { type BoxScores, boxScores } from './box_scores.ts';
 export { centredGaussian } from './centred_gaussian.ts';
 export type { AttributionMaps } from './chunked_maps.ts';

@@ -2,6 +2,7 @@ import { CLASS_MODEL_DEFAULTS, CLASS_MODEL_MEAN_PRIOR, CLASS_MODEL_PRIORS, class
 import { writeNpy } from '../io/mod.ts';
 import { MAX_BLUR_SIGMA } from '../nn/mod.ts';
 import { checkOutputPath } from './check_output_path.ts';
+import { checkBatchFits } from './check_batch_fits.ts';
 import type { Command } from './command.ts';
 import { encodePng } from './encode_png.ts';
 import { loadModelOption } from './load_model_option.ts';
@@ -123,6 +124,7 @@ export const classvizCommand: Command = {
     const anchored = mean && data.meanImage ? meanImagePrior(spec, data.meanImage) : {};
     const all = options.class.trim().toLowerCase() === 'all';
     const classes = all ? spec.labels.map((_, i) => i) : [resolveClass(spec.labels, options.class)];
+    checkBatchFits((await context.gpu()).limits, data.graph, Math.min(batch, classes.length));
     const { model } = await openLoaded(context, data);
     const inputs: Float32Array[] = [];
     try {

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { FormatError } from '../io/mod.ts';
 import { type LoadedModel, loadModel, type LoadModelOptions, VGG_PRESET_NAMES } from '../model/mod.ts';
 
 /**
  * The model file that `--model` names, in either format (a safetensors VGG, with `--preset` for a bare
  * torchvision file, or ONNX), as a graph, with `--mean`/`--std`/`--labels` overrides applied.
  * @throws RangeError when no path is given, the preset is unknown, the file does not exist, or the loader
- *   refuses it (its one-line message, prefixed with the path).
+ *   refuses it for a reason not
+ *   in the file (its one-line message, prefixed with the path); FormatError, naming the path, for a bad file.
  */
 export function loadModelOption(path: string | undefined, preset?: string, overrides: LoadModelOptions = {}): LoadedModel {
   if (path === undefined) throw new RangeError('--model is required: a .safetensors VGG or an .onnx file');
@@ -14,8 +16,9 @@ export function loadModelOption(path: string | undefined, preset?: string, overr
   }
   const bytes = readModelFile(path);
   try {
-    return loadModel(bytes, { ...overrides, ...(preset === undefined ? {} : { preset }) });
+    return loadModel(bytes, { ...overrides, ...(preset === undefined ? {} : { preset }), name: path });
   } catch (error) {
+    if (error instanceof FormatError) throw error;
     throw new RangeError(`${path}: ${firstLine((error as Error).message)}`);
   }
 }

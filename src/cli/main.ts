@@ -1,12 +1,14 @@
 // The `deepinside` command line: finds the command, runs it, and turns any error into one line and a
 // non-zero exit code.
-import { type Gpu, type KernelSet, NoWebGpuError, requestGpu } from '../gpu/mod.ts';
+import { type Gpu, GpuFailureError, type KernelSet, NoWebGpuError, requestGpu } from '../gpu/mod.ts';
+import { FormatError } from '../io/mod.ts';
 import type { CommandContext } from './command.ts';
 import { COMMANDS } from './commands.ts';
 import { ProgressPrinter } from './progress_printer.ts';
 import { writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { CHILD_STDERR_FD, FILTERED_CHILD, runFiltered, STDERR_COLUMNS } from './run_filtered.ts';
+import { removeTemporaryFiles } from './write_file_atomic.ts';
 
 const USAGE = `usage: deepinside <command> [options]   (deepinside <command> --help for each)
 
@@ -103,7 +105,25 @@ async function main(args: readonly string[]): Promise<number> {
   if (!verbose && process.env[FILTERED_CHILD] !== '1') return runFiltered(args);
   const made = makeContext(quiet);
   printer = made.printer;
+  stopOnSignals();
   return command.run(rest, made.context);
+}
+
+/**
+ * Ctrl-C or a kill stops the command between two steps of its work (the handler runs on the event loop, so
+ * never inside a file's synchronous write): every file already written is whole, temporary files go, and
+ * the exit code is the shell's 128 + the signal's number. Installed in the process that runs the command;
+ * the parent that filters its standard error passes signals on and exits with its code.
+ */
+function stopOnSignals(): void {
+  for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15]] as const) {
+    process.on(signal, () => {
+      removeTemporaryFiles();
+      printer?.endLine();
+      console.error(`deepinside: interrupted (${signal}); stopped, leaving no partial file`);
+      process.exit(128 + number);
+    });
+  }
 }
 
 try {
@@ -112,7 +132,12 @@ try {
   process.exit(code);
 } catch (error) {
   // Bad input is the user's to fix: one line. Anything else is ours: the stack helps a bug report.
-  const expected = error instanceof NoWebGpuError || error instanceof RangeError || error instanceof TypeError;
+  const expected =
+    error instanceof NoWebGpuError ||
+    error instanceof GpuFailureError ||
+    error instanceof FormatError ||
+    error instanceof RangeError ||
+    error instanceof TypeError;
   const text = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
   printer?.endLine();
   writeError(`${color ? '\x1b[1;31mdeepinside:\x1b[0m' : 'deepinside:'} ${text}\n`);

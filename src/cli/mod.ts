@@ -7,7 +7,7 @@ export { checkCommand } from './check.ts';
 export { classvizCommand } from './classviz.ts';
 export type { Command, CommandContext } from './command.ts';
 export { COMMANDS } from './commands.ts';
-export { decodePng } from './decode_png.ts';
+export { decodePng, MAX_PNG_PIXELS } from './decode_png.ts';
 export { describeCommand } from './describe.ts';
 export { encodePng } from './encode_png.ts';
 export { evaluateCommand } from './evaluate.ts';

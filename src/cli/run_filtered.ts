@@ -30,8 +30,9 @@ export function runFiltered(args: readonly string[]): Promise<number> {
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => filter.push(chunk));
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    // Ctrl-C on a terminal reaches the child itself; a signal sent to this process alone is passed on.
-    process.on(signal, () => void (signal !== 'SIGINT' && child.kill(signal)));
+    // Passed on, so that a signal sent to this process alone stops the command too; Ctrl-C on a terminal
+    // reaches the child as well, and its handler exits at the first.
+    process.on(signal, () => void child.kill(signal));
   }
   return new Promise((resolve, reject) => {
     child.on('error', reject);

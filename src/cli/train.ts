@@ -1,5 +1,5 @@
 import { GraphModel } from '../graph/mod.ts';
-import { statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { meanImage, takeItems } from '../data/mod.ts';
 import { saveVgg, type VggFeature, vggGraph, vggLayers, type VggModelData } from '../model/mod.ts';
@@ -13,11 +13,15 @@ import {
   type LearningRateSchedule,
   OPTIMIZER_NAMES,
   type OptimizerName,
+  readTrainCheckpoint,
   readVggWeights,
+  type TrainCheckpointFile,
   type VggArchitecture,
+  writeTrainCheckpoint,
   train,
   vggSpecForDataset,
 } from '../train/mod.ts';
+import { checkBatchFits } from './check_batch_fits.ts';
 import type { Command } from './command.ts';
 import { loadVggOption } from './load_vgg_option.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
@@ -53,7 +57,12 @@ test split.
   --limit N         train on the first N training items only, for quick runs
   --test-limit N    test on the first N test items only
   --test-each-epoch  also print the test accuracy after every epoch
-  --save-each-epoch  also write the model after every epoch, so a long run stopped early leaves one
+  --save-each-epoch  also write the model after every epoch, so a long run stopped early leaves one,
+                    and beside it OUT.checkpoint: the weights, the optimiser's state (Adam's moments or
+                    SGD's velocity, its step count) and the shuffling and augmentation streams after
+                    that epoch (removed when the run finishes)
+  --resume          continue a run stopped after an epoch from OUT.checkpoint, with the same options
+                    (refused if any differs): the result is the uninterrupted run's
   --no-augment      no random mirroring (nor, for fashion-mnist, shifts of up to 2 pixels)
   --init MODEL      start from this model's weights (and architecture) instead of random ones, to
                     train further: a second run with a small --lr fine-tunes a trained model
@@ -90,6 +99,7 @@ export const trainCommand: Command = {
       'no-augment': { type: 'boolean' },
       'test-each-epoch': { type: 'boolean' },
       'save-each-epoch': { type: 'boolean' },
+      resume: { type: 'boolean' },
       data: { type: 'string' },
       features: { type: 'string' },
       classifier: { type: 'string' },
@@ -124,8 +134,19 @@ export const trainCommand: Command = {
     let testSet = readDataset(name, 'test', dataFolder);
     if (testLimit !== undefined) testSet = takeItems(testSet, testLimit);
 
+    // What a resumed run must share with the run that wrote the checkpoint.
+    const run = {
+      dataset: name, limit: limit ?? null, epochs, batch: batchSize, optimizer, lr: learningRate, schedule, weightDecay, seed, freeze,
+      augment: augment !== undefined, init: options.init ?? null, features: options.features ?? null, classifier: options.classifier ?? null, avgpool: options.avgpool ?? null,
+    };
+    const checkpointPath = `${out}.checkpoint`;
+    let resumed: TrainCheckpointFile | undefined;
+    if (options.resume) resumed = readCheckpointOption(checkpointPath, run);
+
     let start: VggModelData;
-    if (options.init !== undefined) {
+    if (resumed) {
+      start = resumed.model;
+    } else if (options.init !== undefined) {
       if (options.features !== undefined || options.classifier !== undefined || options.avgpool !== undefined) {
         throw new RangeError('train: --init takes its architecture from the model; leave out --features, --classifier and --avgpool');
       }
@@ -148,8 +169,11 @@ export const trainCommand: Command = {
     const convs = spec.features.filter((feature) => feature !== 'M').length;
     if (freeze > convs) throw new RangeError(`train: --freeze ${freeze} is more than the model's ${convs} conv layers`);
     const gpu = await context.gpu();
+    // The last batch of an epoch may be smaller, never larger; a batch above the set's size is the set.
+    checkBatchFits(gpu.limits, vggGraph(start), Math.min(batchSize, trainSet.length));
     const model = GraphModel.create(gpu, vggGraph(start));
-    if (options.init !== undefined) context.note(`starting from the weights of ${options.init}`);
+    if (resumed) context.note(`resuming after epoch ${resumed.checkpoint.epoch} from ${checkpointPath}`);
+    else if (options.init !== undefined) context.note(`starting from the weights of ${options.init}`);
     context.note(`training on ${trainSet.name} (${trainSet.length} items) with ${gpu.adapterName}`);
     context.note(
       `VGG features ${JSON.stringify(spec.features)}, ${spec.avgpool ? `avgpool ${JSON.stringify(spec.avgpool)}, ` : ''}classifier ${JSON.stringify(spec.classifier)}; ${optimizer} η=${learningRate} ${schedule}, batch ${batchSize}, ` +
@@ -162,6 +186,7 @@ export const trainCommand: Command = {
     const show = throttle(1);
     await train(model, trainSet, {
       epochs, batchSize, optimizer, learningRate, schedule, weightDecay, seed, freeze, ...(augment ? { augment } : {}),
+      ...(resumed ? { resume: resumed.checkpoint } : {}),
       onProgress(p) {
         show(p.batch === p.batches, () => {
           const left = ((p.batches - p.batch) * batchSize + (p.epochs - p.epoch) * trainSet.length) / p.imagesPerSecond;
@@ -173,7 +198,7 @@ export const trainCommand: Command = {
           );
         });
       },
-      async onEpoch(s) {
+      async onEpoch(s, checkpoint) {
         let test = '';
         if (options['test-each-epoch'] && s.epoch < epochs) {
           const { accuracy } = await evaluate(model, testSet);
@@ -184,6 +209,8 @@ export const trainCommand: Command = {
             `${s.imagesPerSecond.toFixed(1)} images/s, ${formatDuration(s.seconds)}`,
         );
         if (options['save-each-epoch'] && s.epoch < epochs) {
+          // The checkpoint first: a run stopped between the two writes resumes from it and rewrites the model.
+          writeFileAtomic(checkpointPath, writeTrainCheckpoint(await readVggWeights(model, spec), await checkpoint(), run));
           await save();
           context.note(`wrote ${out} (after epoch ${s.epoch})`);
         }
@@ -191,6 +218,7 @@ export const trainCommand: Command = {
     });
     await save();
     context.note(`wrote ${out}`);
+    rmSync(checkpointPath, { force: true });
     const showTest = throttle(1);
     const result = await evaluate(model, testSet, {
       onProgress: (done, total) => showTest(done === total, () => context.progress(`testing ${progressBar(done / total)} ${done}/${total}`, { job: 'testing', done, total, unit: 'images' })),
@@ -202,6 +230,23 @@ export const trainCommand: Command = {
     return 0;
   },
 };
+
+/** The checkpoint `--resume` continues from, checked to belong to a run with the same options. */
+function readCheckpointOption(path: string, run: Readonly<Record<string, unknown>>): TrainCheckpointFile {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    throw new RangeError(`train --resume: there is no checkpoint ${path}; a run with --save-each-epoch writes one after each epoch`);
+  }
+  const file = readTrainCheckpoint(bytes, path);
+  const differ = Object.keys(run).filter((key) => JSON.stringify(run[key]) !== JSON.stringify(file.run[key]));
+  if (differ.length > 0) {
+    const shown = differ.map((key) => `${key} ${JSON.stringify(file.run[key])} → ${JSON.stringify(run[key])}`).join(', ');
+    throw new RangeError(`train --resume: ${path} belongs to a run with other options (${shown}); give the same options, or start afresh without --resume`);
+  }
+  return file;
+}
 
 /** `--features 16,16,M,32`: conv widths and "M" for a max-pool. */
 function featuresOption(text: string): VggFeature[] {

@@ -1,3 +1,4 @@
+import { GpuFailureError } from './gpu_failure_error.ts';
 import type { BindingWindow } from './binding_window.ts';
 import type { GpuTensor } from './gpu_tensor.ts';
 import type { ShaderSource } from './shader_source.ts';
@@ -54,6 +55,7 @@ export class Gpu {
   #pass: GPUComputePassEncoder | undefined;
   #errors: string[] = [];
   #lost: string | undefined;
+  #outOfMemory: string | undefined;
 
   /**
    * `maxBindingBytes` lowers the binding limit below the adapter's, so that tests can drive the sliced
@@ -140,6 +142,7 @@ export class Gpu {
         compute: { module, entryPoint: 'main', constants: { ...constants } },
       });
     } catch (error) {
+      await this.#blameLoss();
       const message = error instanceof Error ? error.message : String(error);
       throw new Error(`cannot build the pipeline for ${label} with ${JSON.stringify(constants)}: ${message}`);
     }
@@ -157,11 +160,19 @@ export class Gpu {
         `${label}: ${formatBytes(bytes)} exceeds this adapter's largest buffer (${formatBytes(this.limits.maxBufferBytes)}, maxBufferSize); use a smaller batch or input`,
       );
     }
+    // Dawn reports a failed allocation to an error scope, asynchronously; the next read or sync throws it.
+    this.device.pushErrorScope('out-of-memory');
     const buffer = this.device.createBuffer({
       label,
       size: bytes,
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
+    void this.device.popErrorScope().then(
+      (error) => {
+        if (error) this.#outOfMemory ??= `${label} (${formatBytes(bytes)}): ${error.message}`;
+      },
+      () => {}, // a lost device rejects the pop; the loss is reported on its own
+    );
     return { buffer, length, label };
   }
 
@@ -240,7 +251,14 @@ export class Gpu {
     try {
       if (count > 0) this.copy(tensor, start, { buffer: staging, length: count, label: staging.label }, 0, count);
       await this.sync();
-      await staging.mapAsync(GPUMapMode.READ);
+      try {
+        await staging.mapAsync(GPUMapMode.READ);
+      } catch (error) {
+        // A device lost while mapping rejects the map with a bare "aborted"; name the loss instead.
+        await this.#blameLoss();
+        throw error;
+      }
+      this.#throwReported();
       const bytes = staging.getMappedRange().slice(0);
       staging.unmap();
       return bytes;
@@ -251,9 +269,16 @@ export class Gpu {
 
   /** Submits the queued work and waits for it, then throws the first error the device reported. */
   async sync(): Promise<void> {
+    this.#assertAlive();
     this.flush();
+    // A lost device resolves this (WebGPU resolves queue promises on loss), so a loss cannot leave it waiting.
     await this.device.queue.onSubmittedWorkDone();
     this.#throwReported();
+  }
+
+  /** Whether the device is still usable: false once it is lost. */
+  get alive(): boolean {
+    return this.#lost === undefined;
   }
 
   /** Submits the dispatches recorded so far. */
@@ -373,12 +398,31 @@ export class Gpu {
     return buffer;
   }
 
+  /**
+   * Throws GpuFailureError when a failure just seen comes from a lost device: the promise that failed may
+   * settle before `device.lost` does, so this waits a moment for it (a race whose loser is a 50 ms timer).
+   */
+  async #blameLoss(): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.device.lost, new Promise((resolve) => (timer = setTimeout(resolve, 50)))]);
+    clearTimeout(timer);
+    this.#assertAlive();
+  }
+
   #assertAlive(): void {
-    if (this.#lost !== undefined) throw new Error(`the GPU device was lost (${this.#lost}); request a new one`);
+    if (this.#lost !== undefined) {
+      throw new GpuFailureError('lost', `the GPU device was lost (${this.#lost}); nothing more can run on it: start again`);
+    }
   }
 
   #throwReported(): void {
     this.#assertAlive();
+    if (this.#outOfMemory !== undefined) {
+      throw new GpuFailureError(
+        'out-of-memory',
+        `the GPU ran out of memory allocating ${this.#outOfMemory}; use a smaller --batch or a smaller model`,
+      );
+    }
     if (this.#errors.length > 0) {
       const errors = this.#errors.splice(0);
       throw new Error(`the GPU reported ${errors.length} error(s): ${errors.join(' | ')}`);

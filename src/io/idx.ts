@@ -1,3 +1,5 @@
+import { FormatError, withFileName } from './format_error.ts';
+
 /** An IDX array (the MNIST format): its dimensions and its unsigned bytes, row-major. */
 export interface IdxArray {
   readonly shape: readonly number[];
@@ -9,33 +11,37 @@ export interface IdxArray {
  * dimensions, each dimension as a big-endian u32, then the data (MNIST images are magic 0x00000803,
  * shape [n, 28, 28]; labels 0x00000801, shape [n]). `data` is a view into `bytes`, not a copy.
  *
- * @throws Error naming the problem: a gzip file not yet decompressed, a bad magic number, a type other
+ * @throws FormatError naming the file (`name`, when given) and the problem: a gzip file not yet decompressed, a bad magic number, a type other
  *   than unsigned bytes, a file truncated in its dimensions or data, or trailing bytes.
  * @example
  * const labels = readIdx(gunzipped); labels.shape; // [60000]
  */
-export function readIdx(bytes: Uint8Array): IdxArray {
+export function readIdx(bytes: Uint8Array, name?: string): IdxArray {
+  return withFileName(name, () => parseIdx(bytes));
+}
+
+function parseIdx(bytes: Uint8Array): IdxArray {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    throw new Error('idx: the file is gzip-compressed; decompress it first');
+    throw new FormatError('idx', 'the file is gzip-compressed; decompress it first');
   }
   if (bytes.length < 4) {
-    throw new Error(`idx: the file is ${bytes.length} bytes, shorter than the 4-byte magic number (truncated?)`);
+    throw new FormatError('idx', `the file is ${bytes.length} bytes, shorter than the 4-byte magic number (truncated?)`);
   }
   const magic = ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
   if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new Error(`idx: magic number 0x${hex(magic)} must start with two zero bytes`);
+    throw new FormatError('idx', `magic number 0x${hex(magic)} must start with two zero bytes`);
   }
   if (bytes[2] !== 0x08) {
-    throw new Error(`idx: magic number 0x${hex(magic)} has type 0x${hex(bytes[2], 2)}; only unsigned bytes (0x08) are read`);
+    throw new FormatError('idx', `magic number 0x${hex(magic)} has type 0x${hex(bytes[2], 2)}; only unsigned bytes (0x08) are read`);
   }
   const rank = bytes[3];
   if (rank === 0) {
-    throw new Error(`idx: magic number 0x${hex(magic)} declares no dimensions`);
+    throw new FormatError('idx', `magic number 0x${hex(magic)} declares no dimensions`);
   }
   const dataStart = 4 + 4 * rank;
   if (bytes.length < dataStart) {
-    throw new Error(
-      `idx: the file is ${bytes.length} bytes but its ${rank} dimensions need ${dataStart} (truncated)`,
+    throw new FormatError('idx',
+      `the file is ${bytes.length} bytes but its ${rank} dimensions need ${dataStart} (truncated)`,
     );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -44,13 +50,13 @@ export function readIdx(bytes: Uint8Array): IdxArray {
   const count = shape.reduce((product, size) => product * size, 1);
   const available = bytes.length - dataStart;
   if (available < count) {
-    throw new Error(
-      `idx: shape [${shape.join(', ')}] needs ${count} data bytes but only ${available} follow the header (truncated)`,
+    throw new FormatError('idx',
+      `shape [${shape.join(', ')}] needs ${count} data bytes but only ${available} follow the header (truncated)`,
     );
   }
   if (available > count) {
-    throw new Error(
-      `idx: shape [${shape.join(', ')}] needs ${count} data bytes but ${available} follow the header; ` +
+    throw new FormatError('idx',
+      `shape [${shape.join(', ')}] needs ${count} data bytes but ${available} follow the header; ` +
         `${available - count} trailing bytes`,
     );
   }

@@ -6,6 +6,8 @@
  */
 export { bfloat16ToFloat32, float32ToBfloat16 } from './bfloat16.ts';
 export { float16ToFloat32, float32ToFloat16 } from './float16.ts';
+export { countNonFinite } from './count_non_finite.ts';
+export { FormatError } from './format_error.ts';
 export { type IdxArray, readIdx } from './idx.ts';
 export { type NpyArray, readNpy } from './read_npy.ts';
 export { readSafetensors, type SafetensorsFile, type SafetensorsTensor } from './safetensors_read.ts';

@@ -1,4 +1,5 @@
 import type { Graph } from '../graph/mod.ts';
+import { countNonFinite, FormatError } from '../io/mod.ts';
 import { loadVgg } from './load_vgg.ts';
 import { type OnnxOverrides, onnxToGraph } from './onnx_to_graph.ts';
 import { vggGraph } from './vgg_graph.ts';
@@ -7,6 +8,8 @@ import { vggGraph } from './vgg_graph.ts';
 export interface LoadModelOptions extends OnnxOverrides {
   /** For a safetensors file without `deepinside` metadata (see `loadVgg`); ignored for ONNX. */
   readonly preset?: string;
+  /** The file's name, for the FormatError a bad file gets. */
+  readonly name?: string;
 }
 
 /** A model file as a graph, whatever its format. */
@@ -33,27 +36,37 @@ export function isSafetensors(bytes: Uint8Array): boolean {
  * Loads a model file of either format into a `Graph`: safetensors (a VGG: `loadVgg`, then `vggGraph`) or
  * ONNX (`onnxToGraph`), told apart by their first bytes. `mean`, `std` and `labels` replace the file's
  * (or the defaults), in both formats.
- * @throws RangeError or Error from the format's loader, in one line (an unsupported operator names its
+ * @throws FormatError from the format's loader, in one line naming the file (an unsupported operator names its
  *   node), or for overrides that do not fit the model.
  * @example
  * const { graph, notes } = loadModel(new Uint8Array(await (await fetch('resnet18.onnx')).arrayBuffer()));
  * const model = GraphModel.create(gpu, graph);
  */
 export function loadModel(bytes: Uint8Array, options: LoadModelOptions = {}): LoadedModel {
-  const { preset, ...overrides } = options;
-  if (bytes.length === 0) throw new RangeError('the file is empty');
+  const { preset, name, ...overrides } = options;
+  if (bytes.length === 0) throw new FormatError('model', 'the file is empty', name);
   if (!isSafetensors(bytes)) {
     try {
       const { graph, notes } = onnxToGraph(bytes, overrides);
+      // Checked after folding: a NaN in a batch norm's statistics reaches the conv's weights.
+      for (const [tensor, values] of graph.weights) {
+        const bad = countNonFinite(values);
+        if (bad > 0) {
+          throw new FormatError('onnx', `weight "${tensor}" holds ${bad} non-finite value${bad === 1 ? '' : 's'} (NaN or ±Infinity) of ${values.length}; a model with them computes NaN maps`, name);
+        }
+      }
       return { graph, notes, format: 'onnx' };
     } catch (error) {
       // ONNX's ModelProto starts with its ir_version field (tag 0x08) as torch.onnx.export and onnx write
       // it: a file that does not is likely neither format, and the message says both.
-      if (bytes[0] === 0x08) throw error;
-      throw new RangeError(`neither a safetensors file (an 8-byte header length, then '{') nor an ONNX model (${(error as Error).message.split('\n')[0]})`);
+      // The importer's messages begin `onnx: `, which the FormatError says once.
+      const message = (error as Error).message.split('\n')[0].replace(/^onnx: /, '');
+      // Whatever the importer refuses (a truncated file, an operator it cannot run) is the file's to fix.
+      if (bytes[0] === 0x08) throw new FormatError('onnx', message, name);
+      throw new FormatError('model', `neither a safetensors file (an 8-byte header length, then '{') nor an ONNX model (onnx: ${message})`, name);
     }
   }
-  const data = loadVgg(bytes, preset === undefined ? {} : { preset });
+  const data = loadVgg(bytes, { ...(preset === undefined ? {} : { preset }), ...(name === undefined ? {} : { name }) });
   const { spec } = data;
   const { channels } = spec.input;
   for (const key of ['mean', 'std'] as const) {

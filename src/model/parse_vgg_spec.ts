@@ -103,7 +103,8 @@ function object(value: unknown, name: string, keys: readonly string[]): Record<s
   for (const key of Object.keys(value)) {
     if (!keys.includes(key)) {
       const where = name === 'the spec' ? '' : `${name}.`;
-      throw new RangeError(`vgg spec: unknown key "${where}${key}"; known keys are ${keys.join(', ')}`);
+      const shown = key.length > 40 ? `${key.slice(0, 37)}...` : key;
+      throw new RangeError(`vgg spec: unknown key "${where}${shown}"; known keys are ${keys.join(', ')}`);
     }
   }
   return value as Record<string, unknown>;
@@ -134,6 +135,12 @@ function finite(value: unknown, name: string): number {
 
 function show(value: unknown): string {
   if (value === undefined) return 'missing';
-  const text = JSON.stringify(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    // Nesting deep enough to exhaust the stack (JSON.parse reads it; JSON.stringify cannot write it back).
+    text = Array.isArray(value) ? '[...]' : '{...}';
+  }
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }

@@ -2,4 +2,4 @@
  * Seeded random numbers, for replayable tests, initialisation and data synthesis.
  * @module
  */
-export { Random } from './random.ts';
+export { Random, type RandomState } from './random.ts';

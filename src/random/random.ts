@@ -5,6 +5,12 @@
  * const random = new Random(42);
  * random.uniform(-1, 1); random.normal();
  */
+/** A generator's position (see `Random.state`), plain data that JSON keeps. */
+export interface RandomState {
+  readonly words: readonly number[];
+  readonly spareNormal: number | null;
+}
+
 export class Random {
   readonly seed: number;
   #s = new Uint32Array(4);
@@ -23,6 +29,20 @@ export class Random {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       this.#s[i] = (z ^ (z >>> 16)) >>> 0;
     }
+  }
+
+  /** Where the stream stands: enough for `restore` to continue it exactly (a resumed training run). */
+  get state(): RandomState {
+    return { words: [...this.#s], spareNormal: this.#spareNormal ?? null };
+  }
+
+  /** Continues the stream from a `state` taken earlier (from any generator). */
+  restore(state: RandomState): void {
+    if (state.words.length !== 4 || !state.words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
+      throw new RangeError(`Random: a state has four 32-bit words, not ${JSON.stringify(state.words)}`);
+    }
+    this.#s.set(state.words);
+    this.#spareNormal = state.spareNormal ?? undefined;
   }
 
   /** A uniform 32-bit unsigned integer. */

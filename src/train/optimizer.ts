@@ -73,6 +73,31 @@ export class Optimizer {
     }
   }
 
+  /**
+   * The optimiser's state read back, by name (`m of features.0.weight`, ...), with its step count: what a
+   * resumed run needs besides the weights to continue exactly.
+   */
+  async readState(): Promise<{ steps: number; tensors: Map<string, Float32Array> }> {
+    const tensors = new Map<string, Float32Array>();
+    for (const state of this.#state) for (const t of state) tensors.set(t.label, await this.model.gpu.read(t));
+    return { steps: this.#steps, tensors };
+  }
+
+  /** Puts back a state that `readState` gave. @throws RangeError naming a tensor missing or of the wrong size. */
+  loadState(state: { readonly steps: number; readonly tensors: ReadonlyMap<string, Float32Array> }): void {
+    if (!Number.isInteger(state.steps) || state.steps < 0) throw new RangeError(`Optimizer: step count ${state.steps} must be a whole number ≥ 0`);
+    for (const group of this.#state) {
+      for (const t of group) {
+        const data = state.tensors.get(t.label);
+        if (!data || data.length !== t.length) {
+          throw new RangeError(`Optimizer: the saved state ${data ? `has ${data.length} values for` : 'lacks'} "${t.label}" (${t.length} values)`);
+        }
+        this.model.gpu.write(t, data);
+      }
+    }
+    this.#steps = state.steps;
+  }
+
   /** Frees the state tensors. */
   destroy(): void {
     for (const tensors of this.#state) for (const t of tensors) t.buffer.destroy();

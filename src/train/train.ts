@@ -1,6 +1,6 @@
 import { makeBatch, shuffledBatches, type ImageDataset } from '../data/mod.ts';
 import type { GraphModel } from '../graph/mod.ts';
-import { Random } from '../random/mod.ts';
+import { Random, type RandomState } from '../random/mod.ts';
 import { checkDatasetFits } from './check_dataset_fits.ts';
 import { type LearningRateSchedule, learningRateAt } from './learning_rate.ts';
 import type { OptimizerName } from './optimizer.ts';
@@ -26,8 +26,25 @@ export interface TrainOptions {
   readonly augment?: { readonly flip?: boolean; readonly shift?: number };
   /** Called after every batch. */
   readonly onProgress?: (progress: TrainProgress) => void;
-  /** Called after every epoch, and awaited (to evaluate, say). */
-  readonly onEpoch?: (summary: EpochSummary) => void | Promise<void>;
+  /**
+   * Called after every epoch, and awaited (to evaluate, say); `checkpoint()` reads back what `resume` needs
+   * to continue after this epoch.
+   */
+  readonly onEpoch?: (summary: EpochSummary, checkpoint: () => Promise<TrainCheckpoint>) => void | Promise<void>;
+  /** Continues a run from a checkpoint taken after one of its epochs (the model holds that epoch's weights). */
+  readonly resume?: TrainCheckpoint;
+}
+
+/**
+ * What a run needs, besides the model's weights, to continue after an epoch exactly as if it had not
+ * stopped: the epoch done, the optimiser's state and steps, and where the shuffling and augmentation
+ * streams stand.
+ */
+export interface TrainCheckpoint {
+  readonly epoch: number;
+  readonly optimizer: { readonly steps: number; readonly tensors: ReadonlyMap<string, Float32Array> };
+  readonly shuffles: RandomState;
+  readonly augment: RandomState;
 }
 
 /** Where a run stands, after a batch. */
@@ -86,12 +103,33 @@ export async function train(model: GraphModel, data: ImageDataset, options: Trai
     ...(options.momentum !== undefined ? { momentum: options.momentum } : {}),
     ...(options.freeze !== undefined ? { freeze: options.freeze } : {}),
   });
+  const resume = options.resume;
+  if (resume) {
+    if (!Number.isInteger(resume.epoch) || resume.epoch < 1 || resume.epoch >= epochs) {
+      trainer.destroy();
+      throw new RangeError(`train: cannot resume after epoch ${resume.epoch} of a ${epochs}-epoch run`);
+    }
+    try {
+      trainer.optimizer.loadState(resume.optimizer);
+    } catch (error) {
+      trainer.destroy();
+      throw error;
+    }
+    shuffles.restore(resume.shuffles);
+    augmentRandom.restore(resume.augment);
+  }
+  const checkpoint = (epoch: number) => async (): Promise<TrainCheckpoint> => ({
+    epoch,
+    optimizer: await trainer.optimizer.readState(),
+    shuffles: shuffles.state,
+    augment: augmentRandom.state,
+  });
   const batchesPerEpoch = Math.ceil(data.length / batchSize);
   const totalSteps = epochs * batchesPerEpoch;
   const start = performance.now();
   const summaries: EpochSummary[] = [];
   try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
+    for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= epochs; epoch++) {
       const epochStart = performance.now();
       const batches = shuffledBatches(data.length, batchSize, shuffles);
       const make = (b: number) => makeBatch(data, batches[b], model.info.normalize, augment);
@@ -116,7 +154,7 @@ export async function train(model: GraphModel, data: ImageDataset, options: Trai
       const seconds = (performance.now() - epochStart) / 1000;
       const summary = { epoch, loss: lossSum / seen, accuracy: correct / seen, seconds, imagesPerSecond: seen / seconds };
       summaries.push(summary);
-      await options.onEpoch?.(summary);
+      await options.onEpoch?.(summary, checkpoint(epoch));
     }
   } finally {
     trainer.destroy();

@@ -1,7 +1,7 @@
 import * as assert from 'uvu/assert';
 
 /** Asserts that `run` throws a `type` (RangeError, TypeError, ...) whose message matches `pattern`. */
-export function assertThrowsWith(run: () => unknown, type: ErrorConstructor, pattern: RegExp): void {
+export function assertThrowsWith(run: () => unknown, type: new (...args: never[]) => Error, pattern: RegExp): void {
   try {
     run();
   } catch (error) {
@@ -13,7 +13,7 @@ export function assertThrowsWith(run: () => unknown, type: ErrorConstructor, pat
 }
 
 /** Asserts that the promise `run` returns rejects with a `type` whose message matches `pattern`. */
-export async function assertRejectsWith(run: () => Promise<unknown>, type: ErrorConstructor, pattern: RegExp): Promise<void> {
+export async function assertRejectsWith(run: () => Promise<unknown>, type: new (...args: never[]) => Error, pattern: RegExp): Promise<void> {
   try {
     await run();
   } catch (error) {
