@@ -1,4 +1,5 @@
 import { test } from 'uvu';
+import onnxProto from 'onnx-proto';
 import { FormatError } from '../src/io/mod.ts';
 import * as assert from 'uvu/assert';
 import { initVggWeights, isSafetensors, loadModel, onnxToGraph, saveVgg, vggGraph } from '../src/model/mod.ts';
@@ -67,6 +68,17 @@ test('loadModel refuses an empty file, a file of neither format, and truncated f
   }
   const onnx = resnetOnnx(random, { channels: 1, height: 15, width: 15, classes: 3, block: 'basic' });
   assertThrowsWith(() => loadModel(onnx.subarray(0, onnx.length >> 1)), FormatError, /^onnx: (?!onnx: )/);
+});
+
+test('loadModel refuses an ONNX model with a NaN weight in one line that names the file and the weight once', () => {
+  const { onnx } = onnxProto;
+  const model = onnx.ModelProto.decode(resnetOnnx(random, { channels: 1, height: 15, width: 15, classes: 3, block: 'basic' }));
+  const weight = model.graph!.initializer!.find((t) => t.rawData && t.rawData.length >= 8)!;
+  const raw = Uint8Array.from(weight.rawData!);
+  raw.set([0xff, 0xff, 0xff, 0x7f], 4);
+  weight.rawData = raw;
+  const bytes = onnx.ModelProto.encode(model).finish();
+  assertThrowsWith(() => loadModel(bytes, { name: 'nan.onnx' }), FormatError, /^nan\.onnx: onnx: weight "[^"]+" holds 1 non-finite value \(NaN or ±Infinity\) of \d+; a model with them computes NaN maps$/);
 });
 
 test.run();

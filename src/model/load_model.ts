@@ -46,25 +46,27 @@ export function loadModel(bytes: Uint8Array, options: LoadModelOptions = {}): Lo
   const { preset, name, ...overrides } = options;
   if (bytes.length === 0) throw new FormatError('model', 'the file is empty', name);
   if (!isSafetensors(bytes)) {
+    let imported: ReturnType<typeof onnxToGraph>;
     try {
-      const { graph, notes } = onnxToGraph(bytes, overrides);
-      // Checked after folding: a NaN in a batch norm's statistics reaches the conv's weights.
-      for (const [tensor, values] of graph.weights) {
-        const bad = countNonFinite(values);
-        if (bad > 0) {
-          throw new FormatError('onnx', `weight "${tensor}" holds ${bad} non-finite value${bad === 1 ? '' : 's'} (NaN or ±Infinity) of ${values.length}; a model with them computes NaN maps`, name);
-        }
-      }
-      return { graph, notes, format: 'onnx' };
+      imported = onnxToGraph(bytes, overrides);
     } catch (error) {
-      // ONNX's ModelProto starts with its ir_version field (tag 0x08) as torch.onnx.export and onnx write
-      // it: a file that does not is likely neither format, and the message says both.
-      // The importer's messages begin `onnx: `, which the FormatError says once.
+      // Whatever the importer refuses (a truncated file, an operator it cannot run) is the file's to fix;
+      // its messages begin `onnx: `, which the FormatError says once. ONNX's ModelProto starts with its
+      // ir_version field (tag 0x08) as torch.onnx.export and onnx write it: a file that does not is likely
+      // neither format, and the message says both.
       const message = (error as Error).message.split('\n')[0].replace(/^onnx: /, '');
-      // Whatever the importer refuses (a truncated file, an operator it cannot run) is the file's to fix.
       if (bytes[0] === 0x08) throw new FormatError('onnx', message, name);
       throw new FormatError('model', `neither a safetensors file (an 8-byte header length, then '{') nor an ONNX model (onnx: ${message})`, name);
     }
+    const { graph, notes } = imported;
+    // Checked after folding: a NaN in a batch norm's statistics reaches the conv's weights.
+    for (const [tensor, values] of graph.weights) {
+      const bad = countNonFinite(values);
+      if (bad > 0) {
+        throw new FormatError('onnx', `weight "${tensor}" holds ${bad} non-finite value${bad === 1 ? '' : 's'} (NaN or ±Infinity) of ${values.length}; a model with them computes NaN maps`, name);
+      }
+    }
+    return { graph, notes, format: 'onnx' };
   }
   const data = loadVgg(bytes, { ...(preset === undefined ? {} : { preset }), ...(name === undefined ? {} : { name }) });
   const { spec } = data;
