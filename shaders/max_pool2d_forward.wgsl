@@ -6,7 +6,9 @@
 // A switch is the flat index in the whole x tensor (image n0 + n of the dispatch) of the window's
 // maximum; the first maximum in row-major window order wins a tie (strict >), as in PyTorch, so that the
 // deconvnet rule routes through the same element as the float64 reference.
-// One invocation per output element.
+// One invocation per output element, on a (window groups, planes) grid: only the window's place within
+// its plane takes a division (lavapipe divides lane by lane; three divisions an output cost more than the
+// four loads of a 2×2 window).
 
 override WG: u32;
 
@@ -25,11 +27,12 @@ struct Params {
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u,
         @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.y * groups.x + wid.x) * WG + lid;
-  if (i >= p.n * p.c * p.oh * p.ow) { return; }
-  let ox = i % p.ow;
-  let oy = (i / p.ow) % p.oh;
-  let plane = i / (p.ow * p.oh);  // n * C + c within this dispatch
+  let j = wid.x * WG + lid;
+  let plane = wid.z * groups.y + wid.y;  // n * C + c within this dispatch
+  if (j >= p.oh * p.ow || plane >= p.n * p.c) { return; }
+  let oy = j / p.ow;
+  let ox = j - oy * p.ow;
+  let i = plane * p.oh * p.ow + j;
   // The window clipped to x: rows [y0, y1), columns [x0, x1), as signed offsets before clipping.
   let top = i32(oy * p.stride) - i32(p.pad_top);
   let left = i32(ox * p.stride) - i32(p.pad_left);

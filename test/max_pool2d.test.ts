@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import { Gpu } from '../src/gpu/mod.ts';
-import { maxPool2dBackward, maxPool2dForward } from '../src/nn/mod.ts';
+import { maxPool2dBackward, type MaxPool2dBackwardVariant, maxPool2dForward } from '../src/nn/mod.ts';
 import { maxPool2dBackward as refBackward, maxPool2dForward as refForward } from '../src/reference/mod.ts';
 import { type MaxPool2dShape, maxPool2dOutputSize } from '../src/shapes/mod.ts';
 import { assertClose, assertEqual } from './support/compare.ts';
@@ -28,6 +28,8 @@ const SHAPES: Array<[string, MaxPool2dShape]> = [
   ['3×3/1 with pads (0, 2, 1, 0)', { n: 1, c: 2, h: 6, w: 5, size: 3, stride: 1, pads: [0, 2, 1, 0] }],
   ['2×2/3, rows and columns no window reaches', { n: 1, c: 1, h: 8, w: 7, size: 2, stride: 3 }],
   ['5×5/2 pad 2, 1 channel', { n: 1, c: 1, h: 10, w: 11, size: 5, stride: 2, pads: [2, 2, 2, 2] }],
+  // Windows that tile (backward version 2) with rows and columns floor mode drops on both axes.
+  ['3×3/3, two rows and a column dropped, batch 2', { n: 2, c: 3, h: 11, w: 7, size: 3, stride: 3 }],
 ];
 
 // Ties decide the switch: of equal values the first in window order must win, as in the reference
@@ -55,22 +57,27 @@ async function checkForward(device: Gpu, s: MaxPool2dShape, x: Float32Array): Pr
   assertEqual('switches', await device.readU32(switches), expected.switches, { random });
 }
 
-async function checkBackward(device: Gpu, s: MaxPool2dShape, x: Float32Array): Promise<void> {
+async function checkBackward(device: Gpu, s: MaxPool2dShape, x: Float32Array, variant?: MaxPool2dBackwardVariant): Promise<void> {
   const { inLength, outLength } = sizes(s);
   const { switches } = refForward(s, x);
   const dy = random.uniformArray(outLength);
   const dx = poisoned(inLength, 'dx');
-  await maxPool2dBackward(device, s, upload(dy, 'dy'), gpu.tensorFrom(switches, 'switches'), dx);
+  await maxPool2dBackward(device, s, upload(dy, 'dy'), gpu.tensorFrom(switches, 'switches'), dx, variant);
   assertClose('dx', await device.read(dx), refBackward(s, dy, switches), { random });
 }
+
+// Version 2 takes only windows that tile the input: stride = size, no padding (the default 2×2/2).
+const tiles = (s: MaxPool2dShape) => (s.stride ?? 2) === (s.size ?? 2) && (s.pads ?? [0, 0, 0, 0]).every((pad) => pad === 0);
 
 for (const [name, s] of SHAPES) {
   for (const [fillName, fill] of FILLS) {
     test(`max_pool2d_forward matches the reference, switches included, for ${name}, ${fillName}`, () =>
       checkForward(gpu, s, fill(sizes(s).inLength)));
   }
-  test(`max_pool2d_backward matches the reference for ${name}, with tied windows`, () =>
-    checkBackward(gpu, s, FILLS[2][1](sizes(s).inLength)));
+  for (const variant of tiles(s) ? [1, 2] as const : [1] as const) {
+    test(`max_pool2d_backward version ${variant} matches the reference for ${name}, with tied windows`, () =>
+      checkBackward(gpu, s, FILLS[2][1](sizes(s).inLength), variant));
+  }
 }
 
 test('max_pool2d_forward and max_pool2d_backward agree with a 3×5 example worked by hand', async () => {
@@ -146,8 +153,19 @@ test(`max_pool2d_forward matches the reference, switches included, for (5, 3, 7,
   await checkForward(sliced, SLICED, FILLS[1][1](sizes(SLICED).inLength));
 });
 
-test(`max_pool2d_backward matches the reference for (5, 3, 7, 9) bound in ${SLICED_BYTES}-byte windows`, () =>
-  checkBackward(sliced, SLICED, FILLS[2][1](sizes(SLICED).inLength)));
+for (const variant of [1, 2] as const) {
+  test(`max_pool2d_backward version ${variant} matches the reference for (5, 3, 7, 9) bound in ${SLICED_BYTES}-byte windows`, () =>
+    checkBackward(sliced, SLICED, FILLS[2][1](sizes(SLICED).inLength), variant));
+}
+
+test('max_pool2d_backward refuses version 2 for overlapping or padded windows', async () => {
+  const s: MaxPool2dShape = { n: 1, c: 1, h: 5, w: 5, size: 3, stride: 2, pads: [1, 1, 1, 1] };
+  await assertRejectsWith(
+    () => maxPool2dBackward(gpu, s, poisoned(9, 'dy'), poisoned(9, 'switches'), poisoned(25, 'dx'), 2),
+    RangeError,
+    /max_pool2d_backward: variant 2 needs windows that tile \(stride = size, no padding\), got 3×3\/2/,
+  );
+});
 
 test('max_pool2d_forward rejects an input too small to hold one window', async () => {
   let message = '';

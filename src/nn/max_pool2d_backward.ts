@@ -1,23 +1,51 @@
 import type { Gpu, GpuTensor } from '../gpu/mod.ts';
 import { type MaxPool2dShape, maxPool2dOutputSize, maxPool2dWindow } from '../shapes/mod.ts';
 import code from '../../shaders/max_pool2d_backward.wgsl';
+import v2 from '../../shaders/max_pool2d_backward_v2.wgsl';
 import { checkPool, checkWindow } from './pool_check.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
 const SHADER = { name: 'max_pool2d_backward', code };
+const SHADER_V2 = { name: 'max_pool2d_backward_v2', code: v2 };
+// v2's windows a workgroup: planes of 14×14 windows and smaller keep most lanes busy.
+const V2_WORKGROUP = 64;
+
+/** 1 gathers per input element (any window); 2 scatters per window, for windows that tile without overlap or padding. */
+export type MaxPool2dBackwardVariant = 1 | 2;
 
 /**
  * Max-pool backward: dx[i] is the sum of dy over the windows whose switch names element i, zero where
  * none does. Overlapping windows (3×3/2) are gathered, not scattered: no atomics.
- * dy, switches: (n, c, oh, ow)  dx: (n, c, h, w), written whole.
+ * dy, switches: (n, c, oh, ow)  dx: (n, c, h, w), written whole. `variant` defaults to 2 where it applies.
  */
-export async function maxPool2dBackward(gpu: Gpu, s: MaxPool2dShape, dy: GpuTensor, switches: GpuTensor, dx: GpuTensor): Promise<void> {
+export async function maxPool2dBackward(
+  gpu: Gpu,
+  s: MaxPool2dShape,
+  dy: GpuTensor,
+  switches: GpuTensor,
+  dx: GpuTensor,
+  variant?: MaxPool2dBackwardVariant,
+): Promise<void> {
   const { size, stride, pads } = maxPool2dWindow(s);
   checkWindow('max_pool2d_backward', size, stride, pads);
   const [oh, ow] = maxPool2dOutputSize(s);
   checkPool('max_pool2d_backward', s, oh, ow, { dy, switches, dx });
+  const tiling = stride === size && pads.every((pad) => pad === 0);
+  if (variant === 2 && !tiling) throw new RangeError(`max_pool2d_backward: variant 2 needs windows that tile (stride = size, no padding), got ${size}×${size}/${stride}`);
   const inImage = s.c * s.h * s.w;
   const outImage = s.c * oh * ow;
+  if ((variant ?? (tiling ? 2 : 1)) === 2) {
+    const pipeline = await gpu.pipeline(SHADER_V2, { WG: V2_WORKGROUP });
+    for (const [n0, n] of itemSlices(gpu, 'max_pool2d_backward', s.n, { dx: inImage, dy: outImage })) {
+      const dyw = gpu.window(dy, n0 * outImage, n * outImage);
+      const sw = gpu.window(switches, n0 * outImage, n * outImage);
+      const dxw = gpu.window(dx, n0 * inImage, n * inImage);
+      const params = new Uint32Array([n, s.c, s.h, s.w, oh, ow, n0, dyw.base, dxw.base, size]);
+      const [planesX, planesY] = gpu.grid(n * s.c);
+      gpu.dispatch(pipeline, params, [dyw.binding, sw.binding, dxw.binding], [Math.ceil((oh * ow) / V2_WORKGROUP), planesX, planesY]);
+    }
+    return;
+  }
   const pipeline = await gpu.pipeline(SHADER, { WG: ELEMENTWISE_WORKGROUP });
   for (const [n0, n] of itemSlices(gpu, 'max_pool2d_backward', s.n, { dx: inImage, dy: outImage })) {
     const dyw = gpu.window(dy, n0 * outImage, n * outImage);

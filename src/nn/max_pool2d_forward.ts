@@ -2,9 +2,11 @@ import type { Gpu, GpuTensor } from '../gpu/mod.ts';
 import { type MaxPool2dShape, maxPool2dOutputSize, maxPool2dWindow } from '../shapes/mod.ts';
 import code from '../../shaders/max_pool2d_forward.wgsl';
 import { checkPool, checkWindow } from './pool_check.ts';
-import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
+import { itemSlices } from './slices.ts';
 
 const SHADER = { name: 'max_pool2d_forward', code };
+// Windows a workgroup: planes of 14×14 windows and smaller keep most lanes busy.
+const WORKGROUP = 64;
 
 /**
  * Max-pool with the shape's window, stride and padding (default 2×2, stride 2, none; padding counts as
@@ -18,12 +20,13 @@ export async function maxPool2dForward(gpu: Gpu, s: MaxPool2dShape, x: GpuTensor
   checkPool('max_pool2d_forward', s, oh, ow, { x, y, switches });
   const inImage = s.c * s.h * s.w;
   const outImage = s.c * oh * ow;
-  const pipeline = await gpu.pipeline(SHADER, { WG: ELEMENTWISE_WORKGROUP });
+  const pipeline = await gpu.pipeline(SHADER, { WG: WORKGROUP });
   for (const [n0, n] of itemSlices(gpu, 'max_pool2d_forward', s.n, { x: inImage, y: outImage })) {
     const xw = gpu.window(x, n0 * inImage, n * inImage);
     const yw = gpu.window(y, n0 * outImage, n * outImage);
     const sw = gpu.window(switches, n0 * outImage, n * outImage);
     const params = new Uint32Array([n, s.c, s.h, s.w, oh, ow, n0, xw.base, yw.base, size, stride, pads[0], pads[1]]);
-    gpu.dispatch(pipeline, params, [xw.binding, yw.binding, sw.binding], gpu.grid(Math.ceil((n * outImage) / ELEMENTWISE_WORKGROUP)));
+    const [planesX, planesY] = gpu.grid(n * s.c);
+    gpu.dispatch(pipeline, params, [xw.binding, yw.binding, sw.binding], [Math.ceil((oh * ow) / WORKGROUP), planesX, planesY]);
   }
 }

@@ -32,7 +32,7 @@ export { integrationPoints, type IntegrationShape } from './integration_points.t
 export { LINEAR_BACKWARD_INPUT_VARIANTS, linearBackwardInput, type LinearBackwardInputVariant } from './linear_backward_input.ts';
 export { LINEAR_BACKWARD_WEIGHT_VARIANTS, linearBackwardWeight, type LinearBackwardWeightVariant } from './linear_backward_weight.ts';
 export { LINEAR_FORWARD_VARIANTS, linearForward, type LinearForwardVariant } from './linear_forward.ts';
-export { maxPool2dBackward } from './max_pool2d_backward.ts';
+export { maxPool2dBackward, type MaxPool2dBackwardVariant } from './max_pool2d_backward.ts';
 export { maxPool2dForward } from './max_pool2d_forward.ts';
 export { noisyCopies, type NoisyCopiesShape } from './noisy_copies.ts';
 export { RELU_BACKWARD_VARIANTS, reluBackward, type ReluBackwardVariant } from './relu_backward.ts';

@@ -1,0 +1,46 @@
+// Max-pool backward for windows that tile the input without overlap or padding (stride = size, no pads:
+// VGG's 2×2/2): routes each output gradient to the element its switch names.
+// dy: (N, C, OH, OW)  switches: (N, C, OH, OW) u32 (flat indices into the whole x)  dx: (N, C, H, W)
+// One invocation per output element writes its whole window (the switch's element gets dy, the others
+// zero), and the last row and column of windows also zero the rows and columns floor mode drops, so dx
+// is written whole. Version 1 gathers per input element and pays seven integer divisions for each;
+// lavapipe runs those lane by lane, and VGG's 2×2 pools then cost as much as the conv beside them.
+// The grid is (window groups, planes): only the window's place within its plane needs a division.
+
+override WG: u32;
+
+struct Params {
+  n: u32, c: u32, h: u32, w: u32,
+  oh: u32, ow: u32, n0: u32, dy_base: u32,
+  dx_base: u32, size: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> dy: array<f32>;
+@group(0) @binding(2) var<storage, read> switches: array<u32>;
+@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u,
+        @builtin(local_invocation_index) lid: u32) {
+  let j = wid.x * WG + lid;
+  let plane = wid.z * groups.y + wid.y;
+  if (j >= p.oh * p.ow || plane >= p.n * p.c) { return; }
+  let oy = j / p.ow;
+  let ox = j - oy * p.ow;
+  let o = plane * p.oh * p.ow + j;
+  let g = dy[p.dy_base + o];
+  let chosen = switches[p.dy_base + o];
+  let y0 = oy * p.size;
+  let x0 = ox * p.size;
+  let y1 = select(y0 + p.size, p.h, oy + 1u == p.oh);
+  let x1 = select(x0 + p.size, p.w, ox + 1u == p.ow);
+  let first = p.n0 * p.c * p.h * p.w;
+  for (var iy = y0; iy < y1; iy++) {
+    let row = (plane * p.h + iy) * p.w;
+    for (var ix = x0; ix < x1; ix++) {
+      let at = row + ix;
+      dx[p.dx_base + at] = select(0.0, g, first + at == chosen);
+    }
+  }
+}
