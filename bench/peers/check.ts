@@ -1,4 +1,5 @@
-// `node .ci/build.mjs peers && node .build/bench/peers-check.mjs`: opens both peers beside our own device,
+// `node .ci/build.mjs peers && node .build/bench/peers-check.mjs`: opens the peers beside our own device
+// (PyTorch's CPU build too where a Python with torch is found),
 // checks each of their ops against the float64 reference at small awkward shapes (relative error below
 // 1e-4), then times each at VGG16's conv3_3 (256→256, 56×56) and fc6 (25088→4096), batch 1, and TF.js's
 // whole VGG16 saliency map at 224×224. Validate, then time: an op that is wrong is not timed.
@@ -13,10 +14,12 @@ import { type Conv2dShape, conv2dOutputSize, type LinearShape } from '../../src/
 import {
   openOnnxRuntime,
   openTfjs,
+  openTorch,
   outputChunksToFit,
   type PeerOp,
   saliencyFlops,
   type TfjsPeer,
+  type TorchPeer,
   vgg16Spec,
 } from './mod.ts';
 
@@ -95,6 +98,8 @@ const tfjs = await openTfjs();
 const ort = await openOnnxRuntime();
 console.log('unavailable' in tfjs ? `TensorFlow.js: unavailable: ${tfjs.unavailable}` : `${tfjs.name} on ${tfjs.adapterName}`);
 console.log('unavailable' in ort ? `ONNX Runtime: unavailable: ${ort.unavailable}` : ort.name);
+const torch = await openTorch();
+console.log('unavailable' in torch ? `PyTorch: unavailable: ${torch.unavailable}` : torch.name);
 
 console.log('\nvalidation against the float64 reference');
 for (const s of SMALL_CONVS) {
@@ -109,6 +114,10 @@ for (const s of SMALL_CONVS) {
     await validate(() => tfjs.conv2dBackpropFilter(s, x, dy), describe(s), () => ref.conv2dBackwardWeight(s, x, dy).dWeight);
   }
   if (!('unavailable' in ort)) await validate(() => ort.conv2d(s, x, w, b), describe(s), () => ref.conv2dForward(s, x, w, b));
+  if (!('unavailable' in torch)) {
+    await validate(() => torch.conv2d(s, x, w, b), describe(s), () => ref.conv2dForward(s, x, w, b));
+    await validate(() => torch.conv2dBackwardInput(s, dy, w), describe(s), () => ref.conv2dBackwardInput(s, dy, w));
+  }
 }
 {
   const s = SMALL_FC;
@@ -124,6 +133,7 @@ for (const s of SMALL_CONVS) {
   if (!('unavailable' in ort)) await validate(() => ort.gemm(s, x, w, b), shape, expected);
 }
 if (!('unavailable' in tfjs)) await validateSaliency(tfjs);
+if (!('unavailable' in torch)) await validateTorchSaliency(torch);
 
 // TF.js has finished its work on the shared instance; our own kernels still run beside it.
 {
@@ -159,6 +169,10 @@ console.log(`\nAll peer results match. Timing: wall clock around run(), median o
     await time(() => tfjs.conv2dBackpropFilter(s, x, dy), shape, flops);
   }
   if (!('unavailable' in ort)) await time(() => ort.conv2d(s, x, w, b), shape, flops);
+  if (!('unavailable' in torch)) {
+    await time(() => torch.conv2d(s, x, w, b), shape, flops);
+    await time(() => torch.conv2dBackwardInput(s, dy, w), shape, flops);
+  }
 }
 {
   const s = FC6;
@@ -181,7 +195,24 @@ if (!('unavailable' in tfjs)) {
   await time(() => tfjs.vgg16Saliency(224), shape, saliencyFlops(spec), fc6 > 1);
   if (fc6 > 1) await time(() => tfjs.vgg16Saliency(224, undefined, { fc6Chunks: fc6 }), shape, saliencyFlops(spec));
 }
+if (!('unavailable' in torch)) {
+  const spec = vgg16Spec(224);
+  await time(() => torch.vgg(spec, 1, 'saliency'), 'VGG16 224×224, batch 1', saliencyFlops(spec));
+  torch.close();
+}
 process.exit(failures > 0 ? 1 : 0);
+
+/** PyTorch's saliency map of the same small VGG16 as validateSaliency's, batch 2, against the float64 model's. */
+async function validateTorchSaliency(peer: TorchPeer): Promise<void> {
+  const size = 32;
+  const spec = vgg16Spec(size, [16, 16, 10]);
+  const weights = initVggWeights(spec, random, { bias: 0.1 });
+  const input = random.uniformArray(2 * 3 * size * size);
+  const classes = [7, 2];
+  const { dInput } = ref.referenceClassScoreGradient(spec, weights, input, 2, classes, 'gradient');
+  const expected = ref.saliencyMap({ n: 2, c: 3, h: size, w: size }, dInput);
+  await validate(() => peer.vgg(spec, 2, 'saliency', { weights, input, classes }), `VGG16 ${size}×${size}, batch 2`, () => expected);
+}
 
 /** TF.js's saliency map of a small VGG16 (32×32, narrow classifier) against the float64 model's, with the same weights. */
 async function validateSaliency(peer: TfjsPeer): Promise<void> {
