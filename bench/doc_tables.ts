@@ -10,6 +10,8 @@ import type { BenchResults, KernelResult } from './results.ts';
 import { segmentationResultFile, segmentationTable } from './segmentation_table.ts';
 import { LOCALISE_RESULTS, localiseTable } from './localise_table.ts';
 import { docValues, withValues } from './doc_values.ts';
+import { attributionMethodsTable, type AttributionMethodsResults } from './attribution_methods_table.ts';
+import { onnxCheckTable, readOnnxCheck } from './onnx_check_table.ts';
 
 const RESULTS = join('bench', 'results');
 const LAVAPIPE = '2026-11-26-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-6.json';
@@ -161,12 +163,17 @@ export function docTables(): DocTable[] {
   ];
 }
 
+const ATTRIBUTION_METHODS = 'attribution-methods-2026-12-03-lavapipe.json';
+
 /**
  * The tables that replaced numbers typed into the prose. The localisation table waits for its whole-split run
  * (bench/results/localise-vgg-cluttered-test.json); until that is committed, docs/commands.md keeps its table.
  */
 function proseTables(): DocTable[] {
+  const methods = JSON.parse(readFileSync(join(RESULTS, ATTRIBUTION_METHODS), 'utf8')) as AttributionMethodsResults;
   return [
+    { document: 'docs/methods.md', name: 'attribution-methods', markdown: attributionMethodsTable(methods) },
+    { document: 'docs/onnx.md', name: 'onnx-torch-check', markdown: onnxCheckTable(readOnnxCheck()) },
     ...(existsSync(LOCALISE_RESULTS) ? [{ document: 'docs/commands.md', name: 'localise', markdown: localiseTable(LOCALISE_RESULTS) }] : []),
   ];
 }

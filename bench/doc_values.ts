@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCALISE_RESULTS, type LocaliseResults, readLocaliseResults } from './localise_table.ts';
+import { onnxCheckError, pythonExponent, readOnnxCheck } from './onnx_check_table.ts';
 import type { BenchResults, KernelResult } from './results.ts';
 
 const RESULTS = join('bench', 'results');
@@ -128,9 +129,23 @@ function localiseValues(): DocValue[] {
   return LOCALISE_DOCUMENTS.flatMap((document) => values.map(([name, text]) => ({ document, name, text })));
 }
 
+/** The errors against PyTorch that docs/onnx.md's prose quotes beside its table. */
+function onnxValues(): DocValue[] {
+  const r = readOnnxCheck();
+  const e = (model: string, what: string, floor = false) => pythonExponent(onnxCheckError(r, model, what, floor)).replace(/e([+-])0(\d)$/, 'e$1$2');
+  const logits = Math.max(...Object.keys(r.models).map((m) => onnxCheckError(r, m, 'logits')));
+  return [
+    ['onnx-logits-max', pythonExponent(logits).replace(/e([+-])0(\d)$/, 'e$1$2')],
+    ['onnx-vgg16-gradient-guided', `${e('vgg16', 'gradient')} and ${e('vgg16', 'guided')}`],
+    ['onnx-torch-vgg16-gradient-guided', `${e('vgg16', 'gradient', true)} and ${e('vgg16', 'guided', true)}`],
+    ['onnx-torch-resnet50-gradient', e('resnet50', 'gradient', true)],
+    ['onnx-resnet50-gradient', e('resnet50', 'gradient')],
+  ].map(([name, text]) => ({ document: 'docs/onnx.md', name, text }));
+}
+
 /** Every generated value, in the documents they belong to (a document uses any subset of its values). */
 export function docValues(): DocValue[] {
-  return [...performanceValues(), ...classModelValues(), ...localiseValues()];
+  return [...performanceValues(), ...classModelValues(), ...localiseValues(), ...onnxValues()];
 }
 
 /** The value markers a document holds: each name once. */
