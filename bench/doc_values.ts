@@ -90,6 +90,13 @@ function performanceValues(): DocValue[] {
   ];
 }
 
+/** The forward convolution's range over VGG16's layers in the lavapipe run, which docs/fidelity.md's throughput quotes. */
+function fidelityValues(): DocValue[] {
+  const conv = read(LAVAPIPE).kernels.filter((k) => k.kernel === 'conv2d_forward' && k.batch === 1).map((k) => k.gflops);
+  if (conv.length === 0) throw new RangeError(`doc values: no conv2d_forward at batch 1 in ${LAVAPIPE}`);
+  return [{ document: 'docs/fidelity.md', name: 'conv-forward-range', text: `${Math.min(...conv).toFixed(1)} to ${Math.max(...conv).toFixed(1)} GFLOP/s` }];
+}
+
 /** The colour model's class models: the seconds a step of the ten classes took in the committed npm start. */
 function classModelValues(): DocValue[] {
   const text = `${npmStartSecondsPerStep('vgg-cluttered: class models with priors').toFixed(1)} s`;
@@ -145,7 +152,7 @@ function onnxValues(): DocValue[] {
 
 /** Every generated value, in the documents they belong to (a document uses any subset of its values). */
 export function docValues(): DocValue[] {
-  return [...performanceValues(), ...classModelValues(), ...localiseValues(), ...onnxValues()];
+  return [...performanceValues(), ...classModelValues(), ...localiseValues(), ...onnxValues(), ...fidelityValues()];
 }
 
 /** The value markers a document holds: each name once. */
