@@ -12,6 +12,7 @@ import { LOCALISE_RESULTS, localiseTable } from './localise_table.ts';
 import { docValues, withValues } from './doc_values.ts';
 import { attributionMethodsTable, type AttributionMethodsResults } from './attribution_methods_table.ts';
 import { onnxCheckTable, readOnnxCheck } from './onnx_check_table.ts';
+import { malformedRunTable } from './malformed_run_table.ts';
 
 const RESULTS = join('bench', 'results');
 const LAVAPIPE = '2026-11-26-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-6.json';
@@ -174,6 +175,7 @@ function proseTables(): DocTable[] {
   return [
     { document: 'docs/methods.md', name: 'attribution-methods', markdown: attributionMethodsTable(methods) },
     { document: 'docs/onnx.md', name: 'onnx-torch-check', markdown: onnxCheckTable(readOnnxCheck()) },
+    { document: 'docs/reliability.md', name: 'malformed-run', markdown: malformedRunTable() },
     ...(existsSync(LOCALISE_RESULTS) ? [{ document: 'docs/commands.md', name: 'localise', markdown: localiseTable(LOCALISE_RESULTS) }] : []),
   ];
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { LOCALISE_RESULTS, type LocaliseResults, readLocaliseResults } from './localise_table.ts';
 import { onnxCheckError, pythonExponent, readOnnxCheck } from './onnx_check_table.ts';
 import type { BenchResults, KernelResult } from './results.ts';
+import { segmentationResultFile } from './segmentation_table.ts';
 
 const RESULTS = join('bench', 'results');
 const LAVAPIPE_RUN = (suffix: string) => `2026-11-26-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25${suffix}.json`;
@@ -97,6 +98,31 @@ function fidelityValues(): DocValue[] {
   return [{ document: 'docs/fidelity.md', name: 'conv-forward-range', text: `${Math.min(...conv).toFixed(1)} to ${Math.max(...conv).toFixed(1)} GFLOP/s` }];
 }
 
+/** The segmentation run's figures that docs/segmentation.md's prose quotes below its table. */
+function segmentationValues(): DocValue[] {
+  interface Scores { readonly maskIou: number; readonly error: number }
+  const path = segmentationResultFile();
+  const r = JSON.parse(readFileSync(path, 'utf8')) as {
+    count: number; centredBox: number[]; centred: Scores; methods: Record<string, { truth: { grabCut: Scores; threshold: Scores } }>;
+  };
+  const truth = (method: string) => {
+    const found = r.methods[method]?.truth;
+    if (!found) throw new RangeError(`doc values: no ${method} in ${path}`);
+    return found;
+  };
+  const range = (xs: number[]) => {
+    const [lo, hi] = [Math.min(...xs), Math.max(...xs)].map((x) => (100 * x).toFixed(0));
+    return lo === hi ? `${lo}%` : `${lo}–${hi}%`;
+  };
+  const rules = ['gradient', 'guided'];
+  return [
+    ['segmentation-count', String(r.count)],
+    ['segmentation-centred-box', `[${r.centredBox.join(', ')}]`],
+    ['segmentation-centred-right', `${(100 * (1 - r.centred.error)).toFixed(0)}%`],
+    ['segmentation-mask-gain', `${range(rules.map((m) => truth(m).threshold.maskIou))} → ${range(rules.map((m) => truth(m).grabCut.maskIou))}`],
+  ].map(([name, text]) => ({ document: 'docs/segmentation.md', name, text }));
+}
+
 /** The colour model's class models: the seconds a step of the ten classes took in the committed npm start. */
 function classModelValues(): DocValue[] {
   const text = `${npmStartSecondsPerStep('vgg-cluttered: class models with priors').toFixed(1)} s`;
@@ -152,7 +178,7 @@ function onnxValues(): DocValue[] {
 
 /** Every generated value, in the documents they belong to (a document uses any subset of its values). */
 export function docValues(): DocValue[] {
-  return [...performanceValues(), ...classModelValues(), ...localiseValues(), ...onnxValues(), ...fidelityValues()];
+  return [...performanceValues(), ...classModelValues(), ...localiseValues(), ...onnxValues(), ...fidelityValues(), ...segmentationValues()];
 }
 
 /** The value markers a document holds: each name once. */
