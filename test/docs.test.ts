@@ -17,9 +17,9 @@ test('README.md is at most 200 lines', () => {
   assert.ok(lines <= 200, `README.md has ${lines} lines`);
 });
 
-test('every relative link and image in README.md and docs/ reaches a file', () => {
+test('every relative link and image in README.md, docs/ and weights/ reaches a file', () => {
   const broken: string[] = [];
-  for (const document of DOCUMENTS) {
+  for (const document of [...DOCUMENTS, 'weights/README.md', 'weights/images/README.md']) {
     const text = readFileSync(document, 'utf8').replace(/```[\s\S]*?```/g, '');
     for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
       if (/^[a-z]+:/i.test(target) || target.startsWith('#')) continue;
@@ -59,13 +59,12 @@ test('the numbers quoted in the prose of docs/ are what npm run docs prints from
     assert.ok(withValues(text, document, values) === text, `${document}'s quoted numbers differ from bench/results: run npm run docs`);
   }
   assert.ok(quoted >= 10, `only ${quoted} generated values are quoted`);
-  // Every value given is quoted where it is meant to be (or waits for its file), and a number changed by hand
+  // Every value given is quoted where it is meant to be, and a number changed by hand
   // inside a marker is caught and put back.
   for (const value of values) {
     const text = readFileSync(value.document, 'utf8');
-    assert.ok(valueNames(text).includes(value.name) || value.pending !== undefined || isShared(value.name, values),
-      `${value.document} does not quote <!-- value:${value.name} -->`);
-    if (value.text === undefined || !valueNames(text).includes(value.name)) continue;
+    assert.ok(valueNames(text).includes(value.name), `${value.document} does not quote <!-- value:${value.name} -->`);
+    if (value.text === undefined) continue;
     const marked = `<!-- value:${value.name} -->${value.text}<!-- /value:${value.name} -->`;
     assert.ok(text.includes(marked), `${value.document}: ${marked}`);
     const changed = value.text.replace(/\d/, (d) => String((Number(d) + 1) % 10));
@@ -74,11 +73,6 @@ test('the numbers quoted in the prose of docs/ are what npm run docs prints from
     assert.is(withValues(tampered, value.document, values), text);
   }
 });
-
-// A value given to several documents (the localisation figures) need not be quoted in every one of them.
-function isShared(name: string, values: ReturnType<typeof docValues>): boolean {
-  return values.filter((v) => v.name === name).length > 1;
-}
 
 test('a value marker that no result file gives, or that is not closed on its line, is refused', () => {
   const values = [{ document: 'd.md', name: 'x', text: '1.5 s' }, { document: 'd.md', name: 'later', pending: 'its file is not committed yet' }];
