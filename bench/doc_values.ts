@@ -184,9 +184,9 @@ export function docValues(): DocValue[] {
   return [...performanceValues(), ...classModelValues(), ...localiseValues(), ...onnxValues(), ...fidelityValues(), ...segmentationValues()];
 }
 
-/** The value markers a document holds: each name once. */
+/** The value markers a document holds: each name once (a marker quoted as code, after a backtick, is not one). */
 export function valueNames(text: string): string[] {
-  return [...new Set([...text.matchAll(/<!-- value:([\w.-]+) -->/g)].map((m) => m[1]))];
+  return [...new Set([...text.matchAll(/(?<!`)<!-- value:([\w.-]+) -->/g)].map((m) => m[1]))];
 }
 
 /** The document's text with each value marker's content replaced by the generated text. */
@@ -196,8 +196,8 @@ export function withValues(text: string, document: string, values: readonly DocV
     const value = values.find((v) => v.document === document && v.name === name);
     if (!value) throw new RangeError(`doc values: ${document} quotes <!-- value:${name} --> but no result file gives it for that document`);
     const quoted = name.replaceAll('.', '\\.');
-    const pattern = new RegExp(`(<!-- value:${quoted} -->)[^\\n]*?(<!-- /value:${quoted} -->)`, 'g');
-    const opened = result.split(`<!-- value:${name} -->`).length - 1;
+    const pattern = new RegExp(`(?<!\`)(<!-- value:${quoted} -->)[^\\n]*?(<!-- /value:${quoted} -->)`, 'g');
+    const opened = [...result.matchAll(new RegExp(`(?<!\`)<!-- value:${quoted} -->`, 'g'))].length;
     const matched = [...result.matchAll(pattern)].length;
     if (matched !== opened) throw new RangeError(`doc values: ${document} opens <!-- value:${name} --> ${opened} times but closes it on the same line ${matched} times`);
     const generated = value.text;

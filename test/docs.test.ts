@@ -81,6 +81,8 @@ test('a value marker that no result file gives, or that is not closed on its lin
   assertThrowsWith(() => withValues('<!-- value:y -->2<!-- /value:y -->', 'd.md', values), RangeError, /d\.md quotes <!-- value:y -->/);
   assertThrowsWith(() => withValues('<!-- value:x -->2<!-- /value:x -->', 'e.md', values), RangeError, /e\.md quotes <!-- value:x -->/);
   assertThrowsWith(() => withValues('<!-- value:x -->2\n<!-- /value:x -->', 'd.md', values), RangeError, /closes it on the same line 0 times/);
+  const quoted = 'write `<!-- value:NAME -->` and `<!-- /value:NAME -->`';
+  assert.is(withValues(quoted, 'd.md', values), quoted);
 });
 
 test("the localisation table prints localise --json's rules, Gaussians and box area", () => {
