@@ -138,15 +138,15 @@ const LOCALISE_QUOTES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** The localisation figures quoted in the prose, from the whole-split localise run (pending until it is committed). */
-function localiseValues(): DocValue[] {
-  if (!existsSync(LOCALISE_RESULTS)) {
-    const pending = `${LOCALISE_RESULTS} is not committed yet`;
+export function localiseValues(path = LOCALISE_RESULTS): DocValue[] {
+  if (!existsSync(path)) {
+    const pending = `${path} is not committed yet`;
     return Object.entries(LOCALISE_QUOTES).flatMap(([document, names]) => names.map((name) => ({ document, name, pending })));
   }
-  const r: LocaliseResults = readLocaliseResults(LOCALISE_RESULTS);
+  const r: LocaliseResults = readLocaliseResults(path);
   const rule = (name: string) => {
     const found = r.rules[name];
-    if (!found) throw new RangeError(`doc values: no ${name} rule in ${LOCALISE_RESULTS}`);
+    if (!found) throw new RangeError(`doc values: no ${name} rule in ${path}`);
     return found;
   };
   const best = [...r.gaussians].sort((a, b) => b.pointing - a.pointing || b.inBox - a.inBox)[0];

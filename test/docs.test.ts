@@ -6,7 +6,7 @@ import { dirname, join, normalize } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { docTables, withTables } from '../bench/doc_tables.ts';
-import { docValues, valueNames, withValues } from '../bench/doc_values.ts';
+import { docValues, localiseValues, valueNames, withValues } from '../bench/doc_values.ts';
 import { localiseTable } from '../bench/localise_table.ts';
 import { assertThrowsWith } from './support/throws_with.ts';
 
@@ -91,15 +91,23 @@ test("the localisation table prints localise --json's rules, Gaussians and box a
     const file = join(folder, 'localise.json');
     writeFileSync(file, JSON.stringify({
       model: 'weights/m.safetensors', split: 'test', count: 1234, target: 'label', accuracy: 0.8512, boxArea: 0.1314,
-      rules: { gradient: { inBox: 0.4604, pointing: 0.9736 }, guided: { inBox: 0.5926, pointing: 0.1 } },
+      rules: { gradient: { inBox: 0.4604, pointing: 0.9736 }, guided: { inBox: 0.5926, pointing: 0.1 }, deconvnet: { inBox: 0.3261, pointing: 0.6749 } },
       gaussians: [{ sigma: 8, inBox: 0.335, pointing: 0.4254 }, { sigma: 16, inBox: 0.2166, pointing: 0.4 }],
     }));
     const table = localiseTable(file);
+    // The prose's figures from the same file: the best Gaussian is the one that points best (then by mass).
+    const quoted = new Map(localiseValues(file).filter((v) => v.document === 'weights/README.md').map((v) => [v.name, v.text]));
+    assert.equal(Object.fromEntries(quoted), {
+      'localise-count': '1,234', 'gradient-pointing': '97.4%', 'gradient-in-box': '46.0%', 'guided-in-box': '59.3%',
+      'gaussian-pointing': '42.5%', 'gaussian-in-box': '33.5%',
+      'deconvnet-pointing': '67.5%', 'deconvnet-in-box': '32.6%',
+    });
     assert.match(table, /over 1,234 scenes of the cluttered test split \(maps of the true class; the model classifies 85\.1% of them correctly\)/);
     const rows = table.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| map'));
     assert.equal(rows, [
       "| saliency, gradient (the paper's) | 46.0% | 97.4% |",
       '| saliency, guided | 59.3% | 10.0% |',
+      '| saliency, deconvnet | 32.6% | 67.5% |',
       '| centred Gaussian σ = 8 | 33.5% | 42.5% |',
       '| centred Gaussian σ = 16 | 21.7% | 40.0% |',
       '| uniform (box area) | 13.1% | — |',
