@@ -11,6 +11,7 @@
 // GPU), median of R runs (after one warm-up at batch 1, which compiles the pipelines), divided by the
 // images in the call: per map.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { attributionMethodsTable, type AttributionMethodsResults } from './attribution_methods_table.ts';
 import { parseArgs } from 'node:util';
 import { attribute, attributionBatch, ATTRIBUTION_METHODS, type AttributionMethod, colorizeMap, imageToInput, labelledGrid } from '../src/attribution/mod.ts';
 import { decodePng, encodePng } from '../src/cli/mod.ts';
@@ -138,17 +139,6 @@ const record = {
 if (values.out) writeFileSync(values.out, `${JSON.stringify(record, null, 1)}\n`);
 process.exit(0);
 
-function printTable(record: { adapter: string; started: string; timings: MethodTiming[]; timing: string; skipped?: string[] }): void {
-  const models = [...new Set(record.timings.map((t) => t.model))];
-  console.log(`Time per map (ms) on ${record.adapter}, ${record.started.slice(0, 10)}:\n`);
-  console.log(`| method | ${models.map((m) => `${m} batch 1 | ${m} batch 16`).join(' | ')} |`);
-  console.log(`|---|${models.map(() => '---:|---:').join('|')}|`);
-  for (const method of [...new Set(record.timings.map((t) => t.method))]) {
-    const cells = models.flatMap((m) => [1, 16].map((images) => {
-      const t = record.timings.find((x) => x.model === m && x.method === method && x.images === images);
-      return t ? t.msPerMap.toFixed(t.msPerMap < 10 ? 2 : 1) : '—';
-    }));
-    console.log(`| ${method} | ${cells.join(' | ')} |`);
-  }
-  console.log(`\n${record.timing}; — not measured${record.skipped?.length ? ` (skipped: ${record.skipped.join(', ')})` : ''}.`);
+function printTable(record: AttributionMethodsResults): void {
+  console.log(attributionMethodsTable(record));
 }
