@@ -104,7 +104,7 @@ function h100WeightGradient(): string {
   return table(['conv2d_backward_weight', 'batch', 'first H100 run (v3)', 'second run (v4)'], ['---', '---:', '---:', '---:'], rows);
 }
 
-/** A measured `npm start` on a fresh clone (bench/results/*-npm-start-*.json, made by hand from its output). */
+/** A measured `npm start` on a fresh clone (bench/results/*-npm-start-*.json, written by bench/npm_start_run.sh). */
 interface NpmStartRun {
   readonly date: string;
   readonly machine: string;
