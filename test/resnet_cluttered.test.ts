@@ -6,18 +6,22 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodePng } from '../src/cli/mod.ts';
+import { decodePng, saliencyCommand } from '../src/cli/mod.ts';
 import { readClutteredDataset } from '../src/cli/read_dataset.ts';
 import { CLUTTERED_NORMALIZE, FASHION_MNIST_LABELS, makeBatch } from '../src/data/mod.ts';
 import { GraphModel } from '../src/graph/mod.ts';
 import { loadModel } from '../src/model/mod.ts';
-import { referenceGraphForward } from '../src/reference/mod.ts';
+import { readNpy } from '../src/io/mod.ts';
+import { referenceGraphClassScoreGradient, referenceGraphForward, saliencyMap } from '../src/reference/mod.ts';
+import { RELU_RULES } from '../src/shapes/mod.ts';
+import { runCommand, temporaryFolder } from './support/cli_fixture.ts';
 import { assertClose } from './support/compare.ts';
 import { gpu } from './support/gpu.ts';
 import { runOnnxRuntime } from './support/onnx_runtime.ts';
 import { testRandom } from './support/seed.ts';
 
 const random = testRandom('resnet_cluttered');
+const folder = temporaryFolder();
 const PATH = join('weights', 'resnet-cluttered.onnx');
 const bytes = new Uint8Array(readFileSync(PATH));
 const { graph, notes } = loadModel(bytes, { name: PATH });
@@ -78,6 +82,25 @@ test('resnet-cluttered.onnx: GPU logits on the bundled cluttered images match ON
     model.destroy();
   }
 });
+
+for (const rule of RELU_RULES) {
+  test(`saliency --model resnet-cluttered.onnx --rule ${rule} --npy is the float64 reference graph's map of the top class`, async () => {
+    const imagePath = join('weights', 'images', 'cluttered-1-trouser.png');
+    const image = decodePng(readFileSync(imagePath), imagePath);
+    const { mean, std } = graph.info.normalize;
+    const input = new Float64Array(3 * 64 * 64);
+    for (let c = 0; c < 3; c++) {
+      for (let p = 0; p < 64 * 64; p++) input[c * 64 * 64 + p] = (image.data[p * 3 + c] / 255 - mean[c]) / std[c];
+    }
+    const npy = join(folder, `${rule}.npy`);
+    const { code } = await runCommand(saliencyCommand, ['--model', PATH, '--image', imagePath, '--rule', rule, '--out', join(folder, `${rule}.png`), '--npy', npy]);
+    assert.is(code, 0);
+    const logits = referenceGraphForward(graph, input, 1).logits;
+    const top = logits.indexOf(Math.max(...logits));
+    const expected = saliencyMap({ n: 1, c: 3, h: 64, w: 64 }, referenceGraphClassScoreGradient(graph, input, 1, [top], rule).dInput);
+    assertClose(`map (${rule})`, readNpy(readFileSync(npy)).data, expected, { rel: 1e-4, random });
+  });
+}
 
 test('resnet-cluttered.onnx: accuracy on the first 500 cluttered test scenes is what PyTorch measured, within 1 point', async () => {
   const count = results.firstTestCount;
