@@ -8,7 +8,7 @@
 // usage: node .ci/build.mjs dump-cluttered && node .build/bench/dump-cluttered.mjs train|test COUNT PREFIX
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { float32ToFloat16 } from '../src/io/mod.ts';
-import { readClutteredDataset } from '../src/cli/read_dataset.ts';
+import { readClutteredDataset } from '../src/cli/mod.ts';
 
 const [split, countText, prefix] = process.argv.slice(2);
 if ((split !== 'train' && split !== 'test') || !countText || !prefix) {
