@@ -37,6 +37,10 @@ const targets = {
   methods: () => build({ ...common, entryPoints: ['bench/attribution_methods.ts'], outfile: '.build/bench/attribution-methods.mjs' }),
   peers: () => build({ ...common, entryPoints: ['bench/peers/check.ts'], outfile: '.build/bench/peers-check.mjs' }),
   cli: () => build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: '.build/cli/main.mjs' }),
+  // The cluttered scenes as .npy, for weights/train_resnet.py (PyTorch).
+  'dump-cluttered': () => build({ ...common, entryPoints: ['bench/dump_cluttered.ts'], outfile: '.build/bench/dump-cluttered.mjs' }),
+  // PNG files laid out as one labelled sheet (docs/resnet-cluttered.png).
+  'png-sheet': () => build({ ...common, entryPoints: ['bench/png_sheet.ts'], outfile: '.build/bench/png-sheet.mjs' }),
   // The tables of numbers in docs/, printed from bench/results (npm run docs; --check for CI).
   docs: () => build({ ...common, entryPoints: ['bench/doc_tables.ts'], outfile: '.build/bench/doc_tables.mjs' }),
   // The browser demo as a static folder (DEEPINSIDE_DEMO_OUT, default demo/dist) with the models and images
