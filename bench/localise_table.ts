@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The committed whole-split run: `localise --model weights/vgg-cluttered.safetensors --json`. */
+/** The committed run: `localise --model weights/vgg-cluttered.safetensors --rule all --limit 1000 --json` (the whole split takes hours on lavapipe). */
 export const LOCALISE_RESULTS = join('bench', 'results', 'localise-vgg-cluttered-test.json');
 
 interface Scores {
@@ -48,7 +48,7 @@ export function localiseTable(path: string): string {
     `| uniform (box area) | ${pct(r.boxArea)} | — |`,
   ];
   return [
-    `On \`${r.model}\`, over ${r.count.toLocaleString('en-GB')} scenes of the cluttered ${r.split} split (maps of the ${r.target === 'label' ? 'true' : r.target} class; ` +
+    `On \`${r.model}\`, over the first ${r.count.toLocaleString('en-GB')} scenes of the cluttered ${r.split} split (maps of the ${r.target === 'label' ? 'true' : r.target} class; ` +
       `the model classifies ${pct(r.accuracy)} of them correctly), from [\`${path}\`](../${path.replaceAll('\\', '/')}):`,
     '',
     '| map | mass in box | pointing |',
