@@ -157,7 +157,7 @@ export function docTables(): DocTable[] {
     { document: 'docs/performance.md', name: 'npm-start', markdown: npmStartTable() },
     { document: 'README.md', name: 'npm-start-summary', markdown: npmStartSummary() },
     { document: 'docs/fidelity.md', name: 'fidelity', markdown: fidelityTable(fidelityResultFiles()) },
-    { document: 'README.md', name: 'fidelity', markdown: fidelityTable(fidelityResultFiles()) },
+    { document: 'README.md', name: 'fidelity', markdown: fidelityTable(fidelityResultFiles(), '[docs/fidelity.md](docs/fidelity.md#results)') },
     { document: 'docs/segmentation.md', name: 'segmentation', markdown: segmentationTable(segmentationResultFile()) },
     { document: 'README.md', name: 'segmentation', markdown: segmentationTable(segmentationResultFile(), { topClass: false }) },
     ...proseTables(),

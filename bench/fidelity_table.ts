@@ -20,8 +20,11 @@ export function fidelityResultFiles(given: readonly string[] = []): string[] {
   return given.length > 0 ? [...given] : readdirSync(folder).filter((f) => /^fidelity-.*\.json$/.test(f)).sort().map((f) => join(folder, f));
 }
 
-/** The Markdown table of `files`' AUCs beside the seed's rows, the caveat, and the command behind each file. */
-export function fidelityTable(files: readonly string[]): string {
+/**
+ * The Markdown table of `files`' AUCs beside the seed's rows, the caveat, and the command behind each file
+ * (or, with `commandsAt`, a link to the document that lists them: the README's copy stays short).
+ */
+export function fidelityTable(files: readonly string[], commandsAt?: string): string {
   const lines = [
     '| data | network | map | images | steps | deletion ↓ [95% CI] | insertion ↑ [95% CI] |',
     '|---|---|---|---:|---:|---|---|',
@@ -46,7 +49,8 @@ export function fidelityTable(files: readonly string[]): string {
     lines.join('\n'),
     '',
     "The seed's rows and ours differ in dataset, network and map: they show the scale of the numbers, not a comparison.",
-    'Intervals: percentile bootstrap of the per-image AUCs, 1,000 resamples, seeded. Produced by:',
-    commands.join('\n'),
+    ...(commandsAt
+      ? [`Intervals: percentile bootstrap of the per-image AUCs, 1,000 resamples, seeded. The commands that produced them: ${commandsAt}.`]
+      : ['Intervals: percentile bootstrap of the per-image AUCs, 1,000 resamples, seeded. Produced by:', commands.join('\n')]),
   ].join('\n');
 }
