@@ -102,7 +102,7 @@ test("the localisation table prints localise --json's rules, Gaussians and box a
       'gaussian-pointing': '42.5%', 'gaussian-in-box': '33.5%',
       'deconvnet-pointing': '67.5%', 'deconvnet-in-box': '32.6%',
     });
-    assert.match(table, /over 1,234 scenes of the cluttered test split \(maps of the true class; the model classifies 85\.1% of them correctly\)/);
+    assert.match(table, /over the first 1,234 scenes of the cluttered test split \(maps of the true class; the model classifies 85\.1% of them correctly\)/);
     const rows = table.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| map'));
     assert.equal(rows, [
       "| saliency, gradient (the paper's) | 46.0% | 97.4% |",
