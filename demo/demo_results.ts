@@ -1,5 +1,5 @@
 import type { AttributionMethod, KernelSet } from '../src/mod.ts';
-import type { FidelityResult } from './fidelity_view.ts';
+import type { FidelityResult } from './fidelity_of_map.ts';
 
 /**
  * What the page last computed, kept on `globalThis.deepinsideDemo` so that a test (or a curious reader in

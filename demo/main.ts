@@ -26,7 +26,7 @@ import {
 import { checkDroppedFile } from './check_dropped_file.ts';
 import type { DemoResults } from './demo_results.ts';
 import { drawImage } from './draw_image.ts';
-import { fidelityOfMap, fidelityResult } from './fidelity_view.ts';
+import { fidelityOfMap } from './fidelity_of_map.ts';
 import { fitImage } from './fit_image.ts';
 import { GpuJobs } from './gpu_jobs.ts';
 import { type DemoManifest, examplesFor } from './manifest.ts';
@@ -278,14 +278,13 @@ async function computeFidelity(): Promise<void> {
   const outcome = await jobs.run(async () => {
     if (request !== fidelityRequest) return undefined;
     const start = performance.now();
-    const report = await fidelityOfMap(current.maps, shown);
-    return { report, wall: performance.now() - start };
+    const { report, result } = await fidelityOfMap(current.maps, shown);
+    return { report, result, wall: performance.now() - start };
   });
   if (!outcome || request !== fidelityRequest) return;
   const { renderFidelityChart } = await chart;
   if (request !== fidelityRequest) return;
-  const { report, wall } = outcome;
-  const result = fidelityResult(shown, report);
+  const { report, result, wall } = outcome;
   fidelityChart?.finalize();
   ui.fidelityChart.replaceChildren();
   const view = await renderFidelityChart(ui.fidelityChart, report);

@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { fidelityCommand } from '../src/cli/mod.ts';
 import type { KernelSet } from '../src/mod.ts';
 import type { DemoResults } from '../demo/demo_results.ts';
-import type { FidelityResult } from '../demo/fidelity_view.ts';
+import type { FidelityResult } from '../demo/fidelity_of_map.ts';
 import { runCommand, temporaryFolder } from './support/cli_fixture.ts';
 import { gpu } from './support/gpu.ts';
 

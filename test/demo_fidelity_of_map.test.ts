@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fidelityOfMap, fidelityResult } from '../demo/fidelity_view.ts';
+import { fidelityOfMap } from '../demo/fidelity_of_map.ts';
 import { fidelityCommand } from '../src/cli/mod.ts';
 import { attribute, type AttributionMethod, fidelityChartSpec, GraphModel, imageToInput, loadModel } from '../src/mod.ts';
 import { runCommand, temporaryFolder, writePng } from './support/cli_fixture.ts';
@@ -12,7 +12,7 @@ import { gpu } from './support/gpu.ts';
 import { testRandom } from './support/seed.ts';
 import { COLOUR_SPEC, randomImage, writeModel } from './support/test_models.ts';
 
-const random = testRandom('demo_fidelity_view');
+const random = testRandom('demo_fidelity_of_map');
 const folder = temporaryFolder();
 const file = writeModel(folder, 'colour', COLOUR_SPEC, random);
 const picture = randomImage(random, 20, 24, 3);
@@ -20,15 +20,14 @@ const path = writePng(join(folder, 'scene.png'), picture);
 const { graph } = loadModel(readFileSync(file.path));
 
 for (const [method, cliOptions] of [['gradient', []], ['ig', ['--ig-steps', '3']]] as Array<[AttributionMethod, string[]]>) {
-  test(`the view's ${method} curves and AUCs are deepinside fidelity --json's to the bit, and its chart's legend carries them`, async () => {
+  test(`fidelityOfMap's ${method} curves and AUCs are deepinside fidelity --json's to the bit, and its chart's legend carries them`, async () => {
     const model = GraphModel.create(gpu, graph);
     try {
       const input = imageToInput(model.info, picture, 'scene.png');
       const classIndex = random.int(10);
       const { maps } = await attribute(model, input, 1, [classIndex], method, method === 'ig' ? { steps: 3 } : {});
       const shown = { model: 'colour', image: 'scene.png', rule: method, classIndex, input, map: maps };
-      const report = await fidelityOfMap(model, shown);
-      const result = fidelityResult(shown, report);
+      const { report, result } = await fidelityOfMap(model, shown);
       const json = join(folder, `${method}.json`);
       const { code } = await runCommand(fidelityCommand, ['--model', file.path, '--images', path, '--labels', String(classIndex), '--method', method, '--json', json, ...cliOptions]);
       assert.is(code, 0);

@@ -39,14 +39,15 @@ export interface FidelityResult {
 /**
  * The curves of one image's map as `deepinside fidelity --images IMAGE --labels CLASS --maps` measures them:
  * the default protocol (10 steps, baseline 0 in normalised units, the class's softmax probability), one
- * image a pass, on the GPU. Returns the report the CLI's JSON holds for it (method named by `rule`).
+ * image a pass, on the GPU. Returns the report the CLI's JSON holds for it (method named by `rule`), for
+ * `fidelityChartSpec`, and its numbers as the page's results keep them.
  */
-export async function fidelityOfMap(model: Classifier, shown: FidelityInput): Promise<FidelityReport> {
+export async function fidelityOfMap(model: Classifier, shown: FidelityInput): Promise<{ report: FidelityReport; result: FidelityResult }> {
   const { height, width } = model.info.input;
   const protocol = fidelityProtocol(height, width);
   const curves = await fidelityCurves(model, shown.input, 1, shown.map, [shown.classIndex], protocol, { batch: 1 });
   const seed = 0;
-  return {
+  const report: FidelityReport = {
     run: {
       model: shown.model,
       model_sha256: '',
@@ -68,12 +69,8 @@ export async function fidelityOfMap(model: Classifier, shown: FidelityInput): Pr
     },
     results: new Map([[shown.rule, summariseFidelity(curves, seed)]]),
   };
-}
-
-/** A report's one method as the page's results hold it. */
-export function fidelityResult(shown: FidelityInput, report: FidelityReport): FidelityResult {
   const { deletion, insertion } = report.results.get(shown.rule)!;
-  return {
+  const result: FidelityResult = {
     model: shown.model,
     image: shown.image,
     rule: shown.rule,
@@ -84,4 +81,5 @@ export function fidelityResult(shown: FidelityInput, report: FidelityReport): Fi
     deletionAuc: deletion.auc,
     insertionAuc: insertion.auc,
   };
+  return { report, result };
 }
