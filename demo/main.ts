@@ -95,6 +95,8 @@ let image: { image: PixelImage; name: string } | undefined;
 let chosenClass: number | 'top' = 'top';
 let shown: { map: Float32Array; image: PixelImage } | undefined;
 let saliencyRequest = 0;
+/** The saliency request whose map is on show (`results.saliency`): while it differs from the latest, a new map is coming. */
+let shownRequest = 0;
 let fidelityRequest = 0;
 let fidelityChart: { finalize(): void } | undefined;
 let ascent: AbortController | undefined;
@@ -247,6 +249,7 @@ async function computeSaliency(): Promise<void> {
   const gap = result.completeness ? ` Completeness gap ${result.completeness[0].toExponential(2)}.` : '';
   ui.saliencyStatus.textContent = `Class ${classIndex} “${labels[classIndex]}”${chosenClass === 'top' ? ' (the top class)' : ''}, ${chosenRule}: ${passes} took ${timing}.${gap}`;
   results.saliency = { model: current.name, image: picture.name, rule: chosenRule, classIndex, map: result.maps, logits: result.logits, ms };
+  shownRequest = request;
   ui.segment.disabled = false;
   if (ui.fidelity.checked) await computeFidelity();
 }
@@ -271,7 +274,8 @@ async function computeFidelity(): Promise<void> {
   const current = model;
   const picture = image;
   const map = results.saliency;
-  if (!current || !picture || !map || map.model !== current.name || map.image !== picture.name) return;
+  // A map still being computed brings its own curves when it is done.
+  if (!current || !picture || !map || shownRequest !== saliencyRequest) return;
   ui.fidelityStatus.textContent = 'Computing the curves (the chart library loads on first use)…';
   const chart = import('./render_fidelity_chart.ts');
   const shown = { model: current.name, image: picture.name, rule: map.rule, classIndex: map.classIndex, input: imageToInput(current.info, picture.image, picture.name), map: map.map };
