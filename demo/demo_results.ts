@@ -1,4 +1,5 @@
 import type { AttributionMethod, KernelSet } from '../src/mod.ts';
+import type { FidelityResult } from './fidelity_of_map.ts';
 
 /**
  * What the page last computed, kept on `globalThis.deepinsideDemo` so that a test (or a curious reader in
@@ -32,6 +33,8 @@ export interface DemoResults {
     readonly box: readonly number[];
     readonly area: number;
   };
+  /** The deletion and insertion curves of the map on show (the fidelity view), as `deepinside fidelity --json` holds them. */
+  fidelity?: FidelityResult;
   classModel?: {
     readonly model: string;
     readonly classIndex: number;

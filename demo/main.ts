@@ -26,6 +26,7 @@ import {
 import { checkDroppedFile } from './check_dropped_file.ts';
 import type { DemoResults } from './demo_results.ts';
 import { drawImage } from './draw_image.ts';
+import { fidelityOfMap } from './fidelity_of_map.ts';
 import { fitImage } from './fit_image.ts';
 import { GpuJobs } from './gpu_jobs.ts';
 import { type DemoManifest, examplesFor } from './manifest.ts';
@@ -55,6 +56,9 @@ const ui = {
   segment: $<HTMLButtonElement>('segment'),
   segmentStatus: $<HTMLParagraphElement>('segment-status'),
   segmentCanvas: $<HTMLCanvasElement>('segment-canvas'),
+  fidelity: $<HTMLInputElement>('fidelity'),
+  fidelityStatus: $<HTMLParagraphElement>('fidelity-status'),
+  fidelityChart: $<HTMLDivElement>('fidelity-chart'),
   classModelClass: $<HTMLSelectElement>('class-model-class'),
   steps: $<HTMLInputElement>('steps'),
   learningRate: $<HTMLInputElement>('learning-rate'),
@@ -91,6 +95,10 @@ let image: { image: PixelImage; name: string } | undefined;
 let chosenClass: number | 'top' = 'top';
 let shown: { map: Float32Array; image: PixelImage } | undefined;
 let saliencyRequest = 0;
+/** The saliency request whose map is on show (`results.saliency`): while it differs from the latest, a new map is coming. */
+let shownRequest = 0;
+let fidelityRequest = 0;
+let fidelityChart: { finalize(): void } | undefined;
 let ascent: AbortController | undefined;
 
 /** Shows a problem above the page, in words: no WebGPU, a limit of this adapter, or anything else. */
@@ -214,6 +222,8 @@ async function computeSaliency(): Promise<void> {
   if (!current || !picture) return;
   const chosenRule = chosenMethod();
   ui.saliencyStatus.textContent = 'Computing…';
+  // A new image, class or method makes the curves on show (or being computed) stale.
+  cancelFidelity();
   const outcome = await jobs.run(async () => {
     if (request !== saliencyRequest) return undefined;
     const input = imageToInput(current.info, picture.image, picture.name);
@@ -239,7 +249,60 @@ async function computeSaliency(): Promise<void> {
   const gap = result.completeness ? ` Completeness gap ${result.completeness[0].toExponential(2)}.` : '';
   ui.saliencyStatus.textContent = `Class ${classIndex} “${labels[classIndex]}”${chosenClass === 'top' ? ' (the top class)' : ''}, ${chosenRule}: ${passes} took ${timing}.${gap}`;
   results.saliency = { model: current.name, image: picture.name, rule: chosenRule, classIndex, map: result.maps, logits: result.logits, ms };
+  shownRequest = request;
   ui.segment.disabled = false;
+  if (ui.fidelity.checked) await computeFidelity();
+}
+
+/** Drops the fidelity curves on show and any still being computed: the map they measure is gone. */
+function cancelFidelity(): void {
+  fidelityRequest++;
+  fidelityChart?.finalize();
+  fidelityChart = undefined;
+  ui.fidelityChart.replaceChildren();
+  ui.fidelityStatus.textContent = ui.fidelity.checked ? 'Waiting for the map…' : '';
+  results.fidelity = undefined;
+}
+
+/**
+ * The deletion and insertion curves of the map on show, on the GPU as a job of its own (after the map's),
+ * drawn with the Vega-Lite spec of `deepinside fidelity --plot` (vega loads on first use). A request
+ * overtaken by a newer map, or by closing the view, is dropped.
+ */
+async function computeFidelity(): Promise<void> {
+  const request = ++fidelityRequest;
+  const current = model;
+  const picture = image;
+  const map = results.saliency;
+  // A map still being computed brings its own curves when it is done.
+  if (!current || !picture || !map || shownRequest !== saliencyRequest) return;
+  ui.fidelityStatus.textContent = 'Computing the curves (the chart library loads on first use)…';
+  const chart = import('./render_fidelity_chart.ts');
+  const shown = { model: current.name, image: picture.name, rule: map.rule, classIndex: map.classIndex, input: imageToInput(current.info, picture.image, picture.name), map: map.map };
+  const outcome = await jobs.run(async () => {
+    if (request !== fidelityRequest) return undefined;
+    const start = performance.now();
+    const { report, result } = await fidelityOfMap(current.maps, shown);
+    return { report, result, wall: performance.now() - start };
+  });
+  if (!outcome || request !== fidelityRequest) return;
+  const { renderFidelityChart } = await chart;
+  if (request !== fidelityRequest) return;
+  const { report, result, wall } = outcome;
+  fidelityChart?.finalize();
+  ui.fidelityChart.replaceChildren();
+  const view = await renderFidelityChart(ui.fidelityChart, report);
+  if (request !== fidelityRequest) {
+    // A newer map came while the chart was drawn: cancelFidelity cleared the view already.
+    view.finalize();
+    ui.fidelityChart.replaceChildren();
+    return;
+  }
+  fidelityChart = view;
+  ui.fidelityStatus.textContent =
+    `Class ${result.classIndex}, ${result.rule} map: deletion AUC ${result.deletionAuc.toFixed(4)} (lower is better), ` +
+    `insertion AUC ${result.insertionAuc.toFixed(4)} (higher is better); ${2 * result.checkpoints.length} inputs scored in one pass, ${format(wall)} on the wall clock.`;
+  results.fidelity = result;
 }
 
 function drawMaps(): void {
@@ -395,6 +458,10 @@ async function main(): Promise<void> {
     await segmentShown({ ...map, picture: shown.image }, ui.segmentCanvas, ui.segmentStatus, results);
   }));
   ui.stop.addEventListener('click', () => ascent?.abort());
+  ui.fidelity.addEventListener('change', guarded(async () => {
+    cancelFidelity();
+    if (ui.fidelity.checked) await computeFidelity();
+  }));
   // Dropping a picture anywhere on the page uses it, as choosing it would.
   document.addEventListener('dragover', (event) => {
     event.preventDefault();

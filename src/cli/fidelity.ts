@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { attribute, ATTRIBUTION_METHODS, type AttributionMethod, imageToInput } from '../attribution/mod.ts';
+import { attribute, ATTRIBUTION_DEFAULTS, ATTRIBUTION_METHODS, type AttributionMethod, type AttributionOptions, imageToInput } from '../attribution/mod.ts';
 import { type ImageDataset, makeBatch } from '../data/mod.ts';
 import {
   BOOTSTRAP_LEVEL,
@@ -29,6 +29,7 @@ import type { Command } from './command.ts';
 import { encodePng } from './encode_png.ts';
 import { fidelityGallery, type GalleryRow } from './fidelity_gallery.ts';
 import { formatFidelityTable } from './format_fidelity_table.ts';
+import { parseMethodOptions } from './method_options.ts';
 import { openModel } from './open_model.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
 import { progressBar } from './progress_bar.ts';
@@ -70,6 +71,16 @@ maps (one of):
                      the engine's maps of the target class, random (uniform, seeded by --seed and the item)
                      and centre (a centred Gaussian, σ = min(H, W)/4)
   --maps FILE.npy    float32 (N, H, W) maps made by any tool, one per item in order; scored as method "maps"
+method options (saliency's, renamed where fidelity's own options hold the name; each read only by its method):
+  --ig-steps M       ig: the midpoint rule's steps m, ≥ 1 (default ${ATTRIBUTION_DEFAULTS.steps}); saliency's --steps
+  --ig-baseline B    ig: the constant baseline x' in normalised units (default ${ATTRIBUTION_DEFAULTS.baseline}); saliency's --baseline
+  --samples N        smoothgrad: the noisy copies n per image, ≥ 1 (default ${ATTRIBUTION_DEFAULTS.samples})
+  --noise S          smoothgrad: σ as a fraction of the image's range, ≥ 0 (default ${ATTRIBUTION_DEFAULTS.noise})
+  --smooth-squared   smoothgrad: SmoothGrad-Squared, max over channels of the mean of (dS_c/dx)²
+  --smoothgrad-seed K
+                     smoothgrad: the noise's seed, a whole number in [0, 2³²) (default ${ATTRIBUTION_DEFAULTS.seed}); saliency's --seed
+  --layer NAME       gradcam: the spatial output to weigh (default the output just before the final pooling)
+  (deepinside saliency --help defines each method; the maps are exactly saliency's with the same options.)
 options:
   --steps S          checkpoints after 0, 1 ≤ S ≤ H·W (default ${DEFAULT_FIDELITY_STEPS})
   --baseline V       the deleted/empty value in normalised units (default 0; --baseline=-0.5 for a negative one)
@@ -81,7 +92,9 @@ options:
   --shard i/n        score items i, i+n, i+2n, … only (0 ≤ i < n), for deepinside merge
   --json FILE        write {"run": {…}, METHOD: {"deletion": {"auc", "interval", "auc_per_image", "curves"},
                      "insertion": {…}}, …}; "run" records model (name, sha256), protocol, steps, baseline,
-                     score, target, seed, batch, items and shard
+                     score, target, seed, batch, items, shard and method_options (each of ig, smoothgrad
+                     and gradcam that the run scores, with every option's value; gradcam's layer null
+                     for the default)
   --plot FILE        the mean deletion and insertion curves of each method, AUC in the legend (.svg or .png)
   --gallery FILE.png the first item's deletion sequence: a row per method, a tile per checkpoint, each
                      labelled with the pixels deleted and the score there
@@ -130,6 +143,13 @@ export const fidelityCommand: Command = {
       json: { type: 'string' },
       plot: { type: 'string' },
       gallery: { type: 'string' },
+      'ig-steps': { type: 'string' },
+      'ig-baseline': { type: 'string' },
+      samples: { type: 'string' },
+      noise: { type: 'string' },
+      'smooth-squared': { type: 'boolean' },
+      'smoothgrad-seed': { type: 'string' },
+      layer: { type: 'string' },
     });
     if (options.model === undefined) throw new RangeError('fidelity: --model is required');
     if ((options.dataset === undefined) === (options.images === undefined)) throw new RangeError('fidelity: give either --dataset or --images');
@@ -154,6 +174,20 @@ export const fidelityCommand: Command = {
     const baseline = options.baseline === undefined ? undefined : parseNumber('--baseline', options.baseline);
     const batchOption = options.batch === undefined ? undefined : parseNumber('--batch', options.batch, { integer: true, min: 1 });
     const seed = parseNumber('--seed', options.seed ?? '0', { integer: true, min: 0, max: 0xffffffff });
+    const { options: methodOptions } = parseMethodOptions(
+      {
+        steps: options['ig-steps'],
+        baseline: options['ig-baseline'],
+        samples: options.samples,
+        noise: options.noise,
+        'smooth-squared': options['smooth-squared'],
+        seed: options['smoothgrad-seed'],
+        layer: options.layer,
+      },
+      'gradient',
+      undefined,
+      { steps: '--ig-steps', baseline: '--ig-baseline', seed: '--smoothgrad-seed' },
+    );
     const limit = options.limit === undefined ? undefined : parseNumber('--limit', options.limit, { integer: true, min: 1 });
     const shard = parseShard(options.shard);
     if (options.json !== undefined) checkOutputPath('--json', options.json);
@@ -222,7 +256,7 @@ export const fidelityCommand: Command = {
           for (let first = 0; first < n; first += chunk) {
             const m = Math.min(chunk, n - first);
             const input = items.input.subarray(first * model.inputSize, (first + m) * model.inputSize);
-            const { maps: some } = await attribute(model, input, m, targets.slice(first, first + m), name as AttributionMethod);
+            const { maps: some } = await attribute(model, input, m, targets.slice(first, first + m), name as AttributionMethod, methodOptions);
             maps.set(some, first * pixels);
           }
         }
@@ -256,6 +290,7 @@ export const fidelityCommand: Command = {
           score: protocol.score,
           target,
           methods: names,
+          method_options: methodOptionsRecord(names, methodOptions),
           seed,
           batch,
           count: items.count,
@@ -285,6 +320,24 @@ export const fidelityCommand: Command = {
     return 0;
   },
 };
+
+/** The options of each method in `names` that takes any, every value resolved to what `attribute` uses. */
+function methodOptionsRecord(names: readonly string[], options: AttributionOptions): Record<string, Record<string, number | boolean | string | null>> {
+  const record: Record<string, Record<string, number | boolean | string | null>> = {};
+  if (names.includes('ig')) {
+    record.ig = { steps: options.steps ?? ATTRIBUTION_DEFAULTS.steps, baseline: options.baseline ?? ATTRIBUTION_DEFAULTS.baseline };
+  }
+  if (names.includes('smoothgrad')) {
+    record.smoothgrad = {
+      samples: options.samples ?? ATTRIBUTION_DEFAULTS.samples,
+      noise: options.noise ?? ATTRIBUTION_DEFAULTS.noise,
+      smooth_squared: options.smoothSquared ?? ATTRIBUTION_DEFAULTS.smoothSquared,
+      seed: options.seed ?? ATTRIBUTION_DEFAULTS.seed,
+    };
+  }
+  if (names.includes('gradcam')) record.gradcam = { layer: options.layer ?? null };
+  return record;
+}
 
 /** `--shard i/n` checked: 0 ≤ i < n. */
 function parseShard(text: string | undefined): { index: number; count: number } {

@@ -12,7 +12,7 @@ const HELP = `usage: deepinside merge SHARD.json … --json ALL.json [--plot FIL
 Merges the partial JSON files of a sharded deepinside fidelity run (--shard i/n) into what one unsharded run
 writes, to the bit: the curves and per-image AUCs are put back in item order, and the means and bootstrap
 intervals computed as the unsharded run computes them. Shards must come from one run (same model file,
-methods, protocol, steps, baseline, score, target, seed, batch and items) and together hold every item once.
+methods and their options, protocol, steps, baseline, score, target, seed, batch and items) and together hold every item once.
 
   --json FILE   the merged report (required)
   --plot FILE   its mean curves, as fidelity --plot draws them

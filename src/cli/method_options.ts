@@ -73,13 +73,15 @@ export const METHOD_HELP = `  --method M       how the map is made, for class c 
  * The method and options that `values` spell: `--method`, or the older `--rule` (a ReLU rule only; both
  * together are refused), `defaultMethod` when neither is given; numbers checked as `attribute` checks
  * them, so that a bad value fails before any work. `batchOption`: the name `--batch` is read under for the
- * method's passes (`undefined`: not read).
+ * method's passes (`undefined`: not read). `spelled`: the names a command gives `--steps`, `--baseline` and
+ * `--seed` where its own options hold those (fidelity's `--ig-steps`…), for the messages.
  * @throws RangeError naming the option and its rule.
  */
 export function parseMethodOptions(
   values: MethodOptionValues,
   defaultMethod: AttributionMethod = 'gradient',
   batchOption: '--batch' | undefined = '--batch',
+  spelled: { readonly steps?: string; readonly baseline?: string; readonly seed?: string } = {},
 ): ParsedMethod {
   if (values.method !== undefined && values.rule !== undefined) {
     throw new RangeError('--rule and --method name the same choice: give one (--rule R is --method R)');
@@ -94,12 +96,12 @@ export function parseMethodOptions(
   const number = (option: string, text: string | undefined, rules: Parameters<typeof parseNumber>[2]) =>
     text === undefined ? undefined : parseNumber(option, text, rules);
   const options: AttributionOptions = {
-    steps: number('--steps', values.steps, { integer: true, min: 1 }),
+    steps: number(spelled.steps ?? '--steps', values.steps, { integer: true, min: 1 }),
     samples: number('--samples', values.samples, { integer: true, min: 1 }),
     noise: number('--noise', values.noise, { min: 0 }),
     smoothSquared: values['smooth-squared'],
-    seed: number('--seed', values.seed, { integer: true, min: 0, max: 0xffffffff }),
-    baseline: number('--baseline', values.baseline, {}),
+    seed: number(spelled.seed ?? '--seed', values.seed, { integer: true, min: 0, max: 0xffffffff }),
+    baseline: number(spelled.baseline ?? '--baseline', values.baseline, {}),
     layer: values.layer,
     batch: batchOption === undefined ? undefined : number(batchOption, values.batch, { integer: true, min: 1 }),
   };

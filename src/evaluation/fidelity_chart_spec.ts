@@ -27,7 +27,7 @@ export function fidelityChartSpec(report: FidelityReport): VegaLiteSpec {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: `Deletion (lower AUC is better) and insertion (higher is better): ${run.source}`,
-      subtitle: `${run.items.length} images, ${run.protocol === 'rise' ? `RISE, ${run.pixels_per_step} pixels a step` : `${run.steps} steps, baseline ${run.baseline}`}; legend: AUCs`,
+      subtitle: `${run.items.length} image${run.items.length === 1 ? '' : 's'}, ${run.protocol === 'rise' ? `RISE, ${run.pixels_per_step} pixels a step` : `${run.steps} steps, baseline ${run.baseline}`}; legend: AUCs`,
     },
     data: { values },
     facet: { column: { field: 'curve', type: 'nominal', title: null, sort: ['deletion', 'insertion'] } },

@@ -41,6 +41,12 @@ export interface FidelityRun {
   readonly score: string;
   readonly target: string;
   readonly methods: readonly string[];
+  /**
+   * The options of each method in `methods` that takes any (`ig`: steps, baseline; `smoothgrad`: samples,
+   * noise, smooth_squared, seed; `gradcam`: layer, null for the default), resolved to the values used.
+   * Absent in reports written before fidelity took method options.
+   */
+  readonly method_options?: Readonly<Record<string, Readonly<Record<string, number | boolean | string | null>>>>;
   /** Seeds the random baseline's maps and the bootstrap. */
   readonly seed: number;
   /** Images per forward pass: shards must share it for their curves to agree to the bit. */

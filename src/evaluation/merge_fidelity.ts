@@ -2,7 +2,7 @@ import { type FidelityReport, type FidelityRun, summariseCurves } from './fideli
 
 /** The fields of a run record that every shard of one run shares. */
 const SHARED: readonly (keyof FidelityRun)[] = [
-  'model', 'model_sha256', 'source', 'protocol', 'steps', 'checkpoints', 'pixels', 'pixels_per_step', 'baseline', 'score', 'target', 'methods', 'seed', 'batch', 'count', 'bootstrap',
+  'model', 'model_sha256', 'source', 'protocol', 'steps', 'checkpoints', 'pixels', 'pixels_per_step', 'baseline', 'score', 'target', 'methods', 'method_options', 'seed', 'batch', 'count', 'bootstrap',
 ];
 
 /**
