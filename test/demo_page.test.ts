@@ -2,10 +2,9 @@
 // serves it on 127.0.0.1, opens it in Debian's headless Chromium through playwright-core, and checks that
 // the maps and class models the page computes on the browser's WebGPU are the ones `deepinside saliency`
 // and `deepinside classviz` write with --npy in Node. Screenshots go to out/demo/.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { classvizCommand, saliencyCommand, segmentCommand } from '../src/cli/mod.ts';
@@ -15,16 +14,13 @@ import { CLASS_MODEL_MEAN_PRIOR, CLASS_MODEL_PRIORS, type KernelSet, loadVgg } f
 import type { DemoResults } from '../demo/demo_results.ts';
 import { runCommand, temporaryFolder, writePng } from './support/cli_fixture.ts';
 import { relativeError } from './support/compare.ts';
+import { type DemoServer, DEMO_WEIGHTS, SCREENSHOTS, startDemo, waitFor } from './support/demo_server.ts';
 import { gpu } from './support/gpu.ts';
 import { resnetOnnx } from './support/onnx_builder.ts';
 import { testRandom } from './support/seed.ts';
 import { randomImage } from './support/test_models.ts';
 
-const WEIGHTS = process.env.DEEPINSIDE_DEMO_WEIGHTS || 'weights';
-const CHROMIUM = process.env.DEEPINSIDE_CHROMIUM || '/usr/bin/chromium';
-const SCREENSHOTS = join('out', 'demo');
-// PLATFORM.md's flags: WebGPU on (SwiftShader headless), and nothing that reaches the network.
-const FLAGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const WEIGHTS = DEMO_WEIGHTS;
 // Class-model steps by the paper: 20, or 5 for the colour model, whose steps cost SwiftShader about 35 times
 // the Fashion-MNIST model's (1.3 against 0.04 GFLOP an image), so that 20 of them passed CI's 300-s wait
 // only some of the time. Five steps still leave the zero image, where page and CLI could first diverge.
@@ -41,9 +37,7 @@ const TOLERANCE = 1e-4;
 type Arrays = { [K in keyof DemoResults]: unknown };
 const models = readdirSync(WEIGHTS).filter((f) => f.endsWith('.safetensors')).sort().map((f) => f.slice(0, -'.safetensors'.length));
 const folder = temporaryFolder();
-let server: ChildProcess | undefined;
-let browser: Browser | undefined;
-let address = '';
+let demo: DemoServer | undefined;
 
 /** Largest |a − e| over the largest |e|, and ‖a − e‖/‖e‖: how far the page is from the CLI. */
 function differences(actual: ArrayLike<number>, expected: ArrayLike<number>): { max: number; norm: number } {
@@ -63,52 +57,20 @@ function assertNear(name: string, actual: ArrayLike<number>, expected: ArrayLike
   assert.ok(max < tolerance && norm < tolerance, `${name}: the page is ${max.toExponential(2)} (max) / ${norm.toExponential(2)} (norm) from the ${against}, over ${tolerance}`);
 }
 
-/** Waits until the page's results satisfy `ready`, failing with the page's problem message if it shows one. */
-async function waitFor(page: Page, what: string, ready: string): Promise<void> {
-  const outcome = await page.waitForFunction(
-    ([condition]) => {
-      const problem = document.getElementById('problem')!;
-      if (!problem.hidden) return `problem: ${problem.textContent}`;
-      const results = (globalThis as { deepinsideDemo?: unknown }).deepinsideDemo;
-      return new Function('r', `return ${condition}`)(results) ? 'ok' : false;
-    },
-    [ready],
-    { timeout: 300_000, polling: 100 },
-  );
-  const value = await outcome.jsonValue();
-  if (value !== 'ok') throw new Error(`${what}: the page says ${value}`);
-}
-
 async function openPage(init?: () => void): Promise<Page> {
-  const page = await browser!.newPage({ viewport: { width: 1100, height: 1500 } });
+  const page = await demo!.browser.newPage({ viewport: { width: 1100, height: 1500 } });
   page.on('pageerror', (error) => console.log(`  page error: ${error.message}`));
   if (init) await page.addInitScript(init);
-  await page.goto(address);
+  await page.goto(demo!.address);
   return page;
 }
 
 test.before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: npm test's set-up installs Debian's chromium as root; elsewhere set DEEPINSIDE_CHROMIUM`);
-  const dist = join(folder, 'dist');
-  execFileSync(process.execPath, ['.ci/build.mjs', 'demo'], { env: { ...process.env, DEEPINSIDE_DEMO_WEIGHTS: WEIGHTS, DEEPINSIDE_DEMO_OUT: dist }, stdio: 'pipe' });
-  const child = spawn(process.execPath, ['.build/demo/serve.mjs', '--port', '0', '--dir', dist], { stdio: ['ignore', 'pipe', 'inherit'] });
-  server = child;
-  address = await new Promise<string>((resolve, reject) => {
-    let printed = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      printed += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(printed);
-      if (match) resolve(match[0]);
-    });
-    child.on('exit', (code) => reject(new Error(`the demo server exited (${code}) before printing its address: ${printed}`)));
-  });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  demo = await startDemo(folder);
 });
 
 test.after(async () => {
-  await browser?.close();
-  server?.kill();
+  await demo?.close();
 });
 
 test(`the demo page finds ${models.join(' and ')} and the browser's WebGPU adapter, and times on the GPU timeline or says it uses the wall clock`, async () => {

@@ -2,10 +2,9 @@
 // serves it on 127.0.0.1, opens it in Debian's headless Chromium, turns the fidelity view on, and checks that
 // the curves and AUCs the page computes on the browser's WebGPU are what `deepinside fidelity … --json`
 // writes in Node for the same image, class and method, and that the chart is drawn as SVG.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fidelityCommand } from '../src/cli/mod.ts';
@@ -13,37 +12,17 @@ import type { KernelSet } from '../src/mod.ts';
 import type { DemoResults } from '../demo/demo_results.ts';
 import type { FidelityResult } from '../demo/fidelity_of_map.ts';
 import { runCommand, temporaryFolder } from './support/cli_fixture.ts';
+import { type DemoServer, DEMO_WEIGHTS, SCREENSHOTS, startDemo, waitFor } from './support/demo_server.ts';
 import { gpu } from './support/gpu.ts';
 
-const WEIGHTS = process.env.DEEPINSIDE_DEMO_WEIGHTS || 'weights';
-const CHROMIUM = process.env.DEEPINSIDE_CHROMIUM || '/usr/bin/chromium';
-const SCREENSHOTS = join('out', 'demo');
-const FLAGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const WEIGHTS = DEMO_WEIGHTS;
 const AUC_TOLERANCE = 1e-5;
 // The smaller shipped model where there is one: its 22 copies score in well under a second on SwiftShader.
 const MODEL = readdirSync(WEIGHTS).includes('vgg-fashion.safetensors') ? 'vgg-fashion' : readdirSync(WEIGHTS).filter((f) => f.endsWith('.safetensors')).sort()[0].slice(0, -'.safetensors'.length);
 const CURVE_TOLERANCE = 1e-4;
 
 const folder = temporaryFolder();
-let server: ChildProcess | undefined;
-let browser: Browser | undefined;
-let address = '';
-
-/** Waits until the page's results satisfy `ready`, failing with the page's problem message if it shows one. */
-async function waitFor(page: Page, what: string, ready: string): Promise<void> {
-  const outcome = await page.waitForFunction(
-    ([condition]) => {
-      const problem = document.getElementById('problem')!;
-      if (!problem.hidden) return `problem: ${problem.textContent}`;
-      const results = (globalThis as { deepinsideDemo?: unknown }).deepinsideDemo;
-      return new Function('r', `return ${condition}`)(results) ? 'ok' : false;
-    },
-    [ready],
-    { timeout: 300_000, polling: 100 },
-  );
-  const value = await outcome.jsonValue();
-  if (value !== 'ok') throw new Error(`${what}: the page says ${value}`);
-}
+let demo: DemoServer | undefined;
 
 const readFidelity = (page: Page) => page.evaluate(() => (globalThis as unknown as { deepinsideDemo: DemoResults }).deepinsideDemo.fidelity) as Promise<FidelityResult | undefined>;
 
@@ -78,33 +57,17 @@ function assertSameAsCli(shown: FidelityResult, cli: Record<string, { deletion: 
 }
 
 test.before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: npm test's set-up installs Debian's chromium as root; elsewhere set DEEPINSIDE_CHROMIUM`);
-  const dist = join(folder, 'dist');
-  execFileSync(process.execPath, ['.ci/build.mjs', 'demo'], { env: { ...process.env, DEEPINSIDE_DEMO_WEIGHTS: WEIGHTS, DEEPINSIDE_DEMO_OUT: dist }, stdio: 'pipe' });
-  const child = spawn(process.execPath, ['.build/demo/serve.mjs', '--port', '0', '--dir', dist], { stdio: ['ignore', 'pipe', 'inherit'] });
-  server = child;
-  address = await new Promise<string>((resolve, reject) => {
-    let printed = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      printed += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(printed);
-      if (match) resolve(match[0]);
-    });
-    child.on('exit', (code) => reject(new Error(`the demo server exited (${code}) before printing its address: ${printed}`)));
-  });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  demo = await startDemo(folder);
 });
 
 test.after(async () => {
-  await browser?.close();
-  server?.kill();
+  await demo?.close();
 });
 
 test(`the fidelity view's curves and AUCs are deepinside fidelity --json's (gradient, then IG at the page's 4 steps as --ig-steps 4), drawn as SVG, and follow the method (${MODEL})`, async () => {
-  const page = await browser!.newPage({ viewport: { width: 1100, height: 1800 } });
+  const page = await demo!.browser.newPage({ viewport: { width: 1100, height: 1800 } });
   page.on('pageerror', (error) => console.log(`  page error: ${error.message}`));
-  await page.goto(address);
+  await page.goto(demo!.address);
   await waitFor(page, 'the first map', 'r.saliency !== undefined');
   await page.selectOption('#model', MODEL);
   await waitFor(page, `${MODEL}'s first map`, `r.saliency.model === ${JSON.stringify(MODEL)}`);
@@ -147,8 +110,8 @@ test(`the fidelity view's curves and AUCs are deepinside fidelity --json's (grad
 });
 
 test('a new map asked for while the curves are computed cancels them: only the last map gets curves', async () => {
-  const page = await browser!.newPage({ viewport: { width: 1100, height: 1800 } });
-  await page.goto(address);
+  const page = await demo!.browser.newPage({ viewport: { width: 1100, height: 1800 } });
+  await page.goto(demo!.address);
   await waitFor(page, 'the first map', 'r.saliency !== undefined');
   await page.selectOption('#model', MODEL);
   await waitFor(page, `${MODEL}'s first map`, `r.saliency.model === ${JSON.stringify(MODEL)}`);
