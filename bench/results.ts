@@ -44,6 +44,17 @@ export interface BenchResults {
     readonly nodes: number;
     readonly ms: number;
   }>;
+  /** The convs of that profile by layer shape (`size×size/stride C→K H×W`), with their FLOPs (absent in older files). */
+  readonly nodeShapes?: ReadonlyArray<{
+    readonly model: string;
+    readonly batch: number;
+    readonly pass: 'forward' | 'backward';
+    readonly op: string;
+    readonly layer: string;
+    readonly nodes: number;
+    readonly ms: number;
+    readonly flops: number;
+  }>;
 }
 
 /** The end-to-end network of the benchmark's first runs, and of every run's peer comparison. */

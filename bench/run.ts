@@ -18,7 +18,7 @@ import { IMAGENET_LABELS, initVggWeights, loadVgg, RESNET_DEPTHS, resnetGraph, v
 import { Random } from '../src/random/mod.ts';
 import { type BenchCase, benchCases } from './cases.ts';
 import { endToEndCases } from './end_to_end.ts';
-import { profileNodeTypes } from './node_profile.ts';
+import { profileNodes } from './node_profile.ts';
 import { fidelityCases } from './fidelity_cases.ts';
 import { PEER_LAYERS, peerOps } from './peer_cases.ts';
 import { openOnnxRuntime, openTfjs, outputChunksToFit, type OrtPeer, type TfjsPeer, VGG16_CLASSIFIER } from './peers/mod.ts';
@@ -113,6 +113,7 @@ for (const k of kernels) {
 
 const endToEndResults: Array<BenchResults['endToEnd'][number]> = [];
 const nodeTypeResults: Array<NonNullable<BenchResults['nodeTypes']>[number]> = [];
+const nodeShapeResults: Array<NonNullable<BenchResults['nodeShapes']>[number]> = [];
 // Without words every network runs end to end; a word that names one (ResNet, VGG16, fashion) runs it alone.
 const endToEndWanted = (network: string) => words.length === 0 || words.some((w) => network.toLowerCase().includes(w.toLowerCase()));
 if (endToEnd) {
@@ -129,13 +130,20 @@ if (endToEnd) {
     console.log(`\n${network}:`);
     const built = graph();
     // The networks timed forward alone are also profiled: a saliency map's time by pass and node type.
-    const profile = forward ? await profileNodeTypes(gpu, built, random, 1) : undefined;
+    const profile = forward ? await profileNodes(gpu, built, random, 1) : undefined;
     if (profile) {
-      const total = profile.reduce((sum, t) => sum + t.ms, 0);
+      const total = profile.types.reduce((sum, t) => sum + t.ms, 0);
       console.log(`  saliency map at batch 1 by node type (${formatMs(total)} ms between timestamps before each node):`);
-      for (const t of profile) {
+      for (const t of profile.types) {
         nodeTypeResults.push({ model: network, batch: 1, ...t });
         console.log(`    ${t.pass.padEnd(9)}${t.op.padEnd(16)}${String(t.nodes).padStart(4)} nodes ${formatMs(t.ms).padStart(9)} ms ${(100 * t.ms / total).toFixed(1).padStart(5)}%`);
+      }
+      // The convs by layer shape (their GFLOP/s; backward is the gradient to the input).
+      console.log('  the convs by layer shape:');
+      for (const t of profile.shapes.filter((t) => t.op === 'conv')) {
+        nodeShapeResults.push({ model: network, batch: 1, ...t });
+        const gflops = t.flops / t.ms / 1e6;
+        console.log(`    ${t.pass.padEnd(9)}${t.layer.padEnd(32)}${String(t.nodes).padStart(4)} nodes ${formatMs(t.ms).padStart(9)} ms ${(100 * t.ms / total).toFixed(1).padStart(5)}% ${gflops.toFixed(2).padStart(7)} GFLOP/s`);
       }
     }
     // The shipped models also time fidelity's forward passes (batch 1, 8, 32) and one image's fidelity pass.
@@ -183,6 +191,7 @@ const results: BenchResults = {
   kernels,
   endToEnd: endToEndResults,
   ...(nodeTypeResults.length > 0 ? { nodeTypes: nodeTypeResults } : {}),
+  ...(nodeShapeResults.length > 0 ? { nodeShapes: nodeShapeResults } : {}),
 };
 mkdirSync('bench/results', { recursive: true });
 // A later run the same day gets its own name: -2, -3, …
