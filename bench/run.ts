@@ -18,6 +18,7 @@ import { IMAGENET_LABELS, initVggWeights, loadVgg, RESNET_DEPTHS, resnetGraph, v
 import { Random } from '../src/random/mod.ts';
 import { type BenchCase, benchCases } from './cases.ts';
 import { endToEndCases } from './end_to_end.ts';
+import { GRAPH_PEER_LIMIT, graphPeerCases } from './graph_peers.ts';
 import { profileNodes } from './node_profile.ts';
 import { fidelityCases } from './fidelity_cases.ts';
 import { PEER_LAYERS, peerOps } from './peer_cases.ts';
@@ -30,6 +31,8 @@ const COPY_BYTES = 256 * 1024 * 1024;
 
 const { words, batch, runs, compare, endToEnd, peers } = parseArguments(process.argv.slice(2));
 const PEER_RUNS = 3;
+// TF.js's ResNet-50 maps at batch 8 only where its batch-1 map took under this.
+const TFJS_LARGEST_MS = 20_000;
 // The shipped models, timed end to end per image and per batch of SHIPPED_BATCH (npm run bench runs from
 // the repository's root).
 const SHIPPED = ['weights/vgg-fashion.safetensors', 'weights/vgg-cluttered.safetensors'];
@@ -121,6 +124,8 @@ if (endToEnd) {
   const input = { channels: 3, height: 224, width: 224 };
   // VGG16 at batch 1 and 2; ResNet-50 (BN folded, as an ONNX import leaves it) forward alone too, at batch
   // 1 and 8; the shipped models (random inputs) at batch 1 and SHIPPED_BATCH.
+  // ResNet-50 also runs in the peers, at each of its batch sizes: TF.js's tf.grad saliency maps and ONNX
+  // Runtime's forward pass of the same graph (VGG16's TF.js saliency map follows below, built from its spec).
   const networks: Array<[string, () => Graph, number[], boolean]> = [
     [VGG16_RANDOM, () => vggGraph({ spec: vgg16, weights: initVggWeights(vgg16, random) }), [1, 2], false],
     [RESNET50_RANDOM, () => resnetGraph({ ...RESNET_DEPTHS[50], input, labels: IMAGENET_LABELS }, random), [1, 8], true],
@@ -158,6 +163,7 @@ if (endToEnd) {
       endToEndResults.push({ model: network, name: e.name, batch: e.batch, ms: timing.medianMs, msPerImage: timing.medianMs / e.batch });
       console.log(`  ${e.name}, batch ${e.batch}: ${formatMs(timing.medianMs)} ms (${formatMs(timing.medianMs / e.batch)} ms per image)`);
     }
+    if (network === RESNET50_RANDOM && (tfjs || ort)) await runGraphPeers(network, built, batches);
   }
   const ours = endToEndResults.find((e) => e.model === VGG16_RANDOM && e.batch === 1 && e.name.startsWith('saliency'));
   if (tfjs && ours) {
@@ -176,6 +182,44 @@ if (endToEnd) {
         endToEndResults.push({ model: VGG16_RANDOM, name: `${label}: failed`, batch: 1, ms: Number.NaN, msPerImage: Number.NaN });
       } finally {
         op?.dispose();
+      }
+    }
+  }
+}
+
+/**
+ * The peers' passes of `graph` at each batch, checked against ours and timed beside our row of the same
+ * pass and batch. TF.js's maps at a larger batch are skipped where its batch-1 run took over
+ * TFJS_LARGEST_MS (the run would take minutes), and that is said.
+ */
+async function runGraphPeers(network: string, graph: Graph, batches: readonly number[]): Promise<void> {
+  let tfjsMs = 0;
+  for (const n of batches) {
+    const skipTfjs = tfjsMs > TFJS_LARGEST_MS;
+    if (skipTfjs) console.log(`  TF.js at batch ${n}: skipped, its batch-1 run took ${formatMs(tfjsMs)} ms (over ${TFJS_LARGEST_MS} ms)`);
+    const { cases, failed } = await graphPeerCases(gpu, graph, random, n, { tfjs: skipTfjs ? undefined : tfjs, ort });
+    for (const f of failed) {
+      console.log(`  ${f.peer} ${f.pass}, batch ${n}: failed (${f.message})`);
+      endToEndResults.push({ model: network, name: `${f.peer} ${f.pass}: failed (${f.message})`, batch: n, ms: Number.NaN, msPerImage: Number.NaN });
+    }
+    for (const c of cases) {
+      try {
+        const label = `${c.peer}: ${c.op.name}`;
+        if (!(c.error < GRAPH_PEER_LIMIT)) {
+          console.log(`  ${label}: WRONG (relative error ${c.error} against ours), not timed`);
+          endToEndResults.push({ model: network, name: `${label}: wrong (relative error ${c.error.toExponential(1)})`, batch: n, ms: Number.NaN, msPerImage: Number.NaN });
+          continue;
+        }
+        const t = await timer.time(() => c.op.run(), PEER_RUNS, true);
+        if (c.peer === tfjs?.name && n === 1) tfjsMs = t.medianMs;
+        const ours = endToEndResults.find((e) => e.model === network && e.batch === n && e.name.startsWith(c.pass));
+        const speedup = ours ? t.medianMs / ours.ms : undefined;
+        endToEndResults.push({ model: network, name: label, batch: n, ms: t.medianMs, msPerImage: t.medianMs / n, ...(speedup === undefined ? {} : { speedup }) });
+        console.log(`  ${label}, batch ${n}: ${formatMs(t.medianMs)} ms (relative error ${c.error.toExponential(1)} against ours)${speedup === undefined ? '' : `: deepinside ×${speedup.toFixed(2)}`}`);
+      } catch (peerError) {
+        console.log(`  ${c.peer} ${c.pass}, batch ${n}: failed (${peerError instanceof Error ? peerError.message.split('\n')[0] : String(peerError)})`);
+      } finally {
+        c.op.dispose();
       }
     }
   }
