@@ -214,6 +214,24 @@ test('conv2d_forward and conv2d_backward_input default to v2 where the rearrange
   }
 });
 
+test('conv2d_forward and conv2d_backward_input fall back from v9 to v8 where the weight padded to 32 channels would exceed a binding', async () => {
+  // 7→24 channels 1×1: the weight (168 values) and its layout padded to 8 channels (168 forward, 192 for the
+  // gradient) fit 200-value windows; padded to 32 (224 and 768) they do not, so a v9 dispatch would throw.
+  const tiny = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: 200 * 4 + gpu.limits.bindingAlignment });
+  const s: Conv2dShape = { n: 2, c: 7, h: 2, w: 2, k: 24, size: 1, pad: 0 };
+  if (s.c * 32 <= tiny.maxWindowElements || s.k * 8 > tiny.maxWindowElements) throw new Error('the case no longer separates the layouts');
+  const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
+  const weight = randomTensor(random, s.k * s.c, 'weight');
+  const bias = randomTensor(random, s.k, 'bias');
+  const dy = randomTensor(random, s.n * s.k * s.h * s.w, 'dy');
+  const y = poisoned(dy.data.length, 'y');
+  const dx = poisoned(x.data.length, 'dx');
+  await conv2dForward(tiny, s, x.tensor, weight.tensor, bias.tensor, y);
+  await conv2dBackwardInput(tiny, s, dy.tensor, weight.tensor, dx);
+  assertClose('y', await tiny.read(y), refForward(s, x.data, weight.data, bias.data), { random });
+  assertClose('dx', await tiny.read(dx), refBackwardInput(s, dy.data, weight.data), { random });
+});
+
 test('the direct variants and conv2d_backward_weight refuse strides and uneven padding', async () => {
   const s: Conv2dShape = { n: 1, c: 2, h: 6, w: 8, k: 2, size: 3, pad: 1, stride: 2 };
   const uneven: Conv2dShape = { n: 1, c: 2, h: 6, w: 8, k: 2, size: 3, pad: 0, pads: [0, 0, 1, 1] };
