@@ -154,7 +154,7 @@ if (endToEnd) {
       }
     }
     // The shipped models also time fidelity's forward passes (batch 1, 8, 32) and one image's fidelity pass.
-    const fidelity = network === VGG16_RANDOM ? [] : fidelityCases(gpu, built, random);
+    const fidelity = network === VGG16_RANDOM || network === RESNET50_RANDOM ? [] : fidelityCases(gpu, built, random);
     // The networks timed forward alone (ResNet-50) skip the class-model step: its batch-8 runs took minutes
     // on the shared CPU, and the issue asks for the forward pass and the saliency map.
     for (const e of [...endToEndCases(gpu, built, random, batches, { forward, classModel: !forward }), ...fidelity]) {
