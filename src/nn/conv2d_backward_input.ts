@@ -54,6 +54,7 @@ export async function conv2dBackwardInput(
   // exceeds a binding (a small maxBindingBytes) the default falls back to v2, which binds the weight as it is.
   const layoutFits = s.k * s.size * s.size * Math.ceil(s.c / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
   const pointwise = conv2dPointwiseShape(s);
+  // 1×1 kernels without padding take v9 where subgroups are 8 lanes (why: conv2d_forward's default).
   variant ??= gpu.kernels !== 'tuned' || !layoutFits
     ? 2
     : s.size === 3 && plain !== undefined ? directVariant(gpu, s.h, s.w, s.c) : pointwise && gpu.subgroupSize === 8 && pointwiseLayoutFits(gpu, s.k, s.c) ? 9 : 8;

@@ -82,6 +82,9 @@ export async function conv2dForward(
   // that exceeds a binding (a small maxBindingBytes) the default falls back to v2, which binds the weight as it is.
   const layoutFits = s.c * s.size * s.size * Math.ceil(s.k / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
   const pointwise = conv2dPointwiseShape(s);
+  // 1×1 kernels without padding take v9 where subgroups are 8 lanes: on lavapipe, in CPU-seconds, it ran
+  // ResNet-50's 1×1/2 projections 1.4–2.9× and its 7×7 1×1 layers 1.2–2× faster than v8, and its other 1×1
+  // layers about as fast or faster (docs/kernels-graph.md).
   variant ??= gpu.kernels !== 'tuned' || !layoutFits
     ? 2
     : s.size === 3 && plain !== undefined ? directVariant(gpu, oh, ow, s.k) : pointwise && gpu.subgroupSize === 8 && pointwiseLayoutFits(gpu, s.c, s.k) ? 9 : 8;
