@@ -83,7 +83,7 @@ export async function conv2dForward(
   const layoutFits = s.c * s.size * s.size * Math.ceil(s.k / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
   const pointwise = conv2dPointwiseShape(s);
   // 1×1 kernels without padding take v9 where subgroups are 8 lanes: on lavapipe, in CPU-seconds, it ran
-  // ResNet-50's 1×1/2 projections 1.4–2.9× and its 7×7 1×1 layers 1.2–2× faster than v8, and its other 1×1
+  // ResNet-50's 1×1/2 projections 1.4–2.9× and its 1×1 layers at 7×7 1.1–2.1× faster than v8, and its other 1×1
   // layers about as fast or faster (docs/kernels-graph.md).
   variant ??= gpu.kernels !== 'tuned' || !layoutFits
     ? 2
