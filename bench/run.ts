@@ -33,7 +33,7 @@ const COPY_BYTES = 256 * 1024 * 1024;
 const { words, batch, runs, compare, endToEnd, peers, resnetBatches } = parseArguments(process.argv.slice(2));
 const PEER_RUNS = 3;
 // TF.js's ResNet-50 maps at batch 8 only where its batch-1 map took under this.
-const TFJS_LARGEST_MS = 20_000;
+const TFJS_LARGEST_MS = 10_000;
 // The shipped models, timed end to end per image and per batch of SHIPPED_BATCH (npm run bench runs from
 // the repository's root).
 const SHIPPED = ['weights/vgg-fashion.safetensors', 'weights/vgg-cluttered.safetensors'];
