@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fidelityResultFiles, fidelityTable } from './fidelity_table.ts';
-import type { BenchResults, KernelResult } from './results.ts';
+import { type BenchResults, formatMs, type KernelResult, RESNET50_RANDOM } from './results.ts';
 import { segmentationResultFile, segmentationTable } from './segmentation_table.ts';
 import { LOCALISE_RESULTS, localiseTable } from './localise_table.ts';
 import { docValues, withValues } from './doc_values.ts';
@@ -148,12 +148,47 @@ a fresh clone's \`npm start\` took ${run.npmStart.wallSeconds.toFixed(0)} s (npm
 took ${wall.toFixed(0)} s. Step by step: [docs/performance.md](docs/performance.md#npm-start).`;
 }
 
+// ResNet-50 end to end beside its peers, and where its saliency map's time goes (npm run bench -- ResNet).
+const RESNET50 = '2026-12-03-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-2.json';
+
+/** ResNet-50's passes at batch 1 and 8 beside TF.js's tf.grad maps and ONNX Runtime's forward pass, from one run. */
+function resnet50Table(): string {
+  const r = read(RESNET50);
+  const rows: string[][] = [];
+  const mine = r.endToEnd.filter((e) => e.model === RESNET50_RANDOM);
+  for (const pass of ['forward (logits)', 'saliency map', 'class-model step']) {
+    for (const e of mine.filter((m) => m.name.startsWith(pass))) {
+      // The peer rows of the same pass and batch: TF.js beside the maps, ONNX Runtime beside the forward pass.
+      const peerPrefix = pass === 'saliency map' ? 'TensorFlow.js' : pass === 'forward (logits)' ? 'ONNX Runtime' : undefined;
+      const peer = peerPrefix ? mine.find((m) => m.batch === e.batch && m.name.startsWith(peerPrefix)) : undefined;
+      const peerCell = !peer ? (peerPrefix ? 'not run' : '') : Number.isFinite(peer.ms) ? `${peerPrefix} ${formatMs(peer.ms)} ms` : `${peer.name}`;
+      rows.push([pass, String(e.batch), formatMs(e.ms), formatMs(e.msPerImage), peerCell, peer?.speedup !== undefined ? times(peer.speedup) : '']);
+    }
+  }
+  return table(['ResNet-50 224×224', 'batch', 'deepinside ms', 'ms an image', 'peer', 'deepinside speed-up'], ['---', '---:', '---:', '---:', '---', '---:'], rows);
+}
+
+/** Where ResNet-50's saliency map at batch 1 spends its time: by pass and node type, then its costliest conv shapes. */
+function resnet50Profile(): string {
+  const r = read(RESNET50);
+  const types = (r.nodeTypes ?? []).filter((t) => t.model === RESNET50_RANDOM && t.batch === 1);
+  if (types.length === 0) throw new RangeError(`doc tables: no ResNet-50 profile in ${RESNET50}`);
+  const total = types.reduce((sum, t) => sum + t.ms, 0);
+  const share = (ms: number) => `${((100 * ms) / total).toFixed(1)}%`;
+  const rows: string[][] = types.filter((t) => t.ms >= 0.005 * total).map((t) => [`${t.pass} ${t.op}`, String(t.nodes), formatMs(t.ms), share(t.ms), '']);
+  const shapes = (r.nodeShapes ?? []).filter((t) => t.model === RESNET50_RANDOM && t.batch === 1).slice(0, 12);
+  for (const t of shapes) rows.push([`${t.pass} ${t.layer}`, String(t.nodes), formatMs(t.ms), share(t.ms), fixed(t.flops / t.ms / 1e6)]);
+  return table(['saliency map, batch 1: pass and node type, then the costliest conv shapes', 'nodes', 'ms', 'share', 'GFLOP/s'], ['---', '---:', '---:', '---:', '---:'], rows);
+}
+
 /** Every generated table, in the documents they belong to. */
 export function docTables(): DocTable[] {
   return [
     { document: 'docs/performance.md', name: 'lavapipe-kernels', markdown: lavapipeKernels() },
     { document: 'docs/performance.md', name: 'shipped-models', markdown: shippedModels() },
     { document: 'docs/performance.md', name: 'h100-weight-gradient', markdown: h100WeightGradient() },
+    { document: 'docs/performance.md', name: 'resnet50', markdown: resnet50Table() },
+    { document: 'docs/performance.md', name: 'resnet50-profile', markdown: resnet50Profile() },
     { document: 'docs/performance.md', name: 'npm-start', markdown: npmStartTable() },
     { document: 'README.md', name: 'npm-start-summary', markdown: npmStartSummary() },
     { document: 'docs/fidelity.md', name: 'fidelity', markdown: fidelityTable(fidelityResultFiles()) },

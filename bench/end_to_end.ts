@@ -17,9 +17,15 @@ export interface EndToEnd {
 
 /**
  * The passes of `graph` at each batch size, on random inputs (with `forward`, the forward pass alone
- * first, read back); the last case releases the model.
+ * first; with `classModel` false, no class-model step); the last case releases the model.
  */
-export function endToEndCases(gpu: Gpu, graph: Graph, random: Random, batches: readonly number[], options: { readonly forward?: boolean } = {}): EndToEnd[] {
+export function endToEndCases(
+  gpu: Gpu,
+  graph: Graph,
+  random: Random,
+  batches: readonly number[],
+  options: { readonly forward?: boolean; readonly classModel?: boolean } = {},
+): EndToEnd[] {
   const model = GraphModel.create(gpu, graph);
   const { channels, height, width } = graph.info.input;
   const cases: EndToEnd[] = [];
@@ -48,6 +54,7 @@ export function endToEndCases(gpu: Gpu, graph: Graph, random: Random, batches: r
       },
       release: () => map.buffer.destroy(),
     });
+    if (options.classModel === false) continue;
     cases.push({
       name: 'class-model step (forward + backward + ascent step)',
       batch: n,

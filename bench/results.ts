@@ -24,6 +24,8 @@ export interface BenchResults {
   readonly runs: number;
   readonly command: string;
   readonly ceilings: { readonly copyGBs: number; readonly arithmeticGFLOPs: number; readonly arithmeticFrom: string };
+  /** The machine's load averages (1, 5, 15 minutes) when the run began and ended: other jobs on the same CPU (absent in older files). */
+  readonly load?: { readonly before: readonly number[]; readonly after: readonly number[] };
   readonly kernels: readonly KernelResult[];
   readonly endToEnd: ReadonlyArray<{
     /** The network: VGG16 at 224×224 with random weights, or a shipped model's file (absent in older files). */
@@ -44,6 +46,17 @@ export interface BenchResults {
     readonly nodes: number;
     readonly ms: number;
   }>;
+  /** The convs of that profile by layer shape (`size×size/stride C→K H×W`), with their FLOPs (absent in older files). */
+  readonly nodeShapes?: ReadonlyArray<{
+    readonly model: string;
+    readonly batch: number;
+    readonly pass: 'forward' | 'backward';
+    readonly op: string;
+    readonly layer: string;
+    readonly nodes: number;
+    readonly ms: number;
+    readonly flops: number;
+  }>;
 }
 
 /** The end-to-end network of the benchmark's first runs, and of every run's peer comparison. */
@@ -62,6 +75,7 @@ export function markdownTable(r: BenchResults): string {
     '',
     `${r.date}, \`${r.command}\`; ${r.timing}, median of ${r.runs} runs.`,
     `Ceilings measured in the same run: copy ${r.ceilings.copyGBs.toFixed(2)} GB/s; arithmetic ${r.ceilings.arithmeticGFLOPs.toFixed(2)} GFLOP/s (${r.ceilings.arithmeticFrom}).`,
+    ...(r.load ? [`Load average (1, 5, 15 min) at the start ${r.load.before.map((x) => x.toFixed(1)).join(', ')}, at the end ${r.load.after.map((x) => x.toFixed(1)).join(', ')}.`] : []),
     '',
     '| kernel | layer | batch | shape | ms | GFLOP/s | GB/s | % of copy | % of arithmetic |',
     '|---|---|---:|---|---:|---:|---:|---:|---:|',

@@ -1,9 +1,9 @@
 // Rearranges a conv2d weight for the direct kernels (conv2d_forward v3 to v7), which read 4 output
 // channels per vec4 load.
-// w: (K, C, S, S)  →  wt: (C, S, S, KP), KP = K rounded up to 8, the extra channels zero.
+// w: (K, C, S, S)  →  wt: (C, S, S, KP), KP = K rounded up to a block of 8 (16 for conv2d_forward_v9), the extra channels zero.
 // With FLIP = 1 it gives the weight of the transposed convolution instead, for the gradient to the
 // input: the roles of K and C swap and the kernel turns 180°, wt: (K, S, S, CP) with
-// wt[k, r, s, c] = w[k, c, S−1−r, S−1−s], CP = C rounded up to 8.
+// wt[k, r, s, c] = w[k, c, S−1−r, S−1−s], CP = C rounded up to the block.
 // An invocation moves the S·S taps of one outer index and 4 neighbouring inner ones, reading each
 // inner one's taps from one place in w and writing a vec4 a tap (walking wt element by element read
 // each w value on its own, 18 KB from the last, and took 35 ms for VGG16's conv4_3 on lavapipe).

@@ -50,8 +50,13 @@ const streams = (s: Conv2dShape) => s.size === 3 && s.pad === 1 && s.w % 4 === 0
 const subgroups8 = gpu.subgroupSize === 8;
 /** Whether a forward or backward-input variant is one of the direct 3×3 kernels (3 to 7). */
 const direct = (variant: number) => variant >= 3 && variant <= 7;
-/** Whether it is one of those that need 8-lane subgroups (5 to 7). */
-const subgroupVariant = (variant: number) => variant >= 5 && variant <= 7;
+/** Whether it is one of those that need 8-lane subgroups (5 to 7, and the 1×1 kernel 9). */
+const subgroupVariant = (variant: number) => variant >= 5 && variant <= 9 && variant !== 8;
+/** Whether variant 9 (1×1 kernels without padding, any stride) takes the shape. */
+const pointwise = (s: Conv2dShape) => s.size === 1 && (s.pads ?? [s.pad, s.pad, s.pad, s.pad]).every((p) => p === 0);
+/** Whether a forward or backward-input variant runs on this adapter for the shape. */
+const runs = (variant: number, s: Conv2dShape) =>
+  !(direct(variant) && s.size !== 3) && !(variant === 9 && !pointwise(s)) && !(subgroupVariant(variant) && !subgroups8);
 
 for (const [name, s] of SHAPES) {
   const [oh, ow] = conv2dOutputSize(s);
@@ -62,7 +67,7 @@ for (const [name, s] of SHAPES) {
   const dy = randomTensor(random, yLength, 'dy');
 
   for (const variant of CONV2D_FORWARD_VARIANTS) {
-    if ((direct(variant) && s.size !== 3) || (subgroupVariant(variant) && !subgroups8)) continue;
+    if (!runs(variant, s)) continue;
     test(`conv2d_forward v${variant} matches the reference for ${name}`, async () => {
       const y = poisoned(yLength, 'y');
       await conv2dForward(gpu, s, x.tensor, weight.tensor, bias.tensor, y, variant);
@@ -70,7 +75,7 @@ for (const [name, s] of SHAPES) {
     });
   }
   for (const variant of CONV2D_BACKWARD_INPUT_VARIANTS) {
-    if ((direct(variant) && s.size !== 3) || (subgroupVariant(variant) && !subgroups8)) continue;
+    if (!runs(variant, s)) continue;
     test(`conv2d_backward_input v${variant} matches the reference for ${name}`, async () => {
       const dx = poisoned(x.data.length, 'dx');
       await conv2dBackwardInput(gpu, s, dy.tensor, weight.tensor, dx, variant);
@@ -108,6 +113,13 @@ const GENERAL: Array<[string, Conv2dShape]> = [
   ['3×3 stride 3, pads (1, 0, 2, 2), unread rows', { n: 1, c: 2, h: 8, w: 11, k: 3, size: 3, pad: 0, stride: 3, pads: [1, 0, 2, 2] }],
   ['2×2 stride 2 on a 1×1 plane padded to 2×2', { n: 2, c: 3, h: 1, w: 1, k: 2, size: 2, pad: 0, stride: 2, pads: [1, 1, 0, 0] }],
   ['5×5 stride 4 pad 2, 1 output row', { n: 1, c: 3, h: 5, w: 12, k: 2, size: 5, pad: 2, stride: 4 }],
+  // v9 (1×1 without padding): planes of whole vec4s (5×12 = 60 points: the last lane's 8 points run 4
+  // past the plane) and not (7×9); 33 and 40 output channels leave the last 32-channel block part empty;
+  // strides 2 and 3 read every other / third pixel forward and write them backward, leaving the rest zero.
+  ['1×1 stride 1, a plane of whole vec4s, 40→33 channels, batch 2', { n: 2, c: 40, h: 5, w: 12, k: 33, size: 1, pad: 0 }],
+  ['1×1 stride 1, a 7×9 plane, 3→40 channels', { n: 1, c: 3, h: 7, w: 9, k: 40, size: 1, pad: 0 }],
+  ['1×1 stride 3, 8×10 → 3×4, 5→70 channels, batch 2', { n: 2, c: 5, h: 8, w: 10, k: 70, size: 1, pad: 0, stride: 3 }],
+  ['1×1 stride 1 on a 1×1 plane, batch 3', { n: 3, c: 6, h: 1, w: 1, k: 7, size: 1, pad: 0 }],
 ];
 
 for (const [name, s] of GENERAL) {
@@ -117,7 +129,8 @@ for (const [name, s] of GENERAL) {
   const weight = randomTensor(random, s.k * s.c * s.size * s.size, 'weight');
   const bias = randomTensor(random, s.k, 'bias');
   const dy = randomTensor(random, yLength, 'dy');
-  for (const variant of [1, 2, 8, undefined] as const) {
+  for (const variant of [1, 2, 8, 9, undefined] as const) {
+    if (variant !== undefined && !runs(variant, s)) continue;
     const which = variant ? `v${variant}` : 'by default';
     test(`conv2d_forward ${which} matches the reference for ${name}`, async () => {
       const y = poisoned(yLength, 'y');
@@ -132,11 +145,13 @@ for (const [name, s] of GENERAL) {
   }
 }
 
-// ResNet-50's own shapes, once each through the default kernel (v8): the 7×7/2 stem at 224×224, a 1×1
-// 256→64 reduction at 56×56, and the 1×1/2 1024→2048 downsampling projection at 14×14.
+// ResNet-50's own shapes, once each through the default kernel (v8 for the stem, v9 for the 1×1 convs where
+// subgroups are 8 lanes): the 7×7/2 stem at 224×224, a 1×1 256→64 reduction at 56×56, a 1×1 512→2048
+// expansion at 7×7 (49 points, no vec4s) and the 1×1/2 1024→2048 downsampling projection at 14×14.
 const RESNET: Array<[string, Conv2dShape]> = [
   ['the ResNet stem, 3→64 7×7/2 at 224×224', { n: 1, c: 3, h: 224, w: 224, k: 64, size: 7, pad: 3, stride: 2 }],
   ["ResNet-50's 1×1 256→64 at 56×56", { n: 1, c: 256, h: 56, w: 56, k: 64, size: 1, pad: 0 }],
+  ["ResNet-50's 1×1 512→2048 at 7×7", { n: 1, c: 512, h: 7, w: 7, k: 2048, size: 1, pad: 0 }],
   ["ResNet-50's 1×1/2 1024→2048 projection at 14×14", { n: 1, c: 1024, h: 14, w: 14, k: 2048, size: 1, pad: 0, stride: 2 }],
 ];
 for (const [name, s] of RESNET) {
@@ -199,6 +214,24 @@ test('conv2d_forward and conv2d_backward_input default to v2 where the rearrange
   }
 });
 
+test('conv2d_forward and conv2d_backward_input fall back from v9 to v8 where the weight padded to 32 channels would exceed a binding', async () => {
+  // 7→24 channels 1×1: the weight (168 values) and its layout padded to 8 channels (168 forward, 192 for the
+  // gradient) fit 200-value windows; padded to 32 (224 and 768) they do not, so a v9 dispatch would throw.
+  const tiny = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: 200 * 4 + gpu.limits.bindingAlignment });
+  const s: Conv2dShape = { n: 2, c: 7, h: 2, w: 2, k: 24, size: 1, pad: 0 };
+  if (s.c * 32 <= tiny.maxWindowElements || s.k * 8 > tiny.maxWindowElements) throw new Error('the case no longer separates the layouts');
+  const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
+  const weight = randomTensor(random, s.k * s.c, 'weight');
+  const bias = randomTensor(random, s.k, 'bias');
+  const dy = randomTensor(random, s.n * s.k * s.h * s.w, 'dy');
+  const y = poisoned(dy.data.length, 'y');
+  const dx = poisoned(x.data.length, 'dx');
+  await conv2dForward(tiny, s, x.tensor, weight.tensor, bias.tensor, y);
+  await conv2dBackwardInput(tiny, s, dy.tensor, weight.tensor, dx);
+  assertClose('y', await tiny.read(y), refForward(s, x.data, weight.data, bias.data), { random });
+  assertClose('dx', await tiny.read(dx), refBackwardInput(s, dy.data, weight.data), { random });
+});
+
 test('the direct variants and conv2d_backward_weight refuse strides and uneven padding', async () => {
   const s: Conv2dShape = { n: 1, c: 2, h: 6, w: 8, k: 2, size: 3, pad: 1, stride: 2 };
   const uneven: Conv2dShape = { n: 1, c: 2, h: 6, w: 8, k: 2, size: 3, pad: 0, pads: [0, 0, 1, 1] };
@@ -259,7 +292,7 @@ const SLICED: Conv2dShape = { n: 5, c: 3, h: 9, w: 11, k: 4, size: 3, pad: 1 };
   };
 
   for (const variant of CONV2D_FORWARD_VARIANTS) {
-    if (subgroupVariant(variant) && !subgroups8) continue;
+    if (!runs(variant, s)) continue;
     test(`conv2d_forward v${variant} matches the reference for ${where}`, async () => {
       assertSliced();
       const y = poisoned(yLength, 'y');
@@ -268,7 +301,7 @@ const SLICED: Conv2dShape = { n: 5, c: 3, h: 9, w: 11, k: 4, size: 3, pad: 1 };
     });
   }
   for (const variant of CONV2D_BACKWARD_INPUT_VARIANTS) {
-    if (subgroupVariant(variant) && !subgroups8) continue;
+    if (!runs(variant, s)) continue;
     test(`conv2d_backward_input v${variant} matches the reference for ${where}`, async () => {
       const dx = poisoned(x.data.length, 'dx');
       await conv2dBackwardInput(sliced, s, dy.tensor, weight.tensor, dx, variant);
@@ -357,3 +390,44 @@ test('conv2d_forward rejects a weight whose channels disagree with the input', a
 });
 
 test.run();
+
+// v9 and v8 on 1×1 convs whose batch runs in 2048-byte windows, one image each: x's images (5·7·10 = 350
+// and 5·6·10 = 300 values) start at offsets that are not multiples of 4 in their windows, so v9 reads
+// them value by value, and the strided one's dx is zeroed and written every other pixel image by image.
+for (const s of [
+  { n: 4, c: 5, h: 7, w: 10, k: 6, size: 1, pad: 0, stride: 2 },
+  { n: 3, c: 5, h: 6, w: 10, k: 7, size: 1, pad: 0 },
+] as Conv2dShape[]) {
+  const [oh, ow] = conv2dOutputSize(s);
+  const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
+  const weight = randomTensor(random, s.k * s.c, 'weight');
+  const bias = randomTensor(random, s.k, 'bias');
+  const dy = randomTensor(random, s.n * s.k * oh * ow, 'dy');
+  for (const variant of [8, 9] as const) {
+    if (!runs(variant, s)) continue;
+    test(`conv2d_forward and conv2d_backward_input v${variant} match the reference for a 1×1/${s.stride ?? 1} ${s.c}→${s.k} conv bound in 2048-byte windows`, async () => {
+      if (2 * Math.max(s.c * s.h * s.w, s.k * oh * ow) <= sliced.maxWindowElements) throw new Error('the sliced case no longer splits the batch');
+      const y = poisoned(s.n * s.k * oh * ow, 'y');
+      const dx = poisoned(x.data.length, 'dx');
+      await conv2dForward(sliced, s, x.tensor, weight.tensor, bias.tensor, y, variant);
+      await conv2dBackwardInput(sliced, s, dy.tensor, weight.tensor, dx, variant);
+      assertClose('y', await sliced.read(y), refForward(s, x.data, weight.data, bias.data), { random });
+      assertClose('dx', await sliced.read(dx), refBackwardInput(s, dy.data, weight.data), { random });
+    });
+  }
+}
+
+test('conv2d_forward and conv2d_backward_input v9 refuse kernels other than 1×1 and padding', async () => {
+  const x = randomTensor(random, 2 * 6 * 8, 'x').tensor;
+  await assertRejectsWith(
+    () => conv2dForward(gpu, { n: 1, c: 2, h: 6, w: 8, k: 2, size: 3, pad: 1 }, x, randomTensor(random, 36, 'weight').tensor, randomTensor(random, 2, 'bias').tensor, poisoned(96, 'y'), 9),
+    RangeError,
+    /conv2d_forward: variant 9 takes 1×1 kernels without padding, not 3×3 with pads \(1, 1, 1, 1\)/,
+  );
+  const padded: Conv2dShape = { n: 1, c: 2, h: 6, w: 8, k: 2, size: 2, pad: 0, pads: [1, 0, 0, 0] };
+  await assertRejectsWith(
+    () => conv2dBackwardInput(gpu, padded, poisoned(2 * 6 * 7, 'dy'), randomTensor(random, 16, 'weight').tensor, poisoned(96, 'dx'), 9),
+    RangeError,
+    /conv2d_backward_input: variant 9 takes 1×1 kernels without padding, not 2×2 with pads \(1, 0, 0, 0\)/,
+  );
+});

@@ -7,6 +7,8 @@
 import type * as Ort from 'onnxruntime-node';
 import { availableParallelism } from 'node:os';
 import type { Conv2dShape, LinearShape } from '../../src/shapes/mod.ts';
+import type { Graph } from '../../src/graph/mod.ts';
+import { graphToOnnx } from './graph_onnx.ts';
 import { convModel, gemmModel } from './onnx_model.ts';
 import type { PeerOp, PeerUnavailable } from './peer_op.ts';
 
@@ -23,6 +25,8 @@ export interface OrtPeer {
   conv2d(s: Conv2dShape, x: ArrayLike<number>, weight: ArrayLike<number>, bias: ArrayLike<number>): Promise<PeerOp>;
   /** ONNX's Gemm with transB = 1: y = x Wᵀ + b, x (n, in), W (out, in) → y (n, out). */
   gemm(s: LinearShape, x: ArrayLike<number>, weight: ArrayLike<number>, bias: ArrayLike<number>): Promise<PeerOp>;
+  /** The forward pass of a whole graph (`graphToOnnx`) at batch n: x (n, C, H, W) → logits (n, classes). */
+  graphForward(graph: Graph, n: number, x: ArrayLike<number>): Promise<PeerOp>;
 }
 
 /**
@@ -61,6 +65,11 @@ class OrtPeerImpl implements OrtPeer {
 
   gemm(s: LinearShape, x: ArrayLike<number>, weight: ArrayLike<number>, bias: ArrayLike<number>): Promise<PeerOp> {
     return this.#op('onnxruntime Gemm', gemmModel(this.#onnx, s, weight, bias), x, [s.n, s.inFeatures]);
+  }
+
+  graphForward(graph: Graph, n: number, x: ArrayLike<number>): Promise<PeerOp> {
+    const { channels, height, width } = graph.info.input;
+    return this.#op('onnxruntime session.run of the graph', graphToOnnx(this.#onnx, graph, n), x, [n, channels, height, width]);
   }
 
   async #op(name: string, model: Uint8Array, x: ArrayLike<number>, dims: readonly number[]): Promise<PeerOp> {

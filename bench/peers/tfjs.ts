@@ -16,6 +16,7 @@
 import type * as Tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { webGpuInstance } from '../../src/gpu/mod.ts';
+import { type Graph, graphShapes } from '../../src/graph/mod.ts';
 import { initVggWeights, vggLayers } from '../../src/model/mod.ts';
 import { Random } from '../../src/random/mod.ts';
 import { type Conv2dShape, conv2dOutputSize, type LinearShape } from '../../src/shapes/mod.ts';
@@ -24,6 +25,8 @@ import type { PeerOp, PeerUnavailable } from './peer_op.ts';
 import { VGG16_CLASSIFIER, vgg16Spec } from './vgg16_spec.ts';
 
 type TfModule = typeof Tf;
+/** TF.js's explicit padding (conv_util.ExplicitPadding, not exported by the package): [before, after] per NHWC axis. */
+type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
 
 /** How `vgg16Saliency` builds its network; every field has a default. */
 export interface TfjsSaliencyOptions {
@@ -80,6 +83,15 @@ export interface TfjsPeer {
    * 1024-row block of fc6 on lavapipe (whose backward, dy·W, is then the slow untransposed product).
    */
   vgg16Saliency(inputSize: number, classifierSizes?: readonly number[], options?: TfjsSaliencyOptions): Promise<PeerOp>;
+  /**
+   * `tf.grad` of Σ_i logit[i, classes[i]] of any graph (conv as `tf.fused.conv2d` with its explicit pads
+   * and bias, `tf.relu`, `tf.maxPool`, `tf.add`, the global average pool as `tf.mean`, flatten, the linear
+   * layer as `tf.fused.matMul` with transposeB) to its input x (n, C, H, W), then the saliency maps
+   * max_c |grad| → (n, H, W). Weights and input are uploaded once, outside the timed run.
+   */
+  graphSaliency(graph: Graph, n: number, x: ArrayLike<number>, classes: readonly number[]): Promise<PeerOp>;
+  /** The forward pass of the same network as `graphSaliency` builds it → logits (n, classes). */
+  graphForward(graph: Graph, n: number, x: ArrayLike<number>): Promise<PeerOp>;
 }
 
 /**
@@ -279,6 +291,87 @@ class TfjsPeerImpl implements TfjsPeer {
     const chunks = options.fc6Chunks ?? 1;
     const name = `tfjs grad of VGG16 ${inputSize}×${inputSize}` + (chunks > 1 ? `, fc6 in ${chunks} row blocks (TF.js workaround)` : '');
     return this.#op(name, tensors, () => tf.max(tf.abs(gradient(input)), 3), (map) => Float32Array.from(map));
+  }
+
+  async graphSaliency(graph: Graph, n: number, x: ArrayLike<number>, classes: readonly number[]): Promise<PeerOp> {
+    const tf = this.#tf;
+    if (classes.length !== n) throw new RangeError(`graphSaliency: ${classes.length} classes for a batch of ${n}`);
+    const { network, tensors, input } = await this.#graph(graph, n, x);
+    const count = graph.info.labels.length;
+    const oneHot = tf.tensor2d(Float32Array.from({ length: n * count }, (_, i) => (i % count === classes[Math.floor(i / count)] ? 1 : 0)), [n, count]);
+    this.#backend.uploadToGPU(oneHot.dataId);
+    const gradient = tf.grad((image: Tf.Tensor) => tf.sum(tf.mul(network(image), oneHot)));
+    return this.#op(`tfjs grad of the graph, batch ${n}`, [...tensors, oneHot], () => tf.max(tf.abs(gradient(input)), 3), (map) => Float32Array.from(map));
+  }
+
+  async graphForward(graph: Graph, n: number, x: ArrayLike<number>): Promise<PeerOp> {
+    const { network, tensors, input } = await this.#graph(graph, n, x);
+    return this.#op(`tfjs forward of the graph, batch ${n}`, tensors, () => network(input), (y) => Float32Array.from(y));
+  }
+
+  /** The graph as a TF.js function of an NHWC batch, its weights uploaded, and the input x uploaded as NHWC. */
+  async #graph(graph: Graph, n: number, x: ArrayLike<number>): Promise<{ network: (image: Tf.Tensor) => Tf.Tensor; tensors: Tf.Tensor[]; input: Tf.Tensor4D }> {
+    const tf = this.#tf;
+    const { shapes } = graphShapes(graph);
+    const { channels, height, width } = graph.info.input;
+    const tensors: Tf.Tensor[] = [];
+    const steps: Array<(values: Map<string, Tf.Tensor>) => void> = [];
+    const weightOf = (name: string): Float32Array => {
+      const values = graph.weights.get(name);
+      if (!values) throw new RangeError(`graph peer: no weight ${name}`);
+      return values;
+    };
+    await this.#upload('graph', () => {
+      for (const node of graph.nodes) {
+        const op = node.op;
+        const [a, b] = node.inputs;
+        const out = node.output;
+        const inShape = shapes.get(a)!;
+        const outShape = shapes.get(out)!;
+        // Ours are [top, left, bottom, right]; TF.js's explicit padding is per NHWC axis.
+        const explicit = (pads: readonly number[]): ExplicitPadding => [[0, 0], [pads[0], pads[2]], [pads[1], pads[3]], [0, 0]];
+        if (op.kind === 'conv') {
+          const [c] = inShape;
+          const [k] = outShape;
+          const filter = tf.tensor4d(oihwToHwio(weightOf(op.weight), k, c, op.size, op.size), [op.size, op.size, c, k]);
+          const bias = op.bias ? tf.tensor1d(Float32Array.from(weightOf(op.bias))) : undefined;
+          tensors.push(filter, ...(bias ? [bias] : []));
+          steps.push((v) => v.set(out, tf.fused.conv2d({ x: v.get(a) as Tf.Tensor4D, filter, bias, strides: op.stride, pad: explicit(op.pads) })));
+        } else if (op.kind === 'relu') {
+          steps.push((v) => v.set(out, tf.relu(v.get(a)!)));
+        } else if (op.kind === 'maxpool') {
+          steps.push((v) => v.set(out, tf.maxPool(v.get(a) as Tf.Tensor4D, op.size, op.stride, explicit(op.pads))));
+        } else if (op.kind === 'add') {
+          steps.push((v) => v.set(out, tf.add(v.get(a)!, v.get(b)!)));
+        } else if (op.kind === 'globalavgpool') {
+          steps.push((v) => v.set(out, tf.mean(v.get(a)!, [1, 2], true)));
+        } else if (op.kind === 'flatten') {
+          // NHWC flattens in another order than NCHW unless the plane is 1×1 (after a global pool).
+          if (inShape.length === 3 && (inShape[1] !== 1 || inShape[2] !== 1)) {
+            throw new RangeError(`graph peer: flatten "${node.name}" of a ${inShape.join('×')} map (only 1×1 planes)`);
+          }
+          steps.push((v) => v.set(out, tf.reshape(v.get(a)!, [n, -1])));
+        } else if (op.kind === 'linear') {
+          const [outFeatures] = outShape;
+          const inFeatures = inShape.reduce((p, d) => p * d, 1);
+          const w = tf.tensor2d(Float32Array.from(weightOf(op.weight)), [outFeatures, inFeatures]);
+          const bias = op.bias ? tf.tensor1d(Float32Array.from(weightOf(op.bias))) : undefined;
+          tensors.push(w, ...(bias ? [bias] : []));
+          steps.push((v) => v.set(out, tf.fused.matMul({ a: v.get(a)!, b: w, bias, transposeB: true })));
+        } else {
+          throw new RangeError(`graph peer: node "${node.name}" is a ${op.kind}, which this peer does not build`);
+        }
+      }
+      tensors.push(tf.tensor4d(nchwToNhwc(x, n, channels, height, width), [n, height, width, channels]));
+      return tensors;
+    });
+    const input = tensors[tensors.length - 1] as Tf.Tensor4D;
+    const network = (image: Tf.Tensor): Tf.Tensor => {
+      const values = new Map<string, Tf.Tensor>([[graph.input, image]]);
+      for (const step of steps) step(values);
+      return values.get(graph.output)!;
+    };
+    return { network, tensors, input };
   }
 
   /** Builds tensors in error scopes, then uploads them to the GPU (see the file's notes). */

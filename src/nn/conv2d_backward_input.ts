@@ -5,7 +5,7 @@ import v2 from '../../shaders/conv2d_backward_input_v2.wgsl';
 import v8 from '../../shaders/conv2d_backward_input_v8.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
 import { checkSubgroups } from './check_subgroups.ts';
-import { conv2dForwardDirect, DIRECT_WORKGROUP, directVariant } from './conv2d_forward.ts';
+import { conv2dForwardDirect, conv2dPointwise, conv2dPointwiseShape, DIRECT_WORKGROUP, directVariant, pointwiseLayoutFits, V9_CHANNELS } from './conv2d_forward.ts';
 import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
@@ -15,10 +15,12 @@ import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
  * 180° with its channel roles swapped, padding size − 1 − pad). 1 and 2 take any kernel size, stride and
  * padding (with a stride, each input pixel gathers only the taps that read it), as does 8, the general
  * direct gather (8 channels × 8 pixels of one phase modulo the stride an invocation); 3 to 7 only 3×3
- * kernels with stride 1 and the same padding on every side. With `gpu.kernels` tuned the default is one of
- * 3 to 7 for those (see `directVariant`) and 8 for every other shape; portable kernels use 2.
+ * kernels with stride 1 and the same padding on every side; 9, conv2d_forward_v9's matrix product with the
+ * weight transposed (dx = wᵀ·dy per image, written every stride pixels, the rest zero), only 1×1 kernels
+ * without padding. With `gpu.kernels` tuned the default is one of 3 to 7 for those (see `directVariant`), 9
+ * for 1×1 kernels without padding and 8 for every other shape; portable kernels use 2.
  */
-export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
+export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
 export type Conv2dBackwardInputVariant = (typeof CONV2D_BACKWARD_INPUT_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'conv2d_backward_input_v1', code: v1 };
@@ -51,23 +53,44 @@ export async function conv2dBackwardInput(
   // The direct kernels and v8 bind the rearranged weight whole, its input channels padded to 8; where that
   // exceeds a binding (a small maxBindingBytes) the default falls back to v2, which binds the weight as it is.
   const layoutFits = s.k * s.size * s.size * Math.ceil(s.c / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
-  variant ??= gpu.kernels !== 'tuned' || !layoutFits ? 2 : s.size === 3 && plain !== undefined ? directVariant(gpu, s.h, s.w, s.c) : 8;
+  const pointwise = conv2dPointwiseShape(s);
+  // 1×1 kernels without padding take v9 where subgroups are 8 lanes (why: conv2d_forward's default).
+  variant ??= gpu.kernels !== 'tuned' || !layoutFits
+    ? 2
+    : s.size === 3 && plain !== undefined ? directVariant(gpu, s.h, s.w, s.c) : pointwise && gpu.subgroupSize === 8 && pointwiseLayoutFits(gpu, s.k, s.c) ? 9 : 8;
   if (!CONV2D_BACKWARD_INPUT_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
+  }
+  if (variant === 9) {
+    if (!pointwise) throw new RangeError(`conv2d_backward_input: variant 9 takes 1×1 kernels without padding, not ${s.size}×${s.size} with pads (${conv2dPads(s).join(', ')})`);
+    checkSubgroups('conv2d_backward_input', gpu, variant);
+    const stride = s.stride ?? 1;
+    // With a stride, only every stride-th pixel of dx gathers anything: the rest are zeroed here first.
+    if (stride > 1) {
+      const zeros = gpu.scratch('zeros', Math.min(dx.length, gpu.maxWindowElements));
+      for (let at = 0; at < dx.length; at += zeros.length) gpu.copy(zeros, 0, dx, at, Math.min(zeros.length, dx.length - at));
+    }
+    const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, 1, true, V9_CHANNELS);
+    const transposed = { n: s.n, c: s.k, h: oh, w: ow, k: s.c, oh: s.h, ow: s.w };
+    await conv2dPointwise(gpu, transposed, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, { gh: oh, gw: ow, inStride: 1, outStride: stride });
+    return;
   }
   if (variant === 8) {
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, true);
     const [top, left] = conv2dPads(s);
     const stride = s.stride ?? 1;
+    // A 1×1 stride-1 conv without padding maps pixels to pixels: its planes are taken as one row of h·w.
+    const flat = s.size === 1 && plain?.pad === 0;
+    const [h, w, fh, fw] = flat ? [1, s.h * s.w, 1, oh * ow] : [s.h, s.w, oh, ow];
     const wtw = gpu.window(wt, 0, s.k * s.size * s.size * padded);
-    const items = Math.ceil(s.c / V8_BLOCK) * s.h * stride * Math.ceil(Math.ceil(s.w / stride) / V8_BLOCK);
+    const items = Math.ceil(s.c / V8_BLOCK) * h * stride * Math.ceil(Math.ceil(w / stride) / V8_BLOCK);
     const [gx, gy] = gpu.grid(Math.ceil(items / DIRECT_WORKGROUP));
     for (const [n0, n] of slices) {
       const dyw = gpu.window(dy, n0 * outImage, n * outImage);
       const dxw = gpu.window(dx, n0 * inImage, n * inImage);
-      const aligned = s.size === 1 && plain?.pad === 0 && ow % 4 === 0 && dyw.base % 4 === 0;
+      const aligned = s.size === 1 && plain?.pad === 0 && fw % 4 === 0 && dyw.base % 4 === 0;
       const pipeline = await gpu.pipeline(SHADER_V8, { WG: DIRECT_WORKGROUP, ALIGNED: aligned ? 1 : 0 });
-      const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, padded, s.size, stride, top, left, dyw.base, dxw.base]);
+      const params = new Uint32Array([n, s.c, h, w, s.k, fh, fw, padded, s.size, stride, top, left, dyw.base, dxw.base]);
       gpu.dispatch(pipeline, params, [dyw.binding, dyw.binding, wtw.binding, dxw.binding], [gx, gy, n]);
     }
     return;

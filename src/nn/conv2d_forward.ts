@@ -8,6 +8,7 @@ import v5 from '../../shaders/conv2d_forward_v5.wgsl';
 import v6 from '../../shaders/conv2d_forward_v6.wgsl';
 import v7 from '../../shaders/conv2d_forward_v7.wgsl';
 import v8 from '../../shaders/conv2d_forward_v8.wgsl';
+import v9 from '../../shaders/conv2d_forward_v9.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
 import { checkSubgroups } from './check_subgroups.ts';
 import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
@@ -19,11 +20,14 @@ import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
  * pixels, 5 version 4 sharing its weight loads through 8-lane subgroups, 6 the same with 16 channels × 8
  * pixels, 7 32 channels × 8 pixels with the subgroup's lanes on neighbouring rows, sharing input rows
  * (5 to 7 only where `gpu.subgroupSize` is 8), 8 the general direct kernel (8 channels × 8 pixels an
- * invocation, any kernel size, stride and padding). 1, 2 and 8 take any kernel size, stride and padding;
- * 3 to 7 only 3×3 kernels with stride 1 and the same padding on every side. With `gpu.kernels` tuned the
- * default is one of 3 to 7 for those (see `directVariant`) and 8 for every other shape; portable kernels use 2.
+ * invocation, any kernel size, stride and padding), 9 the 1×1 convolution as a matrix product per image
+ * (16 channels × 4 pixels an invocation, the weights uniform across its workgroup). 1, 2 and 8 take any
+ * kernel size, stride and padding; 3 to 7 only 3×3 kernels with stride 1 and the same padding on every side;
+ * 9 only 1×1 kernels without padding, any stride. With `gpu.kernels` tuned the default is one of 3 to 7 for
+ * those (see `directVariant`), 9 for 1×1 kernels without padding and 8 for every other shape; portable
+ * kernels use 2.
  */
-export const CONV2D_FORWARD_VARIANTS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
+export const CONV2D_FORWARD_VARIANTS = [1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
 export type Conv2dForwardVariant = (typeof CONV2D_FORWARD_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'conv2d_forward_v1', code: v1 };
@@ -33,6 +37,11 @@ const V2_TILE = 64;
 const V2_SLAB = 16;
 const SHADER_V3 = { name: 'conv2d_forward_v3', code: v3 };
 const SHADER_V8 = { name: 'conv2d_forward_v8', code: v8 };
+const SHADER_V9 = { name: 'conv2d_forward_v9', code: v9 };
+// v9's invocation: 32 output channels × 8 grid points; its workgroup is one 8-lane subgroup.
+export const V9_CHANNELS = 32;
+const V9_POINTS = 8;
+const V9_WORKGROUP = 8;
 // v8's outputs an invocation: 8 channels × 8 pixels of a row; its workgroup, as the direct kernels'.
 const V8_BLOCK = 8;
 // What an invocation of each direct kernel computes: `channels` output channels × `pixels` of a row;
@@ -72,21 +81,38 @@ export async function conv2dForward(
   // The direct kernels and v8 bind the rearranged weight whole, its output channels padded to 8; where
   // that exceeds a binding (a small maxBindingBytes) the default falls back to v2, which binds the weight as it is.
   const layoutFits = s.c * s.size * s.size * Math.ceil(s.k / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
-  variant ??= gpu.kernels !== 'tuned' || !layoutFits ? 2 : s.size === 3 && plain !== undefined ? directVariant(gpu, oh, ow, s.k) : 8;
+  const pointwise = conv2dPointwiseShape(s);
+  // 1×1 kernels without padding take v9 where subgroups are 8 lanes: on lavapipe, in CPU-seconds, it ran
+  // ResNet-50's 1×1/2 projections 1.4–2.9× and its 1×1 layers at 7×7 1.1–2.1× faster than v8, and its other 1×1
+  // layers about as fast or faster (docs/kernels-graph.md).
+  variant ??= gpu.kernels !== 'tuned' || !layoutFits
+    ? 2
+    : s.size === 3 && plain !== undefined ? directVariant(gpu, oh, ow, s.k) : pointwise && gpu.subgroupSize === 8 && pointwiseLayoutFits(gpu, s.c, s.k) ? 9 : 8;
   if (!CONV2D_FORWARD_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_forward: no variant ${variant}; known: ${CONV2D_FORWARD_VARIANTS.join(', ')}`);
+  }
+  if (variant === 9) {
+    if (!pointwise) throw new RangeError(`conv2d_forward: variant 9 takes 1×1 kernels without padding, not ${s.size}×${s.size} with pads (${conv2dPads(s).join(', ')})`);
+    checkSubgroups('conv2d_forward', gpu, variant);
+    const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, 1, false, V9_CHANNELS);
+    const stride = s.stride ?? 1;
+    await conv2dPointwise(gpu, { n: s.n, c: s.c, h: s.h, w: s.w, k: s.k, oh, ow }, x, wt, padded, bias, y, slices, { gh: oh, gw: ow, inStride: stride, outStride: 1 });
+    return;
   }
   if (variant === 8) {
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, false);
     const [top, left] = conv2dPads(s);
+    // A 1×1 stride-1 conv without padding maps pixels to pixels: its planes are taken as one row of h·w.
+    const flat = s.size === 1 && plain?.pad === 0;
+    const [h, w, fh, fw] = flat ? [1, s.h * s.w, 1, oh * ow] : [s.h, s.w, oh, ow];
     const wtw = gpu.window(wt, 0, s.c * s.size * s.size * padded);
     for (const [n0, n] of slices) {
       const xw = gpu.window(x, n0 * inImage, n * inImage);
       const yw = gpu.window(y, n0 * outImage, n * outImage);
-      const aligned = s.size === 1 && plain?.pad === 0 && s.w % 4 === 0 && xw.base % 4 === 0;
+      const aligned = s.size === 1 && plain?.pad === 0 && w % 4 === 0 && xw.base % 4 === 0;
       const pipeline = await gpu.pipeline(SHADER_V8, { WG: DIRECT_WORKGROUP, ALIGNED: aligned ? 1 : 0 });
-      const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, padded, s.size, s.stride ?? 1, top, left, xw.base, yw.base]);
-      const items = Math.ceil(s.k / V8_BLOCK) * oh * Math.ceil(ow / V8_BLOCK);
+      const params = new Uint32Array([n, s.c, h, w, s.k, fh, fw, padded, s.size, s.stride ?? 1, top, left, xw.base, yw.base]);
+      const items = Math.ceil(s.k / V8_BLOCK) * fh * Math.ceil(fw / V8_BLOCK);
       const [gx, gy] = gpu.grid(Math.ceil(items / DIRECT_WORKGROUP));
       gpu.dispatch(pipeline, params, [xw.binding, xw.binding, wtw.binding, gpu.window(bias).binding, yw.binding], [gx, gy, n]);
     }
@@ -165,5 +191,48 @@ export async function conv2dForwardDirect(
     const bindings = [xw.binding, xw.binding, gpu.window(wt, 0, s.c * 9 * padded).binding, gpu.window(bias).binding, yw.binding];
     const groups = rows ? Math.ceil(oh / workgroup) * Math.ceil(ow / pixels) : Math.ceil((oh * Math.ceil(ow / pixels)) / workgroup);
     gpu.dispatch(pipeline, params, bindings, [groups, Math.ceil(s.k / channels), n]);
+  }
+}
+
+/** Whether variant 9 takes the shape: a 1×1 kernel without padding (any stride). */
+export function conv2dPointwiseShape(s: Conv2dShape): boolean {
+  return s.size === 1 && conv2dPads(s).every((p) => p === 0);
+}
+
+/** Whether v9's weight layout, `outer` × `inner` channels with the inner padded to 32, fits one binding. */
+export function pointwiseLayoutFits(gpu: Gpu, outer: number, inner: number): boolean {
+  return outer * Math.ceil(inner / V9_CHANNELS) * V9_CHANNELS <= gpu.maxWindowElements;
+}
+
+/**
+ * Runs conv2d_forward_v9 over the batch runs `slices`: out[k, grid point] = Σ_c wt[c, k]·x[c, its pixel] + bias[k],
+ * x: (n, c, h, w), out: (n, k, oh, ow), `wt` (c, padded) as conv2dWeightLayout rearranged it with a block of 16.
+ * The grid (gh × gw) reads x every `inStride` pixels and writes out every `outStride`: the forward pass
+ * reads with the conv's stride, the gradient to the input writes with it (dx zeroed first by the caller).
+ */
+export async function conv2dPointwise(
+  gpu: Gpu,
+  s: { readonly n: number; readonly c: number; readonly h: number; readonly w: number; readonly k: number; readonly oh: number; readonly ow: number },
+  x: GpuTensor,
+  wt: GpuTensor,
+  padded: number,
+  bias: GpuTensor,
+  out: GpuTensor,
+  slices: ReadonlyArray<readonly [number, number]>,
+  grid: { readonly gh: number; readonly gw: number; readonly inStride: number; readonly outStride: number },
+): Promise<void> {
+  const inImage = s.c * s.h * s.w;
+  const outImage = s.k * s.oh * s.ow;
+  const dense = grid.inStride === 1 && grid.gw === s.w;
+  const groups = Math.ceil((grid.gh * grid.gw) / V9_POINTS / V9_WORKGROUP);
+  const wtw = gpu.window(wt, 0, s.c * padded);
+  for (const [n0, n] of slices) {
+    const xw = gpu.window(x, n0 * inImage, n * inImage);
+    const outw = gpu.window(out, n0 * outImage, n * outImage);
+    // Planes of whole vec4s, starting on a vec4, let 4 points come in one load.
+    const vectors = dense && (s.h * s.w) % 4 === 0 && xw.base % 4 === 0;
+    const pipeline = await gpu.pipeline(SHADER_V9, { VEC_X: vectors ? 1 : 0 });
+    const params = new Uint32Array([n, s.c, s.h, s.w, s.k, s.oh, s.ow, padded, grid.gh, grid.gw, grid.inStride, grid.outStride, xw.base, outw.base]);
+    gpu.dispatch(pipeline, params, [xw.binding, xw.binding, wtw.binding, gpu.window(bias).binding, outw.binding], [groups, Math.ceil(s.k / V9_CHANNELS), n]);
   }
 }

@@ -13,11 +13,20 @@ export const CHANNEL_BLOCK = 8;
 /**
  * Rearranges weight (k, c, size, size) into a scratch tensor for the direct kernels: (c, size, size, kp)
  * for the forward pass, or with `flip` the transposed convolution's (k, size, size, cp), turned 180°, for
- * the gradient to the input. Returns the scratch tensor and the padded channel count.
+ * the gradient to the input. The channels are padded to a multiple of `block` (a multiple of 4; conv2d_forward_v9
+ * reads 16 at a time). Returns the scratch tensor and the padded channel count.
  */
-export async function conv2dWeightLayout(gpu: Gpu, weight: GpuTensor, k: number, c: number, size: number, flip: boolean): Promise<{ wt: GpuTensor; padded: number }> {
+export async function conv2dWeightLayout(
+  gpu: Gpu,
+  weight: GpuTensor,
+  k: number,
+  c: number,
+  size: number,
+  flip: boolean,
+  block = CHANNEL_BLOCK,
+): Promise<{ wt: GpuTensor; padded: number }> {
   const taps = size * size;
-  const padded = Math.ceil((flip ? c : k) / CHANNEL_BLOCK) * CHANNEL_BLOCK;
+  const padded = Math.ceil((flip ? c : k) / block) * block;
   const count = (flip ? k : c) * taps * padded;
   const wt = gpu.scratch('conv2d weight layout', count);
   const pipeline = await gpu.pipeline(SHADER, { WG: ELEMENTWISE_WORKGROUP, FLIP: flip ? 1 : 0 });
