@@ -188,6 +188,7 @@ export function docTables(): DocTable[] {
     { document: 'docs/performance.md', name: 'shipped-models', markdown: shippedModels() },
     { document: 'docs/performance.md', name: 'h100-weight-gradient', markdown: h100WeightGradient() },
     { document: 'docs/performance.md', name: 'resnet50', markdown: resnet50Table() },
+    { document: 'README.md', name: 'resnet50', markdown: resnet50Table() },
     { document: 'docs/performance.md', name: 'resnet50-profile', markdown: resnet50Profile() },
     { document: 'docs/performance.md', name: 'npm-start', markdown: npmStartTable() },
     { document: 'README.md', name: 'npm-start-summary', markdown: npmStartSummary() },
