@@ -1,8 +1,9 @@
 // The same operations in the peers, for the ratios `npm run bench` prints: TensorFlow.js's WebGPU
-// backend on the same adapter (conv2d, its two backprops, matMul) and ONNX Runtime's CPU build
-// (forward passes only), given the very inputs our kernel was timed on.
+// backend on the same adapter (conv2d, its two backprops, matMul), ONNX Runtime's CPU build (forward
+// passes only) and, when asked for, PyTorch's CPU build (conv2d and its gradient to the input), given the
+// very inputs our kernel was timed on.
 
-import type { OrtPeer, PeerOp, TfjsPeer } from './peers/mod.ts';
+import type { OrtPeer, PeerOp, TfjsPeer, TorchPeer } from './peers/mod.ts';
 import { outputChunksToFit } from './peers/mod.ts';
 import type { BenchCase } from './cases.ts';
 
@@ -15,6 +16,7 @@ export async function peerOps(
   inputs: readonly Float32Array[],
   tfjs: TfjsPeer | undefined,
   ort: OrtPeer | undefined,
+  torch?: TorchPeer,
 ): Promise<Array<readonly [string, PeerOp]>> {
   const ops: Array<readonly [string, PeerOp]> = [];
   if (c.conv) {
@@ -22,8 +24,10 @@ export async function peerOps(
     if (c.kernel === 'conv2d_forward') {
       if (tfjs) ops.push(['tfjs', await tfjs.conv2d(s, inputs[0], inputs[1], inputs[2])]);
       if (ort) ops.push(['onnxruntime', await ort.conv2d(s, inputs[0], inputs[1], inputs[2])]);
+      if (torch) ops.push(['torch', await torch.conv2d(s, inputs[0], inputs[1], inputs[2])]);
     } else if (c.kernel === 'conv2d_backward_input') {
       if (tfjs) ops.push(['tfjs', await tfjs.conv2dBackpropInput(s, inputs[0], inputs[1])]);
+      if (torch) ops.push(['torch', await torch.conv2dBackwardInput(s, inputs[0], inputs[1])]);
     } else if (c.kernel === 'conv2d_backward_weight') {
       if (tfjs) ops.push(['tfjs', await tfjs.conv2dBackpropFilter(s, inputs[0], inputs[1])]);
     }

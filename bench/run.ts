@@ -1,4 +1,4 @@
-// `npm run bench [-- words…] [--batch N] [--runs R] [--compare FILE] [--no-end-to-end] [--no-peers] [--resnet-batches 1,8]`
+// `npm run bench [-- words…] [--batch N] [--runs R] [--compare FILE] [--no-end-to-end] [--peers tfjs,ort,torch | --no-peers] [--resnet-batches 1,8]`
 // Times every kernel at VGG16's layer shapes (224×224) at batch 1 and batch N on this machine's WebGPU
 // adapter, after checking each against the float64 reference at the same shape (a kernel that is wrong
 // is not timed, and the run fails). Reports the median of R runs, the work (FLOPs, bytes), GFLOP/s,
@@ -6,10 +6,13 @@
 // bandwidth, the fastest conv kernel for arithmetic. Writes bench/results/<date>-<adapter>.json and .md.
 // At batch 1, conv2_2, conv3_3, conv4_3, fc6, fc8 and the VGG16 saliency map also run in the peers,
 // TensorFlow.js's WebGPU backend on the same adapter and ONNX Runtime's CPU build, on the same inputs,
-// and the ratios are printed and saved. Then, end to end, a saliency map and a class-model step of
+// and the ratios are printed and saved; `--peers …,torch` adds PyTorch's CPU build (Debian's python3-torch,
+// installed by bench/torch/setup.sh when asked for and missing) on the conv layers and VGG16's forward pass
+// and saliency map. Then, end to end, a saliency map and a class-model step of
 // VGG16 (random weights) and of the shipped models in weights/, per image and per batch (without words).
 // Words choose the cases whose kernel or layer names contain one.
 
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { writeFileAtomic } from '../src/cli/mod.ts';
@@ -23,7 +26,7 @@ import { GRAPH_PEER_LIMITS, graphPeerCases } from './graph_peers.ts';
 import { profileNodes } from './node_profile.ts';
 import { fidelityCases } from './fidelity_cases.ts';
 import { PEER_LAYERS, peerOps } from './peer_cases.ts';
-import { openOnnxRuntime, openTfjs, outputChunksToFit, type OrtPeer, type TfjsPeer, VGG16_CLASSIFIER } from './peers/mod.ts';
+import { openOnnxRuntime, openTfjs, openTorch, outputChunksToFit, type OrtPeer, type TfjsPeer, type TorchPeer, VGG16_CLASSIFIER } from './peers/mod.ts';
 import { type BenchResults, compareResults, formatMs, type KernelResult, markdownTable, RESNET50_RANDOM, VGG16_RANDOM } from './results.ts';
 import { Timer } from './timer.ts';
 
@@ -56,21 +59,33 @@ console.log(`copy bandwidth: ${copyGBs.toFixed(2)} GB/s (256 MiB buffer copy, by
 
 let tfjs: TfjsPeer | undefined;
 let ort: OrtPeer | undefined;
-if (peers) {
+let torch: TorchPeer | undefined;
+if (peers.has('tfjs')) {
   const t = await openTfjs();
   if ('unavailable' in t) console.log(`peer TensorFlow.js: unavailable (${t.unavailable})`);
   else {
     tfjs = t;
     console.log(`peer: ${t.name} on ${t.adapterName}`);
   }
+}
+if (peers.has('ort')) {
   const o = await openOnnxRuntime();
   if ('unavailable' in o) console.log(`peer ONNX Runtime: unavailable (${o.unavailable})`);
   else {
     ort = o;
     console.log(`peer: ${o.name}`);
   }
-  console.log(`peers are timed on the wall clock (their ops include their own waits), median of ${PEER_RUNS}`);
 }
+if (peers.has('torch')) {
+  let t = await openTorch();
+  if ('unavailable' in t && spawnSync('bash', ['bench/torch/setup.sh'], { stdio: 'inherit' }).status === 0) t = await openTorch();
+  if ('unavailable' in t) console.log(`peer PyTorch: unavailable (${t.unavailable})`);
+  else {
+    torch = t;
+    console.log(`peer: ${t.name}`);
+  }
+}
+if (peers.size > 0) console.log(`peers are timed on the wall clock (their ops include their own waits), median of ${PEER_RUNS}`);
 console.log('');
 
 const chosen = benchCases(batch).filter((c) => words.length === 0 || words.some((w) => c.kernel.includes(w) || c.layer.includes(w)));
@@ -91,7 +106,7 @@ for (const c of chosen) {
     kernels.push(result);
     console.log(`${c.kernel.padEnd(24)}${c.layer.padEnd(16)}${String(c.batch).padStart(5)}${timing.medianMs.toFixed(2).padStart(10)}${result.gflops.toFixed(2).padStart(10)}${result.gbs.toFixed(2).padStart(8)}`);
     if (c.batch === 1 && PEER_LAYERS.has(c.layer)) {
-      for (const [peer, op] of await peerOps(c, prepared.inputs, tfjs, ort)) {
+      for (const [peer, op] of await peerOps(c, prepared.inputs, tfjs, ort, torch)) {
         try {
           const peerTiming = await timer.time(() => op.run(), PEER_RUNS, true);
           const speedup = peerTiming.medianMs / timing.medianMs;
@@ -129,7 +144,7 @@ if (endToEnd) {
   // ResNet-50 also runs in the peers, at each of its batch sizes: TF.js's tf.grad saliency maps and ONNX
   // Runtime's forward pass of the same graph (VGG16's TF.js saliency map follows below, built from its spec).
   const networks: Array<[string, () => Graph, number[], boolean]> = [
-    [VGG16_RANDOM, () => vggGraph({ spec: vgg16, weights: initVggWeights(vgg16, random) }), [1, 2], false],
+    [VGG16_RANDOM, () => vggGraph({ spec: vgg16, weights: initVggWeights(vgg16, random) }), [1, 2], torch !== undefined],
     [RESNET50_RANDOM, () => resnetGraph({ ...RESNET_DEPTHS[50], input, labels: IMAGENET_LABELS }, random), resnetBatches, true],
     ...SHIPPED.filter((file) => existsSync(file)).map((file): [string, () => Graph, number[], boolean] => [file, () => vggGraph(loadVgg(readFileSync(file))), [1, SHIPPED_BATCH], false]),
   ];
@@ -189,7 +204,9 @@ if (endToEnd) {
       }
     }
   }
+  if (torch && endToEndWanted(VGG16_RANDOM)) await runTorchVgg16(torch);
 }
+torch?.close();
 
 /**
  * The peers' passes of `graph` at each batch, checked against ours and timed beside our row of the same
@@ -258,6 +275,26 @@ if (compare) {
 if (wrong > 0) console.error(`\n${wrong} kernel(s) disagreed with the reference and were not timed`);
 process.exit(wrong > 0 ? 1 : 0);
 
+/** PyTorch's VGG16 forward pass and saliency map at each batch our VGG16 rows ran, beside them. */
+async function runTorchVgg16(peer: TorchPeer): Promise<void> {
+  for (const what of ['forward', 'saliency'] as const) {
+    for (const ours of endToEndResults.filter((e) => e.model === VGG16_RANDOM && e.name.startsWith(what) && e.speedup === undefined)) {
+      const label = `torch ${what === 'forward' ? 'VGG forward' : 'autograd saliency map'}`;
+      let op;
+      try {
+        op = await peer.vgg(vggPreset('vgg16'), ours.batch, what);
+        const t = await timer.time(() => op!.run(), PEER_RUNS, true);
+        endToEndResults.push({ model: VGG16_RANDOM, name: `${label} (${peer.name})`, batch: ours.batch, ms: t.medianMs, msPerImage: t.medianMs / ours.batch, speedup: t.medianMs / ours.ms });
+        console.log(`  ${label}, batch ${ours.batch}: ${t.medianMs.toFixed(0)} ms: deepinside ×${(t.medianMs / ours.ms).toFixed(2)}`);
+      } catch (peerError) {
+        console.log(`  ${label}: failed (${peerError instanceof Error ? peerError.message.split('\n')[0] : String(peerError)})`);
+      } finally {
+        op?.dispose();
+      }
+    }
+  }
+}
+
 function resultOf(c: BenchCase, ms: number, error: number): KernelResult {
   return {
     kernel: c.kernel,
@@ -286,7 +323,7 @@ function parseArguments(args: readonly string[]) {
   let runs = 5;
   let compare: string | undefined;
   let endToEnd = true;
-  let peers = true;
+  let peers = new Set(['tfjs', 'ort']);
   let resnetBatches = [1, 8];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -299,7 +336,12 @@ function parseArguments(args: readonly string[]) {
     else if (a === '--runs') runs = Number(value());
     else if (a === '--compare') compare = value();
     else if (a === '--no-end-to-end') endToEnd = false;
-    else if (a === '--no-peers') peers = false;
+    else if (a === '--no-peers') peers = new Set();
+    else if (a === '--peers') {
+      peers = new Set(value().split(',').filter(Boolean));
+      const unknown = [...peers].filter((p) => !['tfjs', 'ort', 'torch'].includes(p));
+      if (unknown.length > 0) throw new RangeError(`bench: --peers takes tfjs, ort and torch, not ${unknown.join(', ')}`);
+    }
     else if (a === '--resnet-batches') resnetBatches = value().split(',').map(Number);
     else if (a.startsWith('--')) throw new RangeError(`bench: unknown option ${a}`);
     else words.push(a);

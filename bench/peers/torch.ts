@@ -23,7 +23,7 @@ export interface TorchPeer {
   readonly name: string;
   /** `F.conv2d` (stride 1, symmetric padding `s.pad`, bias) → y (n, k, oh, ow). */
   conv2d(s: Conv2dShape, x: Float32Array, weight: Float32Array, bias: Float32Array): Promise<PeerOp>;
-  /** `F.conv_transpose2d` of dy with the same weight: the gradient to the input → dx (n, c, h, w). */
+  /** The gradient to the input as autograd computes it (`aten.convolution_backward`) → dx (n, c, h, w). */
   conv2dBackwardInput(s: Conv2dShape, dy: Float32Array, weight: Float32Array): Promise<PeerOp>;
   /**
    * A torchvision-layout VGG of `spec` (parameters without gradients) at batch `n`: its forward pass, or
@@ -145,7 +145,7 @@ class TorchPeerImpl implements TorchPeer {
   conv2dBackwardInput(s: Conv2dShape, dy: Float32Array, weight: Float32Array): Promise<PeerOp> {
     const pad = s.pad;
     const [oh, ow] = [s.h + 2 * pad - s.size + 1, s.w + 2 * pad - s.size + 1];
-    return this.#op('torch F.conv_transpose2d', {
+    return this.#op('torch aten.convolution_backward (input)', {
       op: 'conv2d_backward_input',
       shape: { n: s.n, c: s.c, h: s.h, w: s.w, k: s.k, size: s.size, pad },
       dy: this.#file(dy, [s.n, s.k, oh, ow]),
