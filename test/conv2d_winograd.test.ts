@@ -1,0 +1,215 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Gpu } from '../src/gpu/mod.ts';
+import { conv2dBackwardInput, conv2dForward } from '../src/nn/mod.ts';
+import { conv2dWinograd, conv2dWinogradWeight, WINOGRAD_PRODUCTS, type WinogradTile } from '../src/nn/mod.ts';
+import {
+  conv2dBackwardInput as refBackwardInput,
+  conv2dForward as refForward,
+  conv2dWinograd as refWinograd,
+} from '../src/reference/mod.ts';
+import { type Conv2dShape, conv2dOutputSize } from '../src/shapes/mod.ts';
+import { gpu, poisoned, randomTensor } from './support/gpu.ts';
+import { testRandom } from './support/seed.ts';
+import { assertRejectsWith } from './support/throws_with.ts';
+
+const random = testRandom('conv2d_winograd');
+
+// The issue's accuracy bound for Winograd against the float64 convolution, as max|got − ref| / max|ref|
+// over a whole layer (a NaN anywhere fails it).
+const BOUND = 1e-4;
+
+/** max|got − ref| / max|ref| over the elements `at` (all of them by default); NaN where got has a NaN. */
+function maxRelative(got: ArrayLike<number>, ref: (i: number) => number, at: Iterable<number>): number {
+  let diff = 0;
+  let largest = 0;
+  for (const i of at) {
+    const e = ref(i);
+    const d = Math.abs(got[i] - e);
+    if (!(d <= diff)) diff = d; // keeps NaN
+    largest = Math.max(largest, Math.abs(e));
+  }
+  return diff / largest;
+}
+
+const every = (length: number) => ({ *[Symbol.iterator]() { for (let i = 0; i < length; i++) yield i; } });
+
+function assertWithin(name: string, error: number, bound = BOUND): void {
+  assert.ok(error <= bound, `${name}: max|got − ref|/max|ref| = ${error} exceeds ${bound} (seed ${random.seed})`);
+}
+
+// Awkward on purpose: sizes that are no multiple of either tile, 1×1 and 1×2 images, channel counts
+// that divide neither 4, 8 nor 32, batch > 1, and padding 0 and 2 as well as 1.
+const SHAPES: Array<[string, Conv2dShape]> = [
+  ['1 channel, 5×7, odd width', { n: 1, c: 1, h: 5, w: 7, k: 3, size: 3, pad: 1 }],
+  ['3→5 channels, 9×11, batch 2', { n: 2, c: 3, h: 9, w: 11, k: 5, size: 3, pad: 1 }],
+  ['a 1×1 image, 6→10 channels, batch 3', { n: 3, c: 6, h: 1, w: 1, k: 10, size: 3, pad: 1 }],
+  ['a 1×2 image, 2→33 channels', { n: 1, c: 2, h: 1, w: 2, k: 33, size: 3, pad: 1 }],
+  ['no padding, 17→33 channels, 13×15', { n: 2, c: 17, h: 13, w: 15, k: 33, size: 3, pad: 0 }],
+  ['padding 2, 9→7 channels, 6×5', { n: 1, c: 9, h: 6, w: 5, k: 7, size: 3, pad: 2 }],
+  ['a VGG-like 36→70 layer at 19×21, batch 2', { n: 2, c: 36, h: 19, w: 21, k: 70, size: 3, pad: 1 }],
+  ['64→64 channels at 12×12 (whole tiles of both sizes)', { n: 1, c: 64, h: 12, w: 12, k: 64, size: 3, pad: 1 }],
+];
+
+const TILES: readonly WinogradTile[] = [2, 4];
+const variantOf = (tile: WinogradTile) => (tile === 2 ? 9 : 10);
+
+test('the float64 Winograd F(2×2, 3×3) and F(4×4, 3×3) equal the plain convolution (their matrices are right)', () => {
+  for (const [name, s] of SHAPES) {
+    const x = random.uniformArray(s.n * s.c * s.h * s.w);
+    const w = random.uniformArray(s.k * s.c * 9);
+    const b = random.uniformArray(s.k);
+    const expected = refForward(s, x, w, b);
+    for (const tile of TILES) {
+      const got = refWinograd(s, x, w, b, tile);
+      const error = maxRelative(got, (i) => expected[i], every(expected.length));
+      assert.ok(error < 1e-12, `F(${tile}×${tile}) for ${name}: ${error}`);
+    }
+  }
+});
+
+test('the float64 Winograd refuses a 5×5 kernel and a stride', () => {
+  const x = new Float64Array(16);
+  assert.throws(() => refWinograd({ n: 1, c: 1, h: 4, w: 4, k: 1, size: 5, pad: 2 }, x, new Float64Array(25), [0], 2), /3×3/);
+  assert.throws(() => refWinograd({ n: 1, c: 1, h: 4, w: 4, k: 1, size: 3, pad: 1, stride: 2 }, x, new Float64Array(9), [0], 2), /stride/);
+});
+
+for (const [name, s] of SHAPES) {
+  const [oh, ow] = conv2dOutputSize(s);
+  const yLength = s.n * s.k * oh * ow;
+  const xLength = s.n * s.c * s.h * s.w;
+  const x = randomTensor(random, xLength, 'x');
+  const weight = randomTensor(random, s.k * s.c * 9, 'weight');
+  const bias = randomTensor(random, s.k, 'bias');
+  const dy = randomTensor(random, yLength, 'dy');
+  const expectedY = refForward(s, x.data, weight.data, bias.data);
+  const expectedDx = refBackwardInput(s, dy.data, weight.data);
+  for (const tile of TILES) {
+    const variant = variantOf(tile);
+    test(`conv2d_forward v${variant} (F(${tile}×${tile}, 3×3)) matches the reference for ${name}`, async () => {
+      const y = poisoned(yLength, 'y');
+      await conv2dForward(gpu, s, x.tensor, weight.tensor, bias.tensor, y, variant);
+      assertWithin('y', maxRelative(await gpu.read(y), (i) => expectedY[i], every(yLength)));
+    });
+    test(`conv2d_backward_input v${variant} (F(${tile}×${tile}, 3×3)) matches the reference for ${name}`, async () => {
+      const dx = poisoned(xLength, 'dx');
+      await conv2dBackwardInput(gpu, s, dy.tensor, weight.tensor, dx, variant);
+      assertWithin('dx', maxRelative(await gpu.read(dx), (i) => expectedDx[i], every(xLength)));
+    });
+    for (const product of WINOGRAD_PRODUCTS) {
+      if (product === 2 && gpu.subgroupSize !== 8) continue;
+      test(`conv2dWinograd with product kernel v${product}, F(${tile}×${tile}), matches the reference for ${name}`, async () => {
+        const y = poisoned(yLength, 'y');
+        const u = await conv2dWinogradWeight(gpu, weight.tensor, s.k, s.c, tile, false);
+        await conv2dWinograd(gpu, s, x.tensor, u, bias.tensor, y, product);
+        assertWithin('y', maxRelative(await gpu.read(y), (i) => expectedY[i], every(yLength)));
+      });
+    }
+  }
+}
+
+test('a small hand-checked case: F(2×2) of a 2×2 image with a kernel of ones and bias 0.5 sums each 3×3 window', async () => {
+  const s: Conv2dShape = { n: 1, c: 1, h: 2, w: 2, k: 1, size: 3, pad: 1 };
+  const x = gpu.tensorFrom(new Float32Array([1, 2, 3, 4]), 'x');
+  const weight = gpu.tensorFrom(new Float32Array(9).fill(1), 'weight');
+  const bias = gpu.tensorFrom(new Float32Array([0.5]), 'bias');
+  for (const variant of [9, 10] as const) {
+    const y = poisoned(4, 'y');
+    await conv2dForward(gpu, s, x, weight, bias, y, variant);
+    // Every 3×3 window of a 2×2 image padded by 1 holds all four pixels: 10, plus the bias (to f32
+    // rounding: F(4×4)'s transforms divide by 6 and 24, and F(2×2)'s by 2).
+    for (const value of await gpu.read(y)) assert.ok(Math.abs(value - 10.5) < 1e-5, `v${variant}: ${value}`);
+  }
+});
+
+// VGG16's layer shapes at 224×224, two of them (the largest image and the most channels), checked at
+// sampled elements against the float64 convolution and in full for values never written.
+const VGG: Array<[string, Conv2dShape]> = [
+  ["VGG16's conv1_2, 64→64 at 224×224", { n: 1, c: 64, h: 224, w: 224, k: 64, size: 3, pad: 1 }],
+  ["VGG16's conv5_3, 512→512 at 14×14", { n: 1, c: 512, h: 14, w: 14, k: 512, size: 3, pad: 1 }],
+];
+const SAMPLES = 3000;
+
+function convAt(s: Conv2dShape, x: ArrayLike<number>, w: ArrayLike<number>, b: number, n: number, k: number, oy: number, ox: number, transposed: boolean): number {
+  // The forward convolution, or with `transposed` dx = Σ_k dy ⋆ w turned 180° (pad 1, stride 1).
+  let sum = b;
+  const inputs = transposed ? s.k : s.c;
+  for (let c = 0; c < inputs; c++) {
+    for (let r = 0; r < 3; r++) {
+      const iy = oy + r - 1;
+      if (iy < 0 || iy >= s.h) continue;
+      for (let q = 0; q < 3; q++) {
+        const ix = ox + q - 1;
+        if (ix < 0 || ix >= s.w) continue;
+        const tap = transposed ? ((c * s.c + k) * 3 + 2 - r) * 3 + 2 - q : ((k * s.c + c) * 3 + r) * 3 + q;
+        sum += x[((n * inputs + c) * s.h + iy) * s.w + ix] * w[tap];
+      }
+    }
+  }
+  return sum;
+}
+
+for (const [name, s] of VGG) {
+  const length = s.n * s.k * s.h * s.w;
+  for (const tile of TILES) {
+    const variant = variantOf(tile);
+    test(`conv2d_forward and conv2d_backward_input v${variant} (F(${tile}×${tile})) hold 1e-4 of the reference for ${name}`, async () => {
+      const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
+      const weight = randomTensor(random, s.k * s.c * 9, 'weight');
+      const bias = randomTensor(random, s.k, 'bias');
+      const y = poisoned(length, 'y');
+      await conv2dForward(gpu, s, x.tensor, weight.tensor, bias.tensor, y, variant);
+      const got = await gpu.read(y);
+      const at = Array.from({ length: SAMPLES }, () => random.int(length));
+      const plane = s.h * s.w;
+      const error = maxRelative(got, (i) => convAt(s, x.data, weight.data, bias.data[Math.floor(i / plane) % s.k], 0, Math.floor(i / plane) % s.k, Math.floor((i % plane) / s.w), i % s.w, false), at);
+      assertWithin(`y at ${SAMPLES} samples`, error);
+      assert.ok(got.every(Number.isFinite), 'y has values never written');
+      // The same weight, transposed: dy has k channels and dx c (equal here).
+      const dx = poisoned(length, 'dx');
+      await conv2dBackwardInput(gpu, s, x.tensor, weight.tensor, dx, variant);
+      const gotDx = await gpu.read(dx);
+      const errorDx = maxRelative(gotDx, (i) => convAt(s, x.data, weight.data, 0, 0, Math.floor(i / plane) % s.c, Math.floor((i % plane) / s.w), i % s.w, true), at);
+      assertWithin(`dx at ${SAMPLES} samples`, errorDx);
+      assert.ok(gotDx.every(Number.isFinite), 'dx has values never written');
+      for (const t of [x, weight, bias]) t.tensor.buffer.destroy();
+      y.buffer.destroy();
+      dx.buffer.destroy();
+    });
+  }
+}
+
+test('Winograd splits the batch into runs whose work tensors fit a small binding', async () => {
+  const s: Conv2dShape = { n: 5, c: 8, h: 10, w: 9, k: 12, size: 3, pad: 1 };
+  const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
+  const weight = randomTensor(random, s.k * s.c * 9, 'weight');
+  const bias = randomTensor(random, s.k, 'bias');
+  const dy = randomTensor(random, s.n * s.k * s.h * s.w, 'dy');
+  // F(4×4)'s products: 36 points × 32 padded channels × 9 tiles an image (plus up to 7 of padding) × 4
+  // bytes; a 128 KB binding takes 2 images a run, and F(2×2)'s 16 × 32 × 25 tiles too: 3 runs.
+  const small = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: 128 * 1024 });
+  for (const variant of [9, 10] as const) {
+    const y = poisoned(s.n * s.k * s.h * s.w, 'y');
+    await conv2dForward(small, s, x.tensor, weight.tensor, bias.tensor, y, variant);
+    const expected = refForward(s, x.data, weight.data, bias.data);
+    assertWithin(`y, v${variant}`, maxRelative(await small.read(y), (i) => expected[i], every(expected.length)));
+    const dx = poisoned(x.data.length, 'dx');
+    await conv2dBackwardInput(small, s, dy.tensor, weight.tensor, dx, variant);
+    const expectedDx = refBackwardInput(s, dy.data, weight.data);
+    assertWithin(`dx, v${variant}`, maxRelative(await small.read(dx), (i) => expectedDx[i], every(expectedDx.length)));
+  }
+});
+
+test('conv2d_forward v9 and v10 refuse kernels other than 3×3 and strides', async () => {
+  const x = randomTensor(random, 2 * 36, 'x');
+  const y = poisoned(2 * 36, 'y');
+  const bias = randomTensor(random, 2, 'bias');
+  await assertRejectsWith(
+    () => conv2dForward(gpu, { n: 1, c: 2, h: 6, w: 6, k: 2, size: 5, pad: 2 }, x.tensor, randomTensor(random, 100, 'w').tensor, bias.tensor, y, 10),
+    RangeError, /variant 10 takes 3×3 kernels, not 5×5/);
+  await assertRejectsWith(
+    () => conv2dBackwardInput(gpu, { n: 1, c: 2, h: 6, w: 6, k: 2, size: 3, pad: 1, stride: 2 }, randomTensor(random, 18, 'dy').tensor, randomTensor(random, 36, 'w').tensor, y, 9),
+    RangeError, /variant 9 takes stride 1/);
+});
+
+test.run();
