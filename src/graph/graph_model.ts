@@ -20,6 +20,7 @@ import {
   maxPool2dForward,
   reluBackward,
   reluForward,
+  WinogradWeightCache,
 } from '../nn/mod.ts';
 import type { Conv2dShape, ReluRule } from '../shapes/mod.ts';
 import type { Classifier, SpatialOutput } from './classifier.ts';
@@ -31,6 +32,10 @@ import type { ModelInfo } from './model_info.ts';
 export interface GraphParameter {
   readonly name: string;
   readonly shape: readonly number[];
+  /**
+   * The weights. Write them only after asking for `gradient` (as an optimiser does): until then the model
+   * keeps conv weights' Winograd transforms, made from the values as uploaded.
+   */
   readonly value: GpuTensor;
   /** Allocated when first asked for: a model that only explains needs no weight gradients. */
   readonly gradient: GpuTensor;
@@ -84,6 +89,8 @@ export class GraphModel implements Classifier {
   #gradients = new Map<string, GpuTensor>();
   #switches = new Map<number, GpuTensor>();
   #owned: GpuTensor[] = [];
+  // The conv weights' Winograd transforms, made once each while the weight has no gradient (see #kept).
+  readonly #winograd = new WinogradWeightCache();
   #batch = 0;
   #forwardDone = false;
 
@@ -108,7 +115,8 @@ export class GraphModel implements Classifier {
     const upload = (name: string, shape: readonly number[], trainable: boolean): void => {
       const value = gpu.tensorFrom(graph.weights.get(name)!, name);
       values.set(name, value);
-      if (trainable) parameters.push(new LazyParameter(gpu, name, shape, value));
+      // Training writes a weight only through its gradient: the first one asked for drops its kept Winograd transforms.
+      if (trainable) parameters.push(new LazyParameter(gpu, name, shape, value, () => this.#winograd.forget(value)));
     };
     graph.nodes.forEach((node) => {
       const op = node.op;
@@ -249,7 +257,7 @@ export class GraphModel implements Classifier {
       const y = act.get(node.output)!;
       switch (op.kind) {
         case 'conv':
-          await conv2dForward(gpu, this.#convShape(node, op), x, this.#values.get(op.weight)!, this.#bias(node, op.bias), y);
+          await conv2dForward(gpu, this.#convShape(node, op), x, this.#values.get(op.weight)!, this.#bias(node, op.bias), y, undefined, this.#kept(op.weight));
           break;
         case 'batchnorm':
           await batchNormForward(gpu, this.#imageShape(node), x, this.#values.get(op.scale)!, this.#values.get(op.shift)!, y);
@@ -362,7 +370,7 @@ export class GraphModel implements Classifier {
           }
           if (below) {
             const dx = target(t);
-            await conv2dBackwardInput(gpu, s, dy, this.#values.get(op.weight)!, dx.tensor);
+            await conv2dBackwardInput(gpu, s, dy, this.#values.get(op.weight)!, dx.tensor, undefined, this.#kept(op.weight));
             await dx.add();
           }
           break;
@@ -472,8 +480,19 @@ export class GraphModel implements Classifier {
   /** Frees every buffer, weights included; the model cannot be used after. */
   destroy(): void {
     this.release();
+    this.#winograd.release();
     for (const value of this.#values.values()) value.buffer.destroy();
     for (const p of this.#parameters.values()) p.destroyGradient();
+  }
+
+  /**
+   * The cache of Winograd weight transforms for conv weight `name`, or none once the weight has a gradient:
+   * only training, which writes the weights, asks for one (the optimiser steps from it), so a weight
+   * without one is as uploaded and its kept transforms are current. Asking for the gradient drops them
+   * (LazyParameter's callback), and the weight is transformed afresh at every use from then on.
+   */
+  #kept(name: string): WinogradWeightCache | undefined {
+    return this.#parameters.get(name)?.hasGradient ? undefined : this.#winograd;
   }
 
   #allocate(n: number): void {
@@ -636,17 +655,26 @@ class LazyParameter implements GraphParameter {
   readonly shape: readonly number[];
   readonly value: GpuTensor;
   #gradient: GpuTensor | undefined;
+  readonly #onGradient: () => void;
 
-  constructor(gpu: Gpu, name: string, shape: readonly number[], value: GpuTensor) {
+  constructor(gpu: Gpu, name: string, shape: readonly number[], value: GpuTensor, onGradient: () => void) {
     this.#gpu = gpu;
     this.name = name;
     this.shape = shape;
     this.value = value;
+    this.#onGradient = onGradient;
   }
 
   get gradient(): GpuTensor {
-    this.#gradient ??= this.#gpu.tensor(this.value.length, `∂${this.name}`);
+    if (!this.#gradient) {
+      this.#gradient = this.#gpu.tensor(this.value.length, `∂${this.name}`);
+      this.#onGradient();
+    }
     return this.#gradient;
+  }
+
+  get hasGradient(): boolean {
+    return this.#gradient !== undefined;
   }
 
   destroyGradient(): void {

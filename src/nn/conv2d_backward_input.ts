@@ -8,6 +8,7 @@ import { checkSubgroups } from './check_subgroups.ts';
 import { conv2dForwardDirect, conv3x3Variant, DIRECT_WORKGROUP } from './conv2d_forward.ts';
 import { conv2dWinograd } from './conv2d_winograd.ts';
 import { conv2dWinogradWeight } from './conv2d_winograd_weight.ts';
+import type { WinogradWeightCache } from './winograd_weight_cache.ts';
 import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
@@ -36,7 +37,8 @@ const V2_SLAB = 16;
 /**
  * dx = ∂L/∂x from dy = ∂L/∂y of a conv2d with the shape's stride and zero padding.
  * dy: (n, k, oh, ow)  weight: (k, c, size, size)  dx: (n, c, h, w), written (not accumulated). Input
- * rows and columns that no window reached (floor mode with a stride) get zero.
+ * rows and columns that no window reached (floor mode with a stride) get zero. With `kept`, the Winograd
+ * variants take the flipped weight's transform from it (made once) instead of transforming on every call.
  */
 export async function conv2dBackwardInput(
   gpu: Gpu,
@@ -45,6 +47,7 @@ export async function conv2dBackwardInput(
   weight: GpuTensor,
   dx: GpuTensor,
   variant?: Conv2dBackwardInputVariant,
+  kept?: WinogradWeightCache,
 ): Promise<void> {
   const [oh, ow] = checkConv2d('conv2d_backward_input', s, { dy, weight, dx });
   const inImage = s.c * s.h * s.w;
@@ -81,7 +84,8 @@ export async function conv2dBackwardInput(
     if (s.size !== 3) throw new RangeError(`conv2d_backward_input: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
     if (!transposed) throw new RangeError(`conv2d_backward_input: variant ${variant} takes stride 1 and the same padding on every side, not stride ${s.stride ?? 1} and pads (${conv2dPads(s).join(', ')})`);
     if (variant === 9 || variant === 10) {
-      const u = await conv2dWinogradWeight(gpu, weight, s.k, s.c, variant === 9 ? 2 : 4, true);
+      const tile = variant === 9 ? 2 : 4;
+      const u = kept ? await kept.get(gpu, weight, s.k, s.c, tile, true) : await conv2dWinogradWeight(gpu, weight, s.k, s.c, tile, true);
       await conv2dWinograd(gpu, transposed, dy, u, gpu.scratch('zeros', s.c), dx);
       return;
     }

@@ -13,6 +13,7 @@ import { checkSubgroups } from './check_subgroups.ts';
 import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { conv2dWinograd, winogradImagesPerRun } from './conv2d_winograd.ts';
 import { conv2dWinogradWeight, WINOGRAD_CHANNEL_BLOCK, type WinogradTile } from './conv2d_winograd_weight.ts';
+import type { WinogradWeightCache } from './winograd_weight_cache.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
 /**
@@ -57,7 +58,8 @@ export type DirectVariant = keyof typeof DIRECT;
  * y = conv(x, weight) + bias, with the shape's stride and zero padding (`conv2dPads`).
  * x: (n, c, h, w)  weight: (k, c, size, size)  bias: (k)  y: (n, k, oh, ow) (`conv2dOutputSize`). The
  * batch is dispatched in runs of images that fit one binding, so x and y may exceed it. A conv without
- * bias takes a tensor of zeros.
+ * bias takes a tensor of zeros. With `kept`, the Winograd variants take the weight's transform from it
+ * (made once) instead of transforming the weight on every call.
  */
 export async function conv2dForward(
   gpu: Gpu,
@@ -67,6 +69,7 @@ export async function conv2dForward(
   bias: GpuTensor,
   y: GpuTensor,
   variant?: Conv2dForwardVariant,
+  kept?: WinogradWeightCache,
 ): Promise<void> {
   const [oh, ow] = checkConv2d('conv2d_forward', s, { x, weight, bias, y });
   const inImage = s.c * s.h * s.w;
@@ -84,7 +87,7 @@ export async function conv2dForward(
     const tile = variant === 9 ? 2 : 4;
     if (s.size !== 3) throw new RangeError(`conv2d_forward: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
     if (!plain) throw new RangeError(`conv2d_forward: variant ${variant} takes stride 1 and the same padding on every side, not stride ${s.stride ?? 1} and pads (${conv2dPads(s).join(', ')})`);
-    const u = await conv2dWinogradWeight(gpu, weight, s.k, s.c, tile, false);
+    const u = kept ? await kept.get(gpu, weight, s.k, s.c, tile, false) : await conv2dWinogradWeight(gpu, weight, s.k, s.c, tile, false);
     await conv2dWinograd(gpu, plain, x, u, bias, y);
     return;
   }
