@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fidelityResultFiles, fidelityTable } from './fidelity_table.ts';
 import type { BenchResults, KernelResult } from './results.ts';
 import { segmentationResultFile, segmentationTable } from './segmentation_table.ts';
+import { winogradDocTable } from './winograd_doc_table.ts';
 
 const RESULTS = join('bench', 'results');
 const LAVAPIPE = '2026-11-26-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-6.json';
@@ -155,6 +156,7 @@ export function docTables(): DocTable[] {
     { document: 'README.md', name: 'fidelity', markdown: fidelityTable(fidelityResultFiles()) },
     { document: 'docs/segmentation.md', name: 'segmentation', markdown: segmentationTable(segmentationResultFile()) },
     { document: 'README.md', name: 'segmentation', markdown: segmentationTable(segmentationResultFile(), { topClass: false }) },
+    { document: 'docs/winograd.md', name: 'winograd', markdown: winogradDocTable() },
   ];
 }
 

@@ -1,14 +1,26 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Gpu } from '../src/gpu/mod.ts';
-import { conv2dBackwardInput, conv2dForward } from '../src/nn/mod.ts';
-import { conv2dWinograd, conv2dWinogradWeight, WINOGRAD_PRODUCTS, type WinogradTile } from '../src/nn/mod.ts';
+import { type Graph, GraphModel, type GraphNode } from '../src/graph/mod.ts';
+import {
+  conv2dBackwardInput,
+  conv2dForward,
+  conv2dWinograd,
+  conv2dWinogradWeight,
+  conv3x3Variant,
+  WINOGRAD_PRODUCTS,
+  type WinogradTile,
+  WinogradWeightCache,
+} from '../src/nn/mod.ts';
 import {
   conv2dBackwardInput as refBackwardInput,
   conv2dForward as refForward,
   conv2dWinograd as refWinograd,
+  referenceGraphBackward,
+  referenceGraphForward,
 } from '../src/reference/mod.ts';
 import { type Conv2dShape, conv2dOutputSize } from '../src/shapes/mod.ts';
+import { assertClose } from './support/compare.ts';
 import { gpu, poisoned, randomTensor } from './support/gpu.ts';
 import { testRandom } from './support/seed.ts';
 import { assertRejectsWith } from './support/throws_with.ts';
@@ -210,6 +222,95 @@ test('conv2d_forward v9 and v10 refuse kernels other than 3×3 and strides', asy
   await assertRejectsWith(
     () => conv2dBackwardInput(gpu, { n: 1, c: 2, h: 6, w: 6, k: 2, size: 3, pad: 1, stride: 2 }, randomTensor(random, 18, 'dy').tensor, randomTensor(random, 36, 'w').tensor, y, 9),
     RangeError, /variant 9 takes stride 1/);
+  // A transform made for other channels, or the flipped one, is refused by name.
+  const s: Conv2dShape = { n: 1, c: 2, h: 6, w: 6, k: 2, size: 3, pad: 1 };
+  const weight = randomTensor(random, 2 * 3 * 9, 'w');
+  const flipped = await conv2dWinogradWeight(gpu, weight.tensor, 2, 3, 2, true);
+  await assertRejectsWith(() => conv2dWinograd(gpu, s, x.tensor, flipped, bias.tensor, y), RangeError, /transformed for 2→3 channels, not 2→2/);
+});
+
+test('WinogradWeightCache transforms a weight once per tile and direction, and afresh after forget', async () => {
+  const s: Conv2dShape = { n: 1, c: 5, h: 6, w: 7, k: 9, size: 3, pad: 1 };
+  const x = randomTensor(random, s.c * s.h * s.w, 'x');
+  const weight = randomTensor(random, s.k * s.c * 9, 'weight');
+  const bias = randomTensor(random, s.k, 'bias');
+  const cache = new WinogradWeightCache();
+  const first = await cache.get(gpu, weight.tensor, s.k, s.c, 4, false);
+  assert.is(await cache.get(gpu, weight.tensor, s.k, s.c, 4, false), first);
+  assert.is.not(await cache.get(gpu, weight.tensor, s.k, s.c, 4, true), first);
+  assert.is.not(await cache.get(gpu, weight.tensor, s.k, s.c, 2, false), first);
+  assert.is(cache.length, 36 * 5 * 32 + 36 * 9 * 32 + 16 * 5 * 32);
+  // A kept transform stays the old weight's until forgotten.
+  const y = poisoned(s.k * s.h * s.w, 'y');
+  const changed = random.uniformArray(weight.data.length);
+  gpu.write(weight.tensor, changed);
+  await conv2dForward(gpu, s, x.tensor, weight.tensor, bias.tensor, y, 10, cache);
+  const old = refForward(s, x.data, weight.data, bias.data);
+  assertWithin('y from the kept transform', maxRelative(await gpu.read(y), (i) => old[i], every(old.length)));
+  cache.forget(weight.tensor);
+  assert.is(cache.length, 0);
+  await conv2dForward(gpu, s, x.tensor, weight.tensor, bias.tensor, y, 10, cache);
+  const fresh = refForward(s, x.data, changed, bias.data);
+  assertWithin('y after forget', maxRelative(await gpu.read(y), (i) => fresh[i], every(fresh.length)));
+  cache.release();
+});
+
+// Two 3×3 layers of the size and channels where the measured table picks Winograd on lavapipe, then
+// global pooling and a linear layer: 16×28×28 → 64 → 64 → 5 classes.
+function winogradGraph(): Graph {
+  const w = (name: string, length: number): [string, Float32Array] => [name, Float32Array.from(random.uniformArray(length), (v) => v * 0.2)];
+  const node = (name: string, op: GraphNode['op'], inputs: string[]): GraphNode => ({ name, op, inputs, output: name });
+  const conv = (weight: string): GraphNode['op'] => ({ kind: 'conv', weight: `${weight}.w`, bias: `${weight}.b`, size: 3, stride: 1, pads: [1, 1, 1, 1] });
+  return {
+    info: { input: { channels: 16, height: 28, width: 28 }, normalize: { mean: Array(16).fill(0), std: Array(16).fill(1) }, labels: ['a', 'b', 'c', 'd', 'e'] },
+    input: 'x',
+    output: 'fc',
+    nodes: [
+      node('c1', conv('c1'), ['x']),
+      node('r1', { kind: 'relu' }, ['c1']),
+      node('c2', conv('c2'), ['r1']),
+      node('r2', { kind: 'relu' }, ['c2']),
+      node('gap', { kind: 'globalavgpool' }, ['r2']),
+      node('fl', { kind: 'flatten' }, ['gap']),
+      node('fc', { kind: 'linear', weight: 'fc.w', bias: 'fc.b' }, ['fl']),
+    ],
+    weights: new Map([w('c1.w', 64 * 16 * 9), w('c1.b', 64), w('c2.w', 64 * 64 * 9), w('c2.b', 64), w('fc.w', 5 * 64), w('fc.b', 5)]),
+  };
+}
+
+test('GraphModel keeps the Winograd transforms of its weights, matches the reference, and drops them once a weight has a gradient', async () => {
+  const graph = winogradGraph();
+  const layer: Conv2dShape = { n: 1, c: 64, h: 28, w: 28, k: 64, size: 3, pad: 1 };
+  const picks = conv3x3Variant(gpu, layer) >= 9;
+  const n = 2;
+  const input = random.uniformArray(n * 16 * 28 * 28);
+  const model = GraphModel.create(gpu, graph);
+  const check = async (g: Graph, what: string) => {
+    const expected = referenceGraphForward(g, input, n);
+    await model.forward(input, n);
+    assertClose(`logits ${what}`, await gpu.read(model.logits), expected.logits, { random });
+    const dLogits = random.uniformArray(n * 5);
+    await model.backward(dLogits, 'gradient');
+    assertClose(`∂input ${what}`, await gpu.read(model.inputGradient), referenceGraphBackward(g, expected, dLogits, 'gradient').dInput, { random });
+  };
+  await check(graph, 'with the transforms kept');
+  // On an adapter whose table picks Winograd here (lavapipe's does), c2's transforms (forward and flipped) are kept.
+  if (picks) assert.ok(model.winogradWeightElements >= 2 * 36 * 64 * 64, `kept ${model.winogradWeightElements} elements`);
+  const before = model.winogradWeightElements;
+  // Training asks for the gradient before it writes the weight: from then on c2 is transformed at each use.
+  const c2 = model.parameter('c2.w');
+  void c2.gradient;
+  if (picks) assert.ok(model.winogradWeightElements < before, 'the transforms of a weight with a gradient are dropped');
+  const changed = Float32Array.from(random.uniformArray(64 * 64 * 9), (v) => v * 0.2);
+  gpu.write(c2.value, changed);
+  await check({ ...graph, weights: new Map([...graph.weights, ['c2.w', changed]]) }, 'after c2.w changed');
+  model.destroy();
+  // keepWinogradWeights: false keeps nothing and gives the same logits.
+  const lean = GraphModel.create(gpu, graph, { keepWinogradWeights: false });
+  await lean.forward(input, n);
+  assertClose('logits without kept transforms', await gpu.read(lean.logits), referenceGraphForward(graph, input, n).logits, { random });
+  assert.is(lean.winogradWeightElements, 0);
+  lean.destroy();
 });
 
 test.run();

@@ -60,6 +60,12 @@ export interface GraphModelOptions {
    * timestamp (the bench's time per node type). It must record nothing but that.
    */
   readonly onNode?: (node: GraphNode, pass: 'forward' | 'backward') => void;
+  /**
+   * Keep each conv weight's Winograd transform after its first use (default true), for the layers whose
+   * kernel is Winograd (see WINOGRAD_TABLE): (M + 2)²/9 times the weight per direction, about 345 MB for
+   * VGG16, against transforming it at every pass. False transforms at every use and keeps nothing.
+   */
+  readonly keepWinogradWeights?: boolean;
 }
 
 /**
@@ -85,6 +91,7 @@ export class GraphModel implements Classifier {
   // Whether a node's output reaches the logits; a node that does not gets no backward pass.
   readonly #live: readonly boolean[];
   readonly #onNode: GraphModelOptions['onNode'];
+  readonly #keepWinograd: boolean;
   #activations = new Map<string, GpuTensor>();
   #gradients = new Map<string, GpuTensor>();
   #switches = new Map<number, GpuTensor>();
@@ -99,6 +106,7 @@ export class GraphModel implements Classifier {
     this.graph = graph;
     this.forwardOnly = options.forwardOnly === true;
     this.#onNode = options.onNode;
+    this.#keepWinograd = options.keepWinogradWeights !== false;
     this.#resolved = resolved;
     this.#nodes = new Map(graph.nodes.map((node, i) => [node.name, i]));
     const live = graph.nodes.map(() => false);
@@ -222,6 +230,14 @@ export class GraphModel implements Classifier {
   activationGradient(name: string): GpuTensor {
     this.#assertForward('activationGradient');
     return this.#gradient(this.graph.nodes[this.#nodeIndex(name)].output, 'activationGradient');
+  }
+
+  /**
+   * Elements (4 bytes each) held by the conv weights' kept Winograd transforms: made at first use for the
+   * layers whose default kernel is Winograd, dropped for a weight once its gradient is asked for.
+   */
+  get winogradWeightElements(): number {
+    return this.#winograd.length;
   }
 
   /** The parameter of that name (a conv's or linear node's weight or bias, named as the graph names it). */
@@ -492,7 +508,7 @@ export class GraphModel implements Classifier {
    * (LazyParameter's callback), and the weight is transformed afresh at every use from then on.
    */
   #kept(name: string): WinogradWeightCache | undefined {
-    return this.#parameters.get(name)?.hasGradient ? undefined : this.#winograd;
+    return !this.#keepWinograd || this.#parameters.get(name)?.hasGradient ? undefined : this.#winograd;
   }
 
   #allocate(n: number): void {

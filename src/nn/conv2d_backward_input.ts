@@ -59,7 +59,7 @@ export async function conv2dBackwardInput(
   const layoutFits = s.k * s.size * s.size * Math.ceil(s.c / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
   // As a convolution of dy, the transposed one maps k channels to c with padding size − 1 − pad.
   const transposed = plain && { n: s.n, c: s.k, h: oh, w: ow, k: s.c, size: s.size, pad: s.size - 1 - plain.pad };
-  variant ??= gpu.kernels !== 'tuned' || !layoutFits ? 2 : s.size === 3 && transposed ? conv3x3Variant(gpu, transposed, s.k, s.c) : 8;
+  variant ??= gpu.kernels !== 'tuned' || !layoutFits ? 2 : s.size === 3 && transposed ? conv3x3Variant(gpu, transposed) : 8;
   if (!CONV2D_BACKWARD_INPUT_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
   }

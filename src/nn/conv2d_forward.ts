@@ -13,6 +13,7 @@ import { checkSubgroups } from './check_subgroups.ts';
 import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { conv2dWinograd, winogradImagesPerRun } from './conv2d_winograd.ts';
 import { conv2dWinogradWeight, WINOGRAD_CHANNEL_BLOCK, type WinogradTile } from './conv2d_winograd_weight.ts';
+import { winogradTableTile } from './winograd_table.ts';
 import type { WinogradWeightCache } from './winograd_weight_cache.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
@@ -79,7 +80,7 @@ export async function conv2dForward(
   // The direct kernels and v8 bind the rearranged weight whole, its output channels padded to 8; where
   // that exceeds a binding (a small maxBindingBytes) the default falls back to v2, which binds the weight as it is.
   const layoutFits = s.c * s.size * s.size * Math.ceil(s.k / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
-  variant ??= gpu.kernels !== 'tuned' || !layoutFits ? 2 : s.size === 3 && plain !== undefined ? conv3x3Variant(gpu, plain, s.c, s.k) : 8;
+  variant ??= gpu.kernels !== 'tuned' || !layoutFits ? 2 : s.size === 3 && plain !== undefined ? conv3x3Variant(gpu, plain) : 8;
   if (!CONV2D_FORWARD_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_forward: no variant ${variant}; known: ${CONV2D_FORWARD_VARIANTS.join(', ')}`);
   }
@@ -137,33 +138,32 @@ export async function conv2dForward(
  */
 export function winogradFits(gpu: Gpu, s: Conv2dShape, tile: WinogradTile): boolean {
   const padded = Math.ceil(s.k / WINOGRAD_CHANNEL_BLOCK) * WINOGRAD_CHANNEL_BLOCK;
-  return (tile + 2) ** 2 * s.c * padded <= gpu.maxWindowElements && winogradImagesPerRun(gpu, { ...s, n: 1 }, tile, padded) >= 1;
+  // Padding 2 makes the output larger than the input: count the larger of the two, as conv2dWinograd does.
+  const [h, w] = [Math.max(s.h, s.h + 2 * s.pad - 2), Math.max(s.w, s.w + 2 * s.pad - 2)];
+  return (tile + 2) ** 2 * s.c * padded <= gpu.maxWindowElements && winogradImagesPerRun(gpu, { ...s, n: 1, h, w }, tile, padded) >= 1;
 }
 
 /**
- * The default kernel for a 3×3 stride-1 layer (plain shape `s`, with c → k channels as the kernel
- * sees them: the gradient to the input passes its transposed shape). The direct kernel of
- * `directVariant`, unless WINOGRAD_TABLE says Winograd measured faster for the layer's size and channels.
+ * The default kernel for a 3×3 stride-1 convolution with equal padding `s` (the gradient to the input
+ * passes its transposed convolution: dy's k channels in, c out). The direct kernel of `directVariant`,
+ * unless `winogradChoice` says Winograd measured faster for the layer's size and channels and it fits.
  */
-export function conv3x3Variant(gpu: Gpu, s: Conv2dShape, c: number, k: number): Conv2dForwardVariant {
+export function conv3x3Variant(gpu: Gpu, s: Conv2dShape): Conv2dForwardVariant {
   const oh = s.h + 2 * s.pad - 2;
   const ow = s.w + 2 * s.pad - 2;
-  const tile = winogradChoice(gpu, oh, ow, c, k);
-  if (tile !== undefined && winogradFits(gpu, { ...s, c, k }, tile)) return tile === 2 ? 9 : 10;
-  return directVariant(gpu, oh, ow, k);
+  const tile = winogradChoice(gpu, oh, ow, s.c, s.k);
+  if (tile !== undefined && winogradFits(gpu, s, tile)) return tile === 2 ? 9 : 10;
+  return directVariant(gpu, oh, ow, s.k);
 }
 
 /**
  * The Winograd tile that measured faster than the direct kernels for a 3×3 layer with c → k channels
- * and an oh×ow output, or undefined where none did. See WINOGRAD_TABLE.
+ * and an oh×ow output, or undefined where none did: WINOGRAD_TABLE's choice, where the adapter runs
+ * 8-lane subgroups (lavapipe, where it was measured, with product kernel v2). Elsewhere nothing was
+ * measured, and the direct kernels stay.
  */
 export function winogradChoice(gpu: Gpu, oh: number, ow: number, c: number, k: number): WinogradTile | undefined {
-  void gpu;
-  void oh;
-  void ow;
-  void c;
-  void k;
-  return undefined;
+  return gpu.subgroupSize === 8 ? winogradTableTile(oh, ow, c, k) : undefined;
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { Gpu, GpuTensor } from '../gpu/mod.ts';
-import type { Conv2dShape } from '../shapes/mod.ts';
+import { conv2dPads, conv2dPlain, type Conv2dShape } from '../shapes/mod.ts';
 import input from '../../shaders/conv2d_winograd_input.wgsl';
 import output from '../../shaders/conv2d_winograd_output.wgsl';
 import product1 from '../../shaders/conv2d_winograd_product_v1.wgsl';
 import product2 from '../../shaders/conv2d_winograd_product_v2.wgsl';
+import { checkConv2d } from './conv2d_check.ts';
 import { checkSubgroups } from './check_subgroups.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 import type { WinogradTile, WinogradWeight } from './conv2d_winograd_weight.ts';
@@ -49,9 +50,9 @@ export function winogradImagesPerRun(gpu: Gpu, s: Conv2dShape, tile: WinogradTil
  * y = conv(x, g) + bias for a 3×3, stride-1 convolution with `s.pad` zeros on every side (the output
  * is h×w when pad = 1), by Winograd's F(M×M, 3×3) with M = u.tile: each M×M output tile is
  * Aᵀ [Σ_c U[k, c] ⊙ (Bᵀ d_c B)] A, with U = G g Gᵀ from conv2dWinogradWeight. Three kernels a run of
- * images: the input transform, the A·A batched products (the FLOPs: 16/(4·2.25) = 1/2.25 of the
- * direct convolution's multiplications for M = 2, 36/(16·9) = 1/4 for M = 4) and the output transform.
- * x: (n, c, h, w)  y: (n, k, oh, ow)  bias: (k), zeros for none.
+ * images: the input transform, the A·A batched products (the FLOPs: (M + 2)² multiplications per tile,
+ * channel pair against the direct convolution's 9·M², 1/2.25 of them for M = 2 and 1/4 for M = 4) and
+ * the output transform. x: (n, c, h, w)  y: (n, k, oh, ow)  bias: (k), zeros for none.
  */
 export async function conv2dWinograd(
   gpu: Gpu,
@@ -62,6 +63,10 @@ export async function conv2dWinograd(
   y: GpuTensor,
   product: WinogradProduct = winogradProduct(gpu),
 ): Promise<void> {
+  checkConv2d('conv2d_winograd', s, { x, y });
+  // The gradient to the input passes a shared tensor of zeros, which may be longer than k.
+  if (bias.length < s.k) throw new RangeError(`conv2d_winograd: ${bias.label} has ${bias.length} elements but the bias needs ${s.k}`);
+  if (s.size !== 3 || !conv2dPlain(s)) throw new RangeError(`conv2d_winograd: takes 3×3 kernels with stride 1 and the same padding on every side, not ${s.size}×${s.size}, stride ${s.stride ?? 1}, pads (${conv2dPads(s).join(', ')})`);
   if (u.inputs !== s.c || u.outputs !== s.k) throw new RangeError(`conv2d_winograd: the weight was transformed for ${u.inputs}→${u.outputs} channels, not ${s.c}→${s.k}`);
   if (product === 2) checkSubgroups('conv2d_winograd', gpu, product);
   const tile = u.tile;
