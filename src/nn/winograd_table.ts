@@ -11,15 +11,16 @@ export interface WinogradRow {
 
 /**
  * Where Winograd beat the direct 3×3 kernels, measured on lavapipe (8-lane subgroups, product kernel v2)
- * at VGG16's 3×3 layers, batch 1, forward and gradient to the input alike (bench/winograd.ts;
- * bench/results/winograd-2026-12-03-lavapipe.md, on a CPU shared with other jobs: medians of interleaved
- * rounds). The first row that a layer meets decides; a layer that meets none keeps the direct kernel.
- * - F(4×4) from 28×28 up with 64 or more channels: conv1_2 to conv4_3, 0.7–0.9× the direct kernel's
- *   time at conv1_2 and 0.4–0.6× from conv2_1 to conv4_3.
- * - F(2×2) at 14×14 to 27×27: conv5_x, 0.3–0.65× the direct kernel's time; F(4×4) was slower there
- *   (16 tiles an image leave 6 of the product kernel's 8 lanes idle).
- * - Direct below 64 channels: conv1_1 (3 → 64, and 64 → 3 for the gradient to the input) took 2–7×
- *   longer by Winograd, whose transforms then outweigh the products.
+ * at VGG16's 3×3 layers, batch 1, forward and gradient to the input alike (bench/winograd.ts, twice:
+ * bench/results/winograd-2026-12-03-lavapipe.json and -run1.json, on 2 CPU cores shared with other jobs,
+ * load average 9 to 21, medians of interleaved rounds). The first row that a layer meets decides; a layer
+ * that meets none keeps the direct kernel. Times relative to the direct kernel's, transformed weight kept:
+ * - F(4×4) from 28×28 up with 64 or more channels: 0.53–0.98 at conv1_2, 0.32–0.77 from conv2_1 to
+ *   conv4_3 (F(2×2) 0.57–1.48 there);
+ * - F(2×2) at 14×14 to 27×27: 0.29–0.53 at conv5_x, where F(4×4) took 0.63–1.56 (16 tiles an image
+ *   leave 6 of the product kernel's 8 lanes idle);
+ * - direct below 64 channels: at conv1_1 (3 → 64, and 64 → 3 for the gradient to the input) Winograd
+ *   took 2.1–6.9 times as long, its transforms outweighing the products they save.
  */
 export const WINOGRAD_TABLE: readonly WinogradRow[] = [
   { minChannels: 64, minSize: 28, tile: 4 },
