@@ -212,6 +212,31 @@ test('Winograd splits the batch into runs whose work tensors fit a small binding
   }
 });
 
+test('the default kernel follows WINOGRAD_TABLE where subgroups have 8 lanes, and stays direct elsewhere and in a small binding', () => {
+  const layer = (c: number, k: number, size: number): Conv2dShape => ({ n: 1, c, h: size, w: size, k, size: 3, pad: 1 });
+  const noSubgroups = new Gpu(gpu.device, gpu.adapterName, { subgroups: false });
+  const direct = (variant: number) => variant >= 3 && variant <= 7;
+  for (const [s, expected] of [
+    [layer(3, 64, 224), undefined], // conv1_1
+    [layer(64, 3, 224), undefined], // its gradient to the input, as a convolution of dy
+    [layer(64, 64, 224), 10], // conv1_2
+    [layer(512, 512, 28), 10], // conv4_3
+    [layer(512, 512, 14), 9], // conv5_3
+    [layer(512, 512, 7), undefined],
+  ] as const) {
+    const name = `${s.c}→${s.k} @ ${s.h}`;
+    if (gpu.subgroupSize === 8) {
+      const variant = conv3x3Variant(gpu, s);
+      if (expected === undefined) assert.ok(direct(variant), `${name}: v${variant}`);
+      else assert.is(variant, expected, name);
+    }
+    assert.ok(direct(conv3x3Variant(noSubgroups, s)), `${name} without subgroups`);
+  }
+  // Where one image's transformed input does not fit a binding, the direct kernel stays.
+  const small = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: 1 << 20 });
+  assert.ok(direct(conv3x3Variant(small, layer(64, 64, 224))), 'conv1_2 in 1 MiB bindings');
+});
+
 test('conv2d_forward v9 and v10 refuse kernels other than 3×3 and strides', async () => {
   const x = randomTensor(random, 2 * 36, 'x');
   const y = poisoned(2 * 36, 'y');

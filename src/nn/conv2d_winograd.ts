@@ -11,15 +11,16 @@ import type { WinogradTile, WinogradWeight } from './conv2d_winograd_weight.ts';
 
 const INPUT = { name: 'conv2d_winograd_input', code: input };
 const OUTPUT = { name: 'conv2d_winograd_output', code: output };
+const PRODUCT_WORKGROUP = 32;
 /**
- * The product kernels: 1 computes 16 channels × 8 tiles an invocation, in workgroups of PRODUCT_WORKGROUP;
- * 2 computes 32 channels × 8 tiles a lane, sharing the weight's loads through an 8-lane subgroup.
+ * The product kernels, with the channels and tiles a workgroup covers: 1 computes 16 channels × 8 tiles
+ * an invocation, in workgroups of PRODUCT_WORKGROUP; 2 computes 32 channels × 8 tiles a lane of one
+ * 8-lane subgroup, sharing the weight's loads through it.
  */
 const PRODUCT = {
-  1: { shader: { name: 'conv2d_winograd_product_v1', code: product1 }, channels: 16, tiles: 8 * 32 },
+  1: { shader: { name: 'conv2d_winograd_product_v1', code: product1 }, channels: 16, tiles: 8 * PRODUCT_WORKGROUP },
   2: { shader: { name: 'conv2d_winograd_product_v2', code: product2 }, channels: 32, tiles: 8 * 8 },
 } as const;
-const PRODUCT_WORKGROUP = 32;
 export type WinogradProduct = keyof typeof PRODUCT;
 export const WINOGRAD_PRODUCTS = [1, 2] as const;
 

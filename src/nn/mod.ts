@@ -22,8 +22,6 @@ export { CONV2D_BACKWARD_INPUT_VARIANTS, conv2dBackwardInput, type Conv2dBackwar
 export { CONV2D_BACKWARD_WEIGHT_VARIANTS, conv2dBackwardWeight, type Conv2dBackwardWeightVariant } from './conv2d_backward_weight.ts';
 export { CONV2D_FORWARD_VARIANTS, conv2dForward, type Conv2dForwardVariant, conv3x3Variant, directVariant, winogradChoice, winogradFits } from './conv2d_forward.ts';
 export { conv2dWinograd, WINOGRAD_PRODUCTS, type WinogradProduct, winogradProduct } from './conv2d_winograd.ts';
-export { WINOGRAD_TABLE, type WinogradRow, winogradTableTile } from './winograd_table.ts';
-export { WinogradWeightCache } from './winograd_weight_cache.ts';
 export { conv2dWinogradWeight, WINOGRAD_CHANNEL_BLOCK, type WinogradTile, type WinogradWeight, winogradWeightLength } from './conv2d_winograd_weight.ts';
 export { fidelityPerturb, type FidelityPerturbShape, type FidelitySubstrates } from './fidelity_perturb.ts';
 export { blurRadius, gaussianBlur2d, MAX_BLUR_SIGMA } from './gaussian_blur2d.ts';
@@ -48,3 +46,5 @@ export { softmax } from './softmax.ts';
 export { checkLabels, softmaxCrossEntropy } from './softmax_cross_entropy.ts';
 export type { AdamOptions, SgdMomentumOptions } from '../shapes/mod.ts';
 export { wholeVec4s } from './slices.ts';
+export { WINOGRAD_TABLE, type WinogradRow, winogradTableTile } from './winograd_table.ts';
+export { WinogradWeightCache } from './winograd_weight_cache.ts';
