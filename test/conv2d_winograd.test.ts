@@ -212,7 +212,7 @@ test('Winograd splits the batch into runs whose work tensors fit a small binding
   }
 });
 
-test('the default kernel follows WINOGRAD_TABLE where subgroups have 8 lanes, and stays direct elsewhere and in a small binding', () => {
+test('the default kernel follows WINOGRAD_TABLE for a caller that keeps transforms where subgroups have 8 lanes, and stays direct elsewhere, for other callers and in a small binding', () => {
   const layer = (c: number, k: number, size: number): Conv2dShape => ({ n: 1, c, h: size, w: size, k, size: 3, pad: 1 });
   const noSubgroups = new Gpu(gpu.device, gpu.adapterName, { subgroups: false });
   const direct = (variant: number) => variant >= 3 && variant <= 7;
@@ -226,15 +226,16 @@ test('the default kernel follows WINOGRAD_TABLE where subgroups have 8 lanes, an
   ] as const) {
     const name = `${s.c}→${s.k} @ ${s.h}`;
     if (gpu.subgroupSize === 8) {
-      const variant = conv3x3Variant(gpu, s);
+      const variant = conv3x3Variant(gpu, s, true);
       if (expected === undefined) assert.ok(direct(variant), `${name}: v${variant}`);
       else assert.is(variant, expected, name);
     }
-    assert.ok(direct(conv3x3Variant(noSubgroups, s)), `${name} without subgroups`);
+    assert.ok(direct(conv3x3Variant(gpu, s, false)), `${name} for a caller that keeps no transforms`);
+    assert.ok(direct(conv3x3Variant(noSubgroups, s, true)), `${name} without subgroups`);
   }
   // Where one image's transformed input does not fit a binding, the direct kernel stays.
   const small = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: 1 << 20 });
-  assert.ok(direct(conv3x3Variant(small, layer(64, 64, 224))), 'conv1_2 in 1 MiB bindings');
+  assert.ok(direct(conv3x3Variant(small, layer(64, 64, 224), true)), 'conv1_2 in 1 MiB bindings');
 });
 
 test('conv2d_forward v9 and v10 refuse kernels other than 3×3 and strides', async () => {
@@ -303,13 +304,13 @@ function winogradGraph(): Graph {
   };
 }
 
-test('GraphModel keeps the Winograd transforms of its weights, matches the reference, and drops them once a weight has a gradient', async () => {
+test('GraphModel with winograd keeps the Winograd transforms of its weights, matches the reference, and drops them once a weight has a gradient', async () => {
   const graph = winogradGraph();
   const layer: Conv2dShape = { n: 1, c: 64, h: 28, w: 28, k: 64, size: 3, pad: 1 };
-  const picks = conv3x3Variant(gpu, layer) >= 9;
+  const picks = conv3x3Variant(gpu, layer, true) >= 9;
   const n = 2;
   const input = random.uniformArray(n * 16 * 28 * 28);
-  const model = GraphModel.create(gpu, graph);
+  const model = GraphModel.create(gpu, graph, { winograd: true });
   const check = async (g: Graph, what: string) => {
     const expected = referenceGraphForward(g, input, n);
     await model.forward(input, n);
@@ -330,10 +331,10 @@ test('GraphModel keeps the Winograd transforms of its weights, matches the refer
   gpu.write(c2.value, changed);
   await check({ ...graph, weights: new Map([...graph.weights, ['c2.w', changed]]) }, 'after c2.w changed');
   model.destroy();
-  // keepWinogradWeights: false keeps nothing and gives the same logits.
-  const lean = GraphModel.create(gpu, graph, { keepWinogradWeights: false });
+  // Without the option (the default) nothing is kept and the direct kernels give the same logits.
+  const lean = GraphModel.create(gpu, graph);
   await lean.forward(input, n);
-  assertClose('logits without kept transforms', await gpu.read(lean.logits), referenceGraphForward(graph, input, n).logits, { random });
+  assertClose('logits without Winograd', await gpu.read(lean.logits), referenceGraphForward(graph, input, n).logits, { random });
   assert.is(lean.winogradWeightElements, 0);
   lean.destroy();
 });

@@ -61,11 +61,13 @@ export interface GraphModelOptions {
    */
   readonly onNode?: (node: GraphNode, pass: 'forward' | 'backward') => void;
   /**
-   * Keep each conv weight's Winograd transform after its first use (default true), for the layers whose
-   * kernel is Winograd (see WINOGRAD_TABLE): (M + 2)²/9 times the weight per direction, about 345 MB for
-   * VGG16, against transforming it at every pass. False transforms at every use and keeps nothing.
+   * Run the 3×3 stride-1 layers by Winograd where WINOGRAD_TABLE measured it faster (default false), each
+   * weight's transform made once and kept: (M + 2)²/9 times the weight per direction, 344.9 MB for VGG16.
+   * Weights with a gradient (training) keep the direct kernels. Winograd's float32 results differ from the
+   * direct kernels' by up to about 1e-5 of a layer's largest value, and it breaks exact max-pool ties (a
+   * class model's zero start) differently; see docs/winograd.md.
    */
-  readonly keepWinogradWeights?: boolean;
+  readonly winograd?: boolean;
 }
 
 /**
@@ -106,7 +108,7 @@ export class GraphModel implements Classifier {
     this.graph = graph;
     this.forwardOnly = options.forwardOnly === true;
     this.#onNode = options.onNode;
-    this.#keepWinograd = options.keepWinogradWeights !== false;
+    this.#keepWinograd = options.winograd === true;
     this.#resolved = resolved;
     this.#nodes = new Map(graph.nodes.map((node, i) => [node.name, i]));
     const live = graph.nodes.map(() => false);
@@ -233,8 +235,9 @@ export class GraphModel implements Classifier {
   }
 
   /**
-   * Elements (4 bytes each) held by the conv weights' kept Winograd transforms: made at first use for the
-   * layers whose default kernel is Winograd, dropped for a weight once its gradient is asked for.
+   * Elements (4 bytes each) held by the conv weights' kept Winograd transforms (with the `winograd` option):
+   * made at first use for the layers WINOGRAD_TABLE gives to Winograd, dropped for a weight once its
+   * gradient is asked for.
    */
   get winogradWeightElements(): number {
     return this.#winograd.length;

@@ -37,8 +37,9 @@ const V2_SLAB = 16;
 /**
  * dx = ∂L/∂x from dy = ∂L/∂y of a conv2d with the shape's stride and zero padding.
  * dy: (n, k, oh, ow)  weight: (k, c, size, size)  dx: (n, c, h, w), written (not accumulated). Input
- * rows and columns that no window reached (floor mode with a stride) get zero. With `kept`, the Winograd
- * variants take the flipped weight's transform from it (made once) instead of transforming on every call.
+ * rows and columns that no window reached (floor mode with a stride) get zero. With `kept`, the default may
+ * be Winograd (`conv3x3Variant`), and the Winograd variants take the flipped weight's transform from it
+ * (made once) instead of transforming on every call.
  */
 export async function conv2dBackwardInput(
   gpu: Gpu,
@@ -59,7 +60,7 @@ export async function conv2dBackwardInput(
   const layoutFits = s.k * s.size * s.size * Math.ceil(s.c / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
   // As a convolution of dy, the transposed one maps k channels to c with padding size − 1 − pad.
   const transposed = plain && { n: s.n, c: s.k, h: oh, w: ow, k: s.c, size: s.size, pad: s.size - 1 - plain.pad };
-  variant ??= gpu.kernels !== 'tuned' || !layoutFits ? 2 : s.size === 3 && transposed ? conv3x3Variant(gpu, transposed) : 8;
+  variant ??= gpu.kernels !== 'tuned' || !layoutFits ? 2 : s.size === 3 && transposed ? conv3x3Variant(gpu, transposed, kept !== undefined) : 8;
   if (!CONV2D_BACKWARD_INPUT_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
   }

@@ -59,8 +59,8 @@ export type DirectVariant = keyof typeof DIRECT;
  * y = conv(x, weight) + bias, with the shape's stride and zero padding (`conv2dPads`).
  * x: (n, c, h, w)  weight: (k, c, size, size)  bias: (k)  y: (n, k, oh, ow) (`conv2dOutputSize`). The
  * batch is dispatched in runs of images that fit one binding, so x and y may exceed it. A conv without
- * bias takes a tensor of zeros. With `kept`, the Winograd variants take the weight's transform from it
- * (made once) instead of transforming the weight on every call.
+ * bias takes a tensor of zeros. With `kept`, the default may be Winograd (`conv3x3Variant`), and the
+ * Winograd variants take the weight's transform from it (made once) instead of transforming it each call.
  */
 export async function conv2dForward(
   gpu: Gpu,
@@ -80,7 +80,7 @@ export async function conv2dForward(
   // The direct kernels and v8 bind the rearranged weight whole, its output channels padded to 8; where
   // that exceeds a binding (a small maxBindingBytes) the default falls back to v2, which binds the weight as it is.
   const layoutFits = s.c * s.size * s.size * Math.ceil(s.k / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
-  variant ??= gpu.kernels !== 'tuned' || !layoutFits ? 2 : s.size === 3 && plain !== undefined ? conv3x3Variant(gpu, plain) : 8;
+  variant ??= gpu.kernels !== 'tuned' || !layoutFits ? 2 : s.size === 3 && plain !== undefined ? conv3x3Variant(gpu, plain, kept !== undefined) : 8;
   if (!CONV2D_FORWARD_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_forward: no variant ${variant}; known: ${CONV2D_FORWARD_VARIANTS.join(', ')}`);
   }
@@ -146,12 +146,16 @@ export function winogradFits(gpu: Gpu, s: Conv2dShape, tile: WinogradTile): bool
 /**
  * The default kernel for a 3×3 stride-1 convolution with equal padding `s` (the gradient to the input
  * passes its transposed convolution: dy's k channels in, c out). The direct kernel of `directVariant`,
- * unless `winogradChoice` says Winograd measured faster for the layer's size and channels and it fits.
+ * unless `winograd` (the caller keeps Winograd transforms, and so opts in) and `winogradChoice` says
+ * Winograd measured faster for the layer's size and channels, and it fits. Winograd is not the default
+ * for every caller because it breaks exact ties differently: identical windows at different places in
+ * a tile round differently, so a max-pool over a constant plane (a class model's zero start) picks
+ * another maximum than the direct kernels and the float64 reference, which pick the first.
  */
-export function conv3x3Variant(gpu: Gpu, s: Conv2dShape): Conv2dForwardVariant {
+export function conv3x3Variant(gpu: Gpu, s: Conv2dShape, winograd: boolean): Conv2dForwardVariant {
   const oh = s.h + 2 * s.pad - 2;
   const ow = s.w + 2 * s.pad - 2;
-  const tile = winogradChoice(gpu, oh, ow, s.c, s.k);
+  const tile = winograd ? winogradChoice(gpu, oh, ow, s.c, s.k) : undefined;
   if (tile !== undefined && winogradFits(gpu, s, tile)) return tile === 2 ? 9 : 10;
   return directVariant(gpu, oh, ow, s.k);
 }
