@@ -34,7 +34,7 @@ export function winogradDocTable(file = WINOGRAD_RESULTS): string {
     return row;
   };
   const lines = [
-    '| layer | c→k @ size | direction | direct ms | F(2×2) ms, kept (per call) | F(4×4) ms, kept (per call) | default | its time / direct | max rel err F(2×2), F(4×4) |',
+    '| layer | c→k @ size | direction | direct ms | F(2×2) ms, kept (per call) | F(4×4) ms, kept (per call) | with `winograd: true` | its time / direct | max rel err F(2×2), F(4×4) |',
     '|---|---|---|---:|---:|---:|---|---:|---:|',
   ];
   const layers = [...new Set(run.rows.map((r) => r.layer))];
