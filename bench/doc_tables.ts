@@ -13,6 +13,7 @@ import { docValues, withValues } from './doc_values.ts';
 import { attributionMethodsTable, type AttributionMethodsResults } from './attribution_methods_table.ts';
 import { onnxCheckTable, readOnnxCheck } from './onnx_check_table.ts';
 import { malformedRunTable } from './malformed_run_table.ts';
+import { winogradDocTable } from './winograd_doc_table.ts';
 
 const RESULTS = join('bench', 'results');
 const LAVAPIPE = '2026-11-26-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-6.json';
@@ -196,6 +197,7 @@ export function docTables(): DocTable[] {
     { document: 'README.md', name: 'fidelity', markdown: fidelityTable(fidelityResultFiles(), '[docs/fidelity.md](docs/fidelity.md#results)') },
     { document: 'docs/segmentation.md', name: 'segmentation', markdown: segmentationTable(segmentationResultFile()) },
     { document: 'README.md', name: 'segmentation', markdown: segmentationTable(segmentationResultFile(), { topClass: false }) },
+    { document: 'docs/winograd.md', name: 'winograd', markdown: winogradDocTable() },
     ...proseTables(),
   ];
 }

@@ -20,6 +20,7 @@ import {
   maxPool2dForward,
   reluBackward,
   reluForward,
+  WinogradWeightCache,
 } from '../nn/mod.ts';
 import type { Conv2dShape, ReluRule } from '../shapes/mod.ts';
 import type { Classifier, SpatialOutput } from './classifier.ts';
@@ -31,6 +32,10 @@ import type { ModelInfo } from './model_info.ts';
 export interface GraphParameter {
   readonly name: string;
   readonly shape: readonly number[];
+  /**
+   * The weights. Write them only after asking for `gradient` (as an optimiser does): until then the model
+   * keeps conv weights' Winograd transforms, made from the values as uploaded.
+   */
   readonly value: GpuTensor;
   /** Allocated when first asked for: a model that only explains needs no weight gradients. */
   readonly gradient: GpuTensor;
@@ -55,6 +60,14 @@ export interface GraphModelOptions {
    * timestamp (the bench's time per node type). It must record nothing but that.
    */
   readonly onNode?: (node: GraphNode, pass: 'forward' | 'backward') => void;
+  /**
+   * Run the 3×3 stride-1 layers by Winograd where WINOGRAD_TABLE measured it faster (default false), each
+   * weight's transform made once and kept: (M + 2)²/9 times the weight per direction, 344.9 MB for VGG16.
+   * Weights with a gradient (training) keep the direct kernels. Winograd's float32 results differ from the
+   * direct kernels' by up to about 1e-5 of a layer's largest value, enough to take the other side of a
+   * near-tie in a max-pool or a ReLU near zero elsewhere than they do; see docs/winograd.md.
+   */
+  readonly winograd?: boolean;
 }
 
 /**
@@ -80,10 +93,13 @@ export class GraphModel implements Classifier {
   // Whether a node's output reaches the logits; a node that does not gets no backward pass.
   readonly #live: readonly boolean[];
   readonly #onNode: GraphModelOptions['onNode'];
+  readonly #keepWinograd: boolean;
   #activations = new Map<string, GpuTensor>();
   #gradients = new Map<string, GpuTensor>();
   #switches = new Map<number, GpuTensor>();
   #owned: GpuTensor[] = [];
+  // The conv weights' Winograd transforms, made once each while the weight has no gradient (see #kept).
+  readonly #winograd = new WinogradWeightCache();
   #batch = 0;
   #forwardDone = false;
 
@@ -92,6 +108,7 @@ export class GraphModel implements Classifier {
     this.graph = graph;
     this.forwardOnly = options.forwardOnly === true;
     this.#onNode = options.onNode;
+    this.#keepWinograd = options.winograd === true;
     this.#resolved = resolved;
     this.#nodes = new Map(graph.nodes.map((node, i) => [node.name, i]));
     const live = graph.nodes.map(() => false);
@@ -108,7 +125,8 @@ export class GraphModel implements Classifier {
     const upload = (name: string, shape: readonly number[], trainable: boolean): void => {
       const value = gpu.tensorFrom(graph.weights.get(name)!, name);
       values.set(name, value);
-      if (trainable) parameters.push(new LazyParameter(gpu, name, shape, value));
+      // Training writes a weight only through its gradient: the first one asked for drops its kept Winograd transforms.
+      if (trainable) parameters.push(new LazyParameter(gpu, name, shape, value, () => this.#winograd.forget(value)));
     };
     graph.nodes.forEach((node) => {
       const op = node.op;
@@ -216,6 +234,15 @@ export class GraphModel implements Classifier {
     return this.#gradient(this.graph.nodes[this.#nodeIndex(name)].output, 'activationGradient');
   }
 
+  /**
+   * Elements (4 bytes each) held by the conv weights' kept Winograd transforms (with the `winograd` option):
+   * made at first use for the layers WINOGRAD_TABLE gives to Winograd, dropped for a weight once its
+   * gradient is asked for.
+   */
+  get winogradWeightElements(): number {
+    return this.#winograd.length;
+  }
+
   /** The parameter of that name (a conv's or linear node's weight or bias, named as the graph names it). */
   parameter(name: string): GraphParameter {
     const parameter = this.#parameters.get(name);
@@ -249,7 +276,7 @@ export class GraphModel implements Classifier {
       const y = act.get(node.output)!;
       switch (op.kind) {
         case 'conv':
-          await conv2dForward(gpu, this.#convShape(node, op), x, this.#values.get(op.weight)!, this.#bias(node, op.bias), y);
+          await conv2dForward(gpu, this.#convShape(node, op), x, this.#values.get(op.weight)!, this.#bias(node, op.bias), y, undefined, this.#kept(op.weight));
           break;
         case 'batchnorm':
           await batchNormForward(gpu, this.#imageShape(node), x, this.#values.get(op.scale)!, this.#values.get(op.shift)!, y);
@@ -362,7 +389,7 @@ export class GraphModel implements Classifier {
           }
           if (below) {
             const dx = target(t);
-            await conv2dBackwardInput(gpu, s, dy, this.#values.get(op.weight)!, dx.tensor);
+            await conv2dBackwardInput(gpu, s, dy, this.#values.get(op.weight)!, dx.tensor, undefined, this.#kept(op.weight));
             await dx.add();
           }
           break;
@@ -472,8 +499,19 @@ export class GraphModel implements Classifier {
   /** Frees every buffer, weights included; the model cannot be used after. */
   destroy(): void {
     this.release();
+    this.#winograd.release();
     for (const value of this.#values.values()) value.buffer.destroy();
     for (const p of this.#parameters.values()) p.destroyGradient();
+  }
+
+  /**
+   * The cache of Winograd weight transforms for conv weight `name`, or none once the weight has a gradient:
+   * only training, which writes the weights, asks for one (the optimiser steps from it), so a weight
+   * without one is as uploaded and its kept transforms are current. Asking for the gradient drops them
+   * (LazyParameter's callback), and the weight is transformed afresh at every use from then on.
+   */
+  #kept(name: string): WinogradWeightCache | undefined {
+    return !this.#keepWinograd || this.#parameters.get(name)?.hasGradient ? undefined : this.#winograd;
   }
 
   #allocate(n: number): void {
@@ -636,17 +674,26 @@ class LazyParameter implements GraphParameter {
   readonly shape: readonly number[];
   readonly value: GpuTensor;
   #gradient: GpuTensor | undefined;
+  readonly #onGradient: () => void;
 
-  constructor(gpu: Gpu, name: string, shape: readonly number[], value: GpuTensor) {
+  constructor(gpu: Gpu, name: string, shape: readonly number[], value: GpuTensor, onGradient: () => void) {
     this.#gpu = gpu;
     this.name = name;
     this.shape = shape;
     this.value = value;
+    this.#onGradient = onGradient;
   }
 
   get gradient(): GpuTensor {
-    this.#gradient ??= this.#gpu.tensor(this.value.length, `∂${this.name}`);
+    if (!this.#gradient) {
+      this.#gradient = this.#gpu.tensor(this.value.length, `∂${this.name}`);
+      this.#onGradient();
+    }
     return this.#gradient;
+  }
+
+  get hasGradient(): boolean {
+    return this.#gradient !== undefined;
   }
 
   destroyGradient(): void {

@@ -5,7 +5,10 @@ import v2 from '../../shaders/conv2d_backward_input_v2.wgsl';
 import v8 from '../../shaders/conv2d_backward_input_v8.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
 import { checkSubgroups } from './check_subgroups.ts';
-import { conv2dForwardDirect, conv2dPointwise, conv2dPointwiseShape, DIRECT_WORKGROUP, directVariant, pointwiseLayoutFits, V9_CHANNELS } from './conv2d_forward.ts';
+import { conv2dForwardDirect, conv2dPointwise, conv2dPointwiseShape, conv3x3Variant, DIRECT_WORKGROUP, pointwiseLayoutFits, V9_CHANNELS } from './conv2d_forward.ts';
+import { conv2dWinograd } from './conv2d_winograd.ts';
+import { conv2dWinogradWeight } from './conv2d_winograd_weight.ts';
+import type { WinogradWeightCache } from './winograd_weight_cache.ts';
 import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
@@ -15,12 +18,13 @@ import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
  * 180° with its channel roles swapped, padding size − 1 − pad). 1 and 2 take any kernel size, stride and
  * padding (with a stride, each input pixel gathers only the taps that read it), as does 8, the general
  * direct gather (8 channels × 8 pixels of one phase modulo the stride an invocation); 3 to 7 only 3×3
- * kernels with stride 1 and the same padding on every side; 9, conv2d_forward_v9's matrix product with the
+ * kernels with stride 1 and the same padding on every side, as do 10 and 11, Winograd's F(2×2, 3×3) and
+ * F(4×4, 3×3) run as the same transposed convolution; 9, conv2d_forward_v9's matrix product with the
  * weight transposed (dx = wᵀ·dy per image, written every stride pixels, the rest zero), only 1×1 kernels
- * without padding. With `gpu.kernels` tuned the default is one of 3 to 7 for those (see `directVariant`), 9
- * for 1×1 kernels without padding and 8 for every other shape; portable kernels use 2.
+ * without padding. With `gpu.kernels` tuned the default is the measured choice of `conv3x3Variant` for
+ * those 3×3 kernels, 9 for 1×1 kernels without padding and 8 for every other shape; portable kernels use 2.
  */
-export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
+export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] as const;
 export type Conv2dBackwardInputVariant = (typeof CONV2D_BACKWARD_INPUT_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'conv2d_backward_input_v1', code: v1 };
@@ -35,7 +39,9 @@ const V2_SLAB = 16;
 /**
  * dx = ∂L/∂x from dy = ∂L/∂y of a conv2d with the shape's stride and zero padding.
  * dy: (n, k, oh, ow)  weight: (k, c, size, size)  dx: (n, c, h, w), written (not accumulated). Input
- * rows and columns that no window reached (floor mode with a stride) get zero.
+ * rows and columns that no window reached (floor mode with a stride) get zero. With `kept`, the default may
+ * be Winograd (`conv3x3Variant`), and the Winograd variants take the flipped weight's transform from it
+ * (made once) instead of transforming on every call.
  */
 export async function conv2dBackwardInput(
   gpu: Gpu,
@@ -44,6 +50,7 @@ export async function conv2dBackwardInput(
   weight: GpuTensor,
   dx: GpuTensor,
   variant?: Conv2dBackwardInputVariant,
+  kept?: WinogradWeightCache,
 ): Promise<void> {
   const [oh, ow] = checkConv2d('conv2d_backward_input', s, { dy, weight, dx });
   const inImage = s.c * s.h * s.w;
@@ -54,10 +61,14 @@ export async function conv2dBackwardInput(
   // exceeds a binding (a small maxBindingBytes) the default falls back to v2, which binds the weight as it is.
   const layoutFits = s.k * s.size * s.size * Math.ceil(s.c / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
   const pointwise = conv2dPointwiseShape(s);
+  // As a convolution of dy, the transposed one maps k channels to c with padding size − 1 − pad.
+  const transposed = plain && { n: s.n, c: s.k, h: oh, w: ow, k: s.c, size: s.size, pad: s.size - 1 - plain.pad };
   // 1×1 kernels without padding take v9 where subgroups are 8 lanes (why: conv2d_forward's default).
   variant ??= gpu.kernels !== 'tuned' || !layoutFits
     ? 2
-    : s.size === 3 && plain !== undefined ? directVariant(gpu, s.h, s.w, s.c) : pointwise && gpu.subgroupSize === 8 && pointwiseLayoutFits(gpu, s.k, s.c) ? 9 : 8;
+    : s.size === 3 && transposed
+    ? conv3x3Variant(gpu, transposed, kept !== undefined)
+    : pointwise && gpu.subgroupSize === 8 && pointwiseLayoutFits(gpu, s.k, s.c) ? 9 : 8;
   if (!CONV2D_BACKWARD_INPUT_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
   }
@@ -71,8 +82,8 @@ export async function conv2dBackwardInput(
       for (let at = 0; at < dx.length; at += zeros.length) gpu.copy(zeros, 0, dx, at, Math.min(zeros.length, dx.length - at));
     }
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, 1, true, V9_CHANNELS);
-    const transposed = { n: s.n, c: s.k, h: oh, w: ow, k: s.c, oh: s.h, ow: s.w };
-    await conv2dPointwise(gpu, transposed, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, { gh: oh, gw: ow, inStride: 1, outStride: stride });
+    const flipped = { n: s.n, c: s.k, h: oh, w: ow, k: s.c, oh: s.h, ow: s.w };
+    await conv2dPointwise(gpu, flipped, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, { gh: oh, gw: ow, inStride: 1, outStride: stride });
     return;
   }
   if (variant === 8) {
@@ -97,10 +108,15 @@ export async function conv2dBackwardInput(
   }
   if (variant !== 1 && variant !== 2) {
     if (s.size !== 3) throw new RangeError(`conv2d_backward_input: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
-    if (!plain) throw new RangeError(`conv2d_backward_input: variant ${variant} takes stride 1 and the same padding on every side, not stride ${s.stride ?? 1} and pads (${conv2dPads(s).join(', ')})`);
+    if (!transposed) throw new RangeError(`conv2d_backward_input: variant ${variant} takes stride 1 and the same padding on every side, not stride ${s.stride ?? 1} and pads (${conv2dPads(s).join(', ')})`);
+    if (variant === 10 || variant === 11) {
+      const tile = variant === 10 ? 2 : 4;
+      const u = kept ? await kept.get(gpu, weight, s.k, s.c, tile, true) : await conv2dWinogradWeight(gpu, weight, s.k, s.c, tile, true);
+      await conv2dWinograd(gpu, transposed, dy, u, gpu.scratch('zeros', s.c), dx);
+      return;
+    }
     if (variant >= 5) checkSubgroups('conv2d_backward_input', gpu, variant);
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, true);
-    const transposed = { n: s.n, c: s.k, h: oh, w: ow, k: s.c, size: s.size, pad: s.size - 1 - plain.pad };
     await conv2dForwardDirect(gpu, transposed, s.h, s.w, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, variant);
     return;
   }

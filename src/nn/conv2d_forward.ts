@@ -12,6 +12,10 @@ import v9 from '../../shaders/conv2d_forward_v9.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
 import { checkSubgroups } from './check_subgroups.ts';
 import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
+import { conv2dWinograd, winogradImagesPerRun } from './conv2d_winograd.ts';
+import { conv2dWinogradWeight, WINOGRAD_CHANNEL_BLOCK, type WinogradTile } from './conv2d_winograd_weight.ts';
+import { winogradTableTile } from './winograd_table.ts';
+import type { WinogradWeightCache } from './winograd_weight_cache.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
 /**
@@ -21,13 +25,14 @@ import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
  * pixels, 7 32 channels × 8 pixels with the subgroup's lanes on neighbouring rows, sharing input rows
  * (5 to 7 only where `gpu.subgroupSize` is 8), 8 the general direct kernel (8 channels × 8 pixels an
  * invocation, any kernel size, stride and padding), 9 the 1×1 convolution as a matrix product per image
- * (16 channels × 4 pixels an invocation, the weights uniform across its workgroup). 1, 2 and 8 take any
- * kernel size, stride and padding; 3 to 7 only 3×3 kernels with stride 1 and the same padding on every side;
- * 9 only 1×1 kernels without padding, any stride. With `gpu.kernels` tuned the default is one of 3 to 7 for
- * those (see `directVariant`), 9 for 1×1 kernels without padding and 8 for every other shape; portable
- * kernels use 2.
+ * (32 channels × 8 points an invocation, the weights shared through 8-lane subgroups), 10 and 11
+ * Winograd's F(2×2, 3×3) and F(4×4, 3×3) (conv2dWinograd: input transform, batched products, output
+ * transform). 1, 2 and 8 take any kernel size, stride and padding; 3 to 7, 10 and 11 only 3×3 kernels with
+ * stride 1 and the same padding on every side; 9 only 1×1 kernels without padding, any stride. With
+ * `gpu.kernels` tuned the default is the measured choice of `conv3x3Variant` for those 3×3 kernels, 9 for
+ * 1×1 kernels without padding and 8 for every other shape; portable kernels use 2.
  */
-export const CONV2D_FORWARD_VARIANTS = [1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
+export const CONV2D_FORWARD_VARIANTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] as const;
 export type Conv2dForwardVariant = (typeof CONV2D_FORWARD_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'conv2d_forward_v1', code: v1 };
@@ -62,7 +67,8 @@ export type DirectVariant = keyof typeof DIRECT;
  * y = conv(x, weight) + bias, with the shape's stride and zero padding (`conv2dPads`).
  * x: (n, c, h, w)  weight: (k, c, size, size)  bias: (k)  y: (n, k, oh, ow) (`conv2dOutputSize`). The
  * batch is dispatched in runs of images that fit one binding, so x and y may exceed it. A conv without
- * bias takes a tensor of zeros.
+ * bias takes a tensor of zeros. With `kept`, the default may be Winograd (`conv3x3Variant`), and the
+ * Winograd variants take the weight's transform from it (made once) instead of transforming it each call.
  */
 export async function conv2dForward(
   gpu: Gpu,
@@ -72,6 +78,7 @@ export async function conv2dForward(
   bias: GpuTensor,
   y: GpuTensor,
   variant?: Conv2dForwardVariant,
+  kept?: WinogradWeightCache,
 ): Promise<void> {
   const [oh, ow] = checkConv2d('conv2d_forward', s, { x, weight, bias, y });
   const inImage = s.c * s.h * s.w;
@@ -87,7 +94,9 @@ export async function conv2dForward(
   // layers about as fast or faster (docs/kernels-graph.md).
   variant ??= gpu.kernels !== 'tuned' || !layoutFits
     ? 2
-    : s.size === 3 && plain !== undefined ? directVariant(gpu, oh, ow, s.k) : pointwise && gpu.subgroupSize === 8 && pointwiseLayoutFits(gpu, s.c, s.k) ? 9 : 8;
+    : s.size === 3 && plain !== undefined
+    ? conv3x3Variant(gpu, plain, kept !== undefined)
+    : pointwise && gpu.subgroupSize === 8 && pointwiseLayoutFits(gpu, s.c, s.k) ? 9 : 8;
   if (!CONV2D_FORWARD_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_forward: no variant ${variant}; known: ${CONV2D_FORWARD_VARIANTS.join(', ')}`);
   }
@@ -97,6 +106,14 @@ export async function conv2dForward(
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, 1, false, V9_CHANNELS);
     const stride = s.stride ?? 1;
     await conv2dPointwise(gpu, { n: s.n, c: s.c, h: s.h, w: s.w, k: s.k, oh, ow }, x, wt, padded, bias, y, slices, { gh: oh, gw: ow, inStride: stride, outStride: 1 });
+    return;
+  }
+  if (variant === 10 || variant === 11) {
+    const tile = variant === 10 ? 2 : 4;
+    if (s.size !== 3) throw new RangeError(`conv2d_forward: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
+    if (!plain) throw new RangeError(`conv2d_forward: variant ${variant} takes stride 1 and the same padding on every side, not stride ${s.stride ?? 1} and pads (${conv2dPads(s).join(', ')})`);
+    const u = kept ? await kept.get(gpu, weight, s.k, s.c, tile, false) : await conv2dWinogradWeight(gpu, weight, s.k, s.c, tile, false);
+    await conv2dWinograd(gpu, plain, x, u, bias, y);
     return;
   }
   if (variant === 8) {
@@ -140,6 +157,44 @@ export async function conv2dForward(
       : ([Math.ceil((oh * ow) / V2_TILE), Math.ceil(s.k / V2_TILE), n] as const);
     gpu.dispatch(pipeline, params, bindings, workgroups);
   }
+}
+
+/**
+ * Whether F(tile×tile, 3×3) can run a 3×3 stride-1 layer with c → k channels here: its transformed weight
+ * and at least one image's transformed input and products each fit one binding.
+ */
+export function winogradFits(gpu: Gpu, s: Conv2dShape, tile: WinogradTile): boolean {
+  const padded = Math.ceil(s.k / WINOGRAD_CHANNEL_BLOCK) * WINOGRAD_CHANNEL_BLOCK;
+  // Padding 2 makes the output larger than the input: count the larger of the two, as conv2dWinograd does.
+  const [h, w] = [Math.max(s.h, s.h + 2 * s.pad - 2), Math.max(s.w, s.w + 2 * s.pad - 2)];
+  return (tile + 2) ** 2 * s.c * padded <= gpu.maxWindowElements && winogradImagesPerRun(gpu, { ...s, n: 1, h, w }, tile, padded) >= 1;
+}
+
+/**
+ * The default kernel for a 3×3 stride-1 convolution with equal padding `s` (the gradient to the input
+ * passes its transposed convolution: dy's k channels in, c out). The direct kernel of `directVariant`,
+ * unless `winograd` (the caller keeps Winograd transforms, and so opts in) and `winogradChoice` says
+ * Winograd measured faster for the layer's size and channels, and it fits. Winograd is not the default
+ * for every caller: its rounding differs from the direct kernels' (up to about 1e-5 of a layer's largest
+ * value), and as every model's default it made at least 3 of vgg-cluttered's 10 class models part from the float64
+ * ascent at kinks in test/cli_shipped_models.test.ts, which allows 1 (see docs/winograd.md).
+ */
+export function conv3x3Variant(gpu: Gpu, s: Conv2dShape, winograd: boolean): Conv2dForwardVariant {
+  const oh = s.h + 2 * s.pad - 2;
+  const ow = s.w + 2 * s.pad - 2;
+  const tile = winograd ? winogradChoice(gpu, oh, ow, s.c, s.k) : undefined;
+  if (tile !== undefined && winogradFits(gpu, s, tile)) return tile === 2 ? 10 : 11;
+  return directVariant(gpu, oh, ow, s.k);
+}
+
+/**
+ * The Winograd tile that measured faster than the direct kernels for a 3×3 layer with c → k channels
+ * and an oh×ow output, or undefined where none did: WINOGRAD_TABLE's choice, where the adapter runs
+ * 8-lane subgroups (lavapipe, where it was measured, with product kernel v2). Elsewhere nothing was
+ * measured, and the direct kernels stay.
+ */
+export function winogradChoice(gpu: Gpu, oh: number, ow: number, c: number, k: number): WinogradTile | undefined {
+  return gpu.subgroupSize === 8 ? winogradTableTile(oh, ow, c, k) : undefined;
 }
 
 /**

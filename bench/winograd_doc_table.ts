@@ -1,0 +1,62 @@
+// The table of docs/winograd.md: per VGG16 3×3 layer and direction, the direct kernel's time beside
+// Winograd F(2×2) and F(4×4) (with the transformed weight kept, as a model runs them, and with the weight
+// transformed per call), the choice WINOGRAD_TABLE makes, and the errors, from bench/winograd.ts's result file.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { winogradTableTile } from '../src/nn/mod.ts';
+
+/** The result file the documents quote. */
+export const WINOGRAD_RESULTS = 'winograd-2026-12-03-lavapipe.json';
+
+interface WinogradRun {
+  readonly date: string;
+  readonly adapter: string;
+  readonly timing: string;
+  readonly runs: number;
+  readonly loadAverage?: { readonly start: number; readonly end: number };
+  readonly rows: ReadonlyArray<{
+    readonly layer: string;
+    readonly c: number;
+    readonly k: number;
+    readonly size: number;
+    readonly direction: 'forward' | 'backward_input';
+    readonly kernel: string;
+    readonly ms: number;
+    readonly maxRelativeError: number | null;
+  }>;
+}
+
+export function winogradDocTable(file = WINOGRAD_RESULTS): string {
+  const run = JSON.parse(readFileSync(join('bench', 'results', file), 'utf8')) as WinogradRun;
+  const ms = (layer: string, direction: string, test: (kernel: string) => boolean) => {
+    const row = run.rows.find((r) => r.layer === layer && r.direction === direction && test(r.kernel));
+    if (!row) throw new RangeError(`winograd table: no ${direction} row at ${layer} in ${file}`);
+    return row;
+  };
+  const lines = [
+    '| layer | c→k @ size | direction | direct ms | F(2×2) ms, kept (per call) | F(4×4) ms, kept (per call) | with `winograd: true` | its time / direct | max rel err F(2×2), F(4×4) |',
+    '|---|---|---|---:|---:|---:|---|---:|---:|',
+  ];
+  const layers = [...new Set(run.rows.map((r) => r.layer))];
+  for (const layer of layers) {
+    for (const direction of ['forward', 'backward_input'] as const) {
+      const direct = ms(layer, direction, (k) => k.startsWith('direct'));
+      const f2 = ms(layer, direction, (k) => k === 'winograd F(2×2)');
+      const f4 = ms(layer, direction, (k) => k === 'winograd F(4×4)');
+      const f2kept = ms(layer, direction, (k) => k === 'winograd F(2×2) weight kept');
+      const f4kept = ms(layer, direction, (k) => k === 'winograd F(4×4) weight kept');
+      // As the kernel sees it: the gradient to the input is a convolution from k channels to c.
+      const [c, k] = direction === 'forward' ? [direct.c, direct.k] : [direct.k, direct.c];
+      const tile = winogradTableTile(direct.size, direct.size, c, k);
+      const chosen = tile === 2 ? f2kept : tile === 4 ? f4kept : direct;
+      const error = (r: typeof f2) => (r.maxRelativeError === null ? '' : r.maxRelativeError.toExponential(1));
+      lines.push([
+        '', layer, `${direct.c}→${direct.k} @ ${direct.size}`, direction === 'forward' ? 'forward' : 'to the input',
+        `${direct.ms.toFixed(0)} (${direct.kernel})`, `${f2kept.ms.toFixed(0)} (${f2.ms.toFixed(0)})`, `${f4kept.ms.toFixed(0)} (${f4.ms.toFixed(0)})`,
+        tile ? `F(${tile}×${tile})` : direct.kernel, (chosen.ms / direct.ms).toFixed(2), `${error(f2)}, ${error(f4)}`, '',
+      ].join(' | ').trim());
+    }
+  }
+  const note = `From [\`bench/results/${file}\`](../bench/results/${file}): ${run.adapter}, ${run.timing}, medians of ${run.runs} interleaved rounds, batch 1, on 2 CPU cores shared with other jobs${run.loadAverage ? ` (1-minute load average ${run.loadAverage.start.toFixed(1)} at the start, ${run.loadAverage.end.toFixed(1)} at the end)` : ''}: times are noisy, compare within a row.`;
+  return `${note}\n\n${lines.join('\n')}`;
+}
