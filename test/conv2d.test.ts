@@ -7,7 +7,9 @@ import {
   CONV2D_FORWARD_VARIANTS,
   conv2dBackwardInput,
   conv2dBackwardWeight,
+  type Conv2dBackwardInputVariant,
   conv2dForward,
+  type Conv2dForwardVariant,
 } from '../src/nn/mod.ts';
 import { conv2dBackwardInput as refBackwardInput, conv2dBackwardWeight as refBackwardWeight, conv2dForward as refForward } from '../src/reference/mod.ts';
 import { type Conv2dShape, conv2dOutputSize } from '../src/shapes/mod.ts';
@@ -59,6 +61,19 @@ const winograd = (variant: number) => variant >= 10;
 /** Whether a forward or backward-input variant runs on this adapter for the shape, and is tested here. */
 const runs = (variant: number, s: Conv2dShape) =>
   !(direct(variant) && s.size !== 3) && !(variant === 9 && !pointwise(s)) && !(subgroupVariant(variant) && !subgroups8) && !winograd(variant);
+
+type Filled = ReturnType<typeof randomTensor>;
+
+/** Runs conv2d_forward and conv2d_backward_input `variant` on `device`, outputs poisoned first, and holds both to the reference. */
+async function checkBothPasses(device: Gpu, s: Conv2dShape, x: Filled, weight: Filled, bias: Filled, dy: Filled, variant: Conv2dForwardVariant & Conv2dBackwardInputVariant): Promise<void> {
+  const [oh, ow] = conv2dOutputSize(s);
+  const y = poisoned(s.n * s.k * oh * ow, 'y');
+  const dx = poisoned(x.data.length, 'dx');
+  await conv2dForward(device, s, x.tensor, weight.tensor, bias.tensor, y, variant);
+  await conv2dBackwardInput(device, s, dy.tensor, weight.tensor, dx, variant);
+  assertClose('y', await device.read(y), refForward(s, x.data, weight.data, bias.data), { random });
+  assertClose('dx', await device.read(dx), refBackwardInput(s, dy.data, weight.data), { random });
+}
 
 for (const [name, s] of SHAPES) {
   const [oh, ow] = conv2dOutputSize(s);
@@ -184,12 +199,7 @@ for (const [name, s] of RESNET) {
   for (const variant of [1, 2, 8] as const) {
     test(`conv2d_forward and conv2d_backward_input v${variant} match the reference for a stride-2 conv bound in 2048-byte windows`, async () => {
       if (2 * s.c * s.h * s.w <= sliced.maxWindowElements) throw new Error('the sliced case no longer splits the batch');
-      const y = poisoned(s.n * s.k * oh * ow, 'y');
-      const dx = poisoned(x.data.length, 'dx');
-      await conv2dForward(sliced, s, x.tensor, weight.tensor, bias.tensor, y, variant);
-      await conv2dBackwardInput(sliced, s, dy.tensor, weight.tensor, dx, variant);
-      assertClose('y', await sliced.read(y), refForward(s, x.data, weight.data, bias.data), { random });
-      assertClose('dx', await sliced.read(dx), refBackwardInput(s, dy.data, weight.data), { random });
+      await checkBothPasses(sliced, s, x, weight, bias, dy, variant);
     });
   }
 }
@@ -409,12 +419,7 @@ for (const s of [
     if (!runs(variant, s)) continue;
     test(`conv2d_forward and conv2d_backward_input v${variant} match the reference for a 1×1/${s.stride ?? 1} ${s.c}→${s.k} conv bound in 2048-byte windows`, async () => {
       if (2 * Math.max(s.c * s.h * s.w, s.k * oh * ow) <= sliced.maxWindowElements) throw new Error('the sliced case no longer splits the batch');
-      const y = poisoned(s.n * s.k * oh * ow, 'y');
-      const dx = poisoned(x.data.length, 'dx');
-      await conv2dForward(sliced, s, x.tensor, weight.tensor, bias.tensor, y, variant);
-      await conv2dBackwardInput(sliced, s, dy.tensor, weight.tensor, dx, variant);
-      assertClose('y', await sliced.read(y), refForward(s, x.data, weight.data, bias.data), { random });
-      assertClose('dx', await sliced.read(dx), refBackwardInput(s, dy.data, weight.data), { random });
+      await checkBothPasses(sliced, s, x, weight, bias, dy, variant);
     });
   }
 }
