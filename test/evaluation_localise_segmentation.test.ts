@@ -83,8 +83,11 @@ test('localiseSegmentation scores each method, the threshold baseline and the ce
       assert.ok(Math.abs(scores.threshold.maskIou - threshold / count) < 1e-12, `${method} threshold mask IoU`);
       assert.ok(Math.abs(scores.threshold.boxIou - thresholdBox / count) < 1e-12, `${method} threshold box IoU`);
       assert.is(scores.threshold.error, misses / count);
-      // GrabCut's k-means start depends on OpenCV's generator state, so the recomputation may differ a little.
-      assert.ok(Math.abs(scores.grabCut.maskIou - grabCut / count) < 0.05, `${method} GrabCut mask IoU ${scores.grabCut.maskIou} vs ${grabCut / count}`);
+      // GrabCut's k-means start depends on OpenCV's generator state, which the WebAssembly build cannot seed:
+      // on this random model's noisy maps one scene's mask can come out otherwise in the recomputation (CI
+      // saw 0.103 against 0.001). The maps themselves are held exactly by the threshold baseline above, so
+      // here the mean may differ by one scene's worth and no more.
+      assert.ok(Math.abs(scores.grabCut.maskIou - grabCut / count) <= 1 / count, `${method} GrabCut mask IoU ${scores.grabCut.maskIou} vs ${grabCut / count}`);
       assert.is(scores.grabCut.failures, 0);
     }
     for (const s of [result.grabCutFromBox, result.centred]) assert.ok(s.maskIou >= 0 && s.maskIou <= 1 && s.error >= 0 && s.error <= 1);
