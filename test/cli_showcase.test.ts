@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { classvizCommand, decodePng, saliencyCommand, showcaseCommand } from '../src/cli/mod.ts';
 import { CLUTTERED_SEED, clutteredDataset } from '../src/data/mod.ts';
-import { saveVgg } from '../src/model/mod.ts';
+import { saveVgg, type VggSpec } from '../src/model/mod.ts';
 import { commandError, runCommand, temporaryFolder, writePng } from './support/cli_fixture.ts';
 import { fashionMnist } from './support/fashion_mnist.ts';
 import { testRandom } from './support/seed.ts';
@@ -14,7 +14,7 @@ import { COLOUR_SPEC, GREY_SPEC, randomImage, writeModel } from './support/test_
 const random = testRandom('cli_showcase');
 
 /** A weights folder as the repository ships it, with tiny models: `models` names which of the two it holds. */
-function weightsFolder(models: readonly ('fashion' | 'cluttered')[], { meanImage = true } = {}): string {
+function weightsFolder(models: readonly ('fashion' | 'cluttered')[], { meanImage = true, colour = COLOUR_SPEC } = {}): string {
   const folder = join(temporaryFolder(), 'weights');
   const images = join(folder, 'images');
   mkdirSync(images, { recursive: true });
@@ -23,7 +23,7 @@ function weightsFolder(models: readonly ('fashion' | 'cluttered')[], { meanImage
     const { path, weights } = writeModel(folder, 'vgg-fashion', GREY_SPEC, random);
     if (meanImage) writeFileSync(path, saveVgg({ spec: GREY_SPEC, weights, meanImage: random.uniformArray(120, 0, 1) }));
   }
-  if (models.includes('cluttered')) writeModel(folder, 'vgg-cluttered', COLOUR_SPEC, random);
+  if (models.includes('cluttered')) writeModel(folder, 'vgg-cluttered', colour, random);
   for (const name of ['fashion-0-zero', 'fashion-1-one']) writePng(join(images, `${name}.png`), randomImage(random, 12, 10, 1));
   for (const name of ['cluttered-0-tench', 'cluttered-1-goldfish', 'cluttered-2-shark']) writePng(join(images, `${name}.png`), randomImage(random, 20, 24, 3));
   writeFileSync(join(images, 'README.md'), 'not an image');
@@ -84,8 +84,8 @@ test('showcase\'s saliency PNGs, overlays and class-model grid are what saliency
     const modelPath = join(weights, `${model}.safetensors`);
     // The same batch as showcase runs, so that the maps are the same floats.
     const args = ['--model', modelPath, ...images.flatMap((name) => ['--image', join(weights, 'images', name)])];
-    await runCommand(saliencyCommand, [...args, '--out', join(cli, `${model}.png`), '--overlay', join(cli, `${model}-overlay.png`)]);
-    await runCommand(saliencyCommand, [...args, '--rule', 'guided', '--out', join(cli, `${model}-guided.png`)]);
+    await runCommand(saliencyCommand, [...args, '--winograd', '--out', join(cli, `${model}.png`), '--overlay', join(cli, `${model}-overlay.png`)]);
+    await runCommand(saliencyCommand, [...args, '--winograd', '--rule', 'guided', '--out', join(cli, `${model}-guided.png`)]);
     for (const [i, name] of images.entries()) {
       const stem = name.slice(0, -'.png'.length);
       for (const [kind, file] of [['saliency', `${model}-${i}.png`], ['overlay', `${model}-overlay-${i}.png`], ['guided', `${model}-guided-${i}.png`]]) {
@@ -93,12 +93,39 @@ test('showcase\'s saliency PNGs, overlays and class-model grid are what saliency
         assert.ok(shown.equals(readFileSync(join(cli, file))), `${model} ${stem}-${kind}.png differs from saliency's ${file}`);
       }
     }
-    await runCommand(classvizCommand, ['--model', modelPath, '--class', 'all', '--steps', '3', '--lr', lr, '--out', join(cli, `${model}-classes.png`)]);
+    await runCommand(classvizCommand, ['--model', modelPath, '--class', 'all', '--winograd', '--steps', '3', '--lr', lr, '--out', join(cli, `${model}-classes.png`)]);
     const grid = readFileSync(join(out, model, 'class-models.png'));
     assert.ok(grid.equals(readFileSync(join(cli, `${model}-classes.png`))), `${model} class-models.png differs from classviz --class all`);
-    await runCommand(classvizCommand, ['--model', modelPath, '--class', 'all', ...priorArgs, '--steps', '5', '--out', join(cli, `${model}-priors.png`)]);
+    await runCommand(classvizCommand, ['--model', modelPath, '--class', 'all', '--winograd', ...priorArgs, '--steps', '5', '--out', join(cli, `${model}-priors.png`)]);
     const priors = readFileSync(join(out, model, 'class-models-priors.png'));
     assert.ok(priors.equals(readFileSync(join(cli, `${model}-priors.png`))), `${model} class-models-priors.png differs from classviz ${priorArgs.join(' ')}`);
+  }
+});
+
+test('showcase runs the 3×3 layers as saliency and classviz do with --winograd, and with --direct as they do without', async () => {
+  // 64 → 64 channels at 20×24: a layer WINOGRAD_TABLE gives F(2×2) (the tiny COLOUR_SPEC's layers stay direct).
+  const colour: VggSpec = { ...COLOUR_SPEC, features: [64, 64, 'M'], classifier: [16] };
+  const weights = weightsFolder(['cluttered'], { colour });
+  const modelPath = join(weights, 'vgg-cluttered.safetensors');
+  const images = readdirSync(join(weights, 'images')).filter((name) => name.startsWith('cluttered-')).sort();
+  const args = ['--model', modelPath, ...images.flatMap((name) => ['--image', join(weights, 'images', name)])];
+  const cli = temporaryFolder();
+  await runCommand(saliencyCommand, [...args, '--out', join(cli, 'direct.png'), '--npy', join(cli, 'direct.npy')]);
+  await runCommand(saliencyCommand, [...args, '--winograd', '--out', join(cli, 'winograd.png'), '--npy', join(cli, 'winograd.npy')]);
+  // Winograd ran: its rounding differs from the direct kernels' somewhere in the maps.
+  assert.not.ok(readFileSync(join(cli, 'direct.npy')).equals(readFileSync(join(cli, 'winograd.npy'))), 'saliency --winograd wrote the direct kernels\' maps');
+  for (const [flags, kind] of [[[], 'winograd'], [['--direct'], 'direct']] as const) {
+    const out = join(temporaryFolder(), 'out');
+    await runCommand(showcaseCommand, ['--weights', weights, '--out', out, '--steps', '2', '--prior-steps', '0', ...flags]);
+    for (const [i, name] of images.entries()) {
+      const shown = readFileSync(join(out, 'vgg-cluttered', `${name.slice(0, -'.png'.length)}-saliency.png`));
+      assert.ok(shown.equals(readFileSync(join(cli, `${kind}-${i}.png`))), `showcase ${flags.join(' ')}: ${name}'s map differs from saliency's ${kind}-${i}.png`);
+    }
+    const kept = JSON.parse(readFileSync(join(out, 'timings.json'), 'utf8')).winogradWeightElements['vgg-cluttered'];
+    assert.ok(kind === 'winograd' ? kept > 0 : kept === 0, `showcase ${flags.join(' ')} kept ${kept} Winograd weight elements`);
+    const grid = join(cli, `${kind}-classes.png`);
+    await runCommand(classvizCommand, ['--model', modelPath, '--class', 'all', '--steps', '2', '--lr', '4', '--out', grid, ...(kind === 'winograd' ? ['--winograd'] : [])]);
+    assert.ok(readFileSync(join(out, 'vgg-cluttered', 'class-models.png')).equals(readFileSync(grid)), `showcase ${flags.join(' ')}: class-models.png differs from classviz's ${kind}`);
   }
 });
 

@@ -6,6 +6,7 @@ import { checkBatchFits } from './check_batch_fits.ts';
 import type { Command } from './command.ts';
 import { encodePng } from './encode_png.ts';
 import { loadModelOption } from './load_model_option.ts';
+import { KERNEL_HELP, KERNEL_OPTIONS, kernelOptions } from './kernel_options.ts';
 import { MODEL_OVERRIDE_HELP, MODEL_OVERRIDE_OPTIONS, parseModelOverrides } from './model_overrides.ts';
 import { openLoaded } from './open_model.ts';
 import { parseNumber, parseOptions } from './parse_options.ts';
@@ -21,7 +22,7 @@ const HELP = `usage: deepinside classviz --model M.safetensors|M.onnx --class C|
                           [--steps K] [--lr η] [--l2 λ] [--npy x.npy] [--batch B] [--preset NAME]
                           [--mean M,M,M] [--std S,S,S] [--labels FILE]
                           [--priors | --mean-prior] [--jitter PX] [--blur σ] [--blur-every K]
-                          [--gradient-blur σ] [--seed S]
+                          [--gradient-blur σ] [--seed S] [--winograd]
 
 Class-model visualisation (Simonyan et al. 2014, section 2): the image I that maximises
 S_c(I) - λ‖I‖², the unnormalised score of class c less an L2 penalty, by gradient ascent from
@@ -33,6 +34,7 @@ normalisation) and stretches the difference from it until 99% of the values fill
                   (docs/graphs.md)
   --preset NAME   the architecture of a bare torchvision file: vgg11, vgg13, vgg16 or vgg19
 ${MODEL_OVERRIDE_HELP}
+${KERNEL_HELP}
   --class C       the class, an index or a label; or all, for every class in one labelled grid
   --steps K       ascent steps (default ${STEPS})
   --lr η          step size, in units of the normalised input (default ${LR})
@@ -80,6 +82,7 @@ export const classvizCommand: Command = {
       model: { type: 'string' },
       preset: { type: 'string' },
       ...MODEL_OVERRIDE_OPTIONS,
+      ...KERNEL_OPTIONS,
       class: { type: 'string' },
       steps: { type: 'string' },
       lr: { type: 'string' },
@@ -125,7 +128,7 @@ export const classvizCommand: Command = {
     const all = options.class.trim().toLowerCase() === 'all';
     const classes = all ? spec.labels.map((_, i) => i) : [resolveClass(spec.labels, options.class)];
     checkBatchFits((await context.gpu()).limits, data.graph, Math.min(batch, classes.length));
-    const { model } = await openLoaded(context, data);
+    const { model } = await openLoaded(context, data, kernelOptions(options));
     const inputs: Float32Array[] = [];
     try {
       // Every step would flood a log; about 50 reports a class show the climb.

@@ -3,6 +3,7 @@ import { RELU_RULES } from '../shapes/mod.ts';
 import type { Command } from './command.ts';
 import { loadModelOption } from './load_model_option.ts';
 import { METHOD_HELP, METHOD_OPTIONS, parseMethodOptions } from './method_options.ts';
+import { KERNEL_HELP, KERNEL_OPTIONS, kernelOptions } from './kernel_options.ts';
 import { MODEL_OVERRIDE_HELP, MODEL_OVERRIDE_OPTIONS, parseModelOverrides } from './model_overrides.ts';
 import { openLoaded } from './open_model.ts';
 import { LOCALISE_SEGMENT_HELP, localiseSegment } from './localise_segment.ts';
@@ -36,6 +37,7 @@ ${METHOD_HELP.replace('  --method M       how the map is made', '  (methods)    
   --data FOLDER   Fashion-MNIST's gzip IDX files, the scenes' source (default ${FASHION_MNIST_FOLDER})
 ${LOCALISE_SEGMENT_HELP}
 ${MODEL_OVERRIDE_HELP}
+${KERNEL_HELP}
 example:
   npx deepinside localise --model weights/vgg-cluttered.safetensors --limit 100`;
 
@@ -48,6 +50,7 @@ export const localiseCommand: Command = {
     const options = parseOptions('localise', args, {
       model: { type: 'string' },
       ...MODEL_OVERRIDE_OPTIONS,
+      ...KERNEL_OPTIONS,
       split: { type: 'string' },
       rule: { type: 'string' },
       ...METHOD_OPTIONS,
@@ -87,7 +90,7 @@ export const localiseCommand: Command = {
           'give a model trained with deepinside train --dataset cluttered',
       );
     }
-    const { model } = await openLoaded(context, modelData);
+    const { model } = await openLoaded(context, modelData, kernelOptions(options));
     if (options.segment) {
       try {
         await localiseSegment(context, model, scenes, rules, { batchSize, json: options.json ?? false, model: path, split, methodOptions: parsed.options });

@@ -10,6 +10,12 @@ export interface OpenedModel {
   readonly meanImage?: Float32Array;
 }
 
+/** How the model runs: forward passes only, and Winograd for its 3×3 layers where measured faster (`--winograd`). */
+export interface OpenOptions {
+  readonly forwardOnly?: boolean;
+  readonly winograd?: boolean;
+}
+
 /**
  * The network that `--model` (and `--preset`, `--mean`, `--std`, `--labels`) name, on the context's GPU:
  * what every command that explains or scores a model opens, safetensors VGG or ONNX alike. The loader's
@@ -21,14 +27,14 @@ export async function openModel(
   path: string | undefined,
   preset?: string,
   overrides: LoadModelOptions = {},
-  options: { readonly forwardOnly?: boolean } = {},
+  options: OpenOptions = {},
 ): Promise<OpenedModel> {
   const loaded = loadModelOption(path, preset, overrides);
   return openLoaded(context, loaded, options);
 }
 
 /** `openModel` for a file already loaded (a command that checks the graph's info before it starts the GPU). */
-export async function openLoaded(context: CommandContext, loaded: LoadedModel, options: { readonly forwardOnly?: boolean } = {}): Promise<OpenedModel> {
+export async function openLoaded(context: CommandContext, loaded: LoadedModel, options: OpenOptions = {}): Promise<OpenedModel> {
   for (const note of loaded.notes) context.note(note);
   const model = GraphModel.create(await context.gpu(), loaded.graph, options);
   return loaded.meanImage ? { model, meanImage: loaded.meanImage } : { model };

@@ -5,6 +5,7 @@ import type { Command } from './command.ts';
 import { encodePng } from './encode_png.ts';
 import { METHOD_HELP, METHOD_OPTIONS, parseMethodOptions } from './method_options.ts';
 import { openModel } from './open_model.ts';
+import { KERNEL_HELP, KERNEL_OPTIONS, kernelOptions } from './kernel_options.ts';
 import { MODEL_OVERRIDE_HELP, MODEL_OVERRIDE_OPTIONS, parseModelOverrides } from './model_overrides.ts';
 import { outputName } from './output_names.ts';
 import { parseOptions } from './parse_options.ts';
@@ -19,7 +20,7 @@ const HELP = `usage: deepinside saliency --model M.safetensors|M.onnx --image I.
                           [--steps M] [--baseline B] [--samples N] [--noise S] [--smooth-squared]
                           [--seed K] [--layer NAME] [--batch B] [--overlay overlay.png]
                           [--npy map.npy] [--colormap ${COLORMAP_NAMES.join('|')}] [--preset NAME]
-                          [--mean M,M,M] [--std S,S,S] [--labels FILE]
+                          [--mean M,M,M] [--std S,S,S] [--labels FILE] [--winograd]
 
 Image-specific class saliency (Simonyan et al. 2014, section 3.1): for each image, the map
 M_ij = max over colour channels c of |dS_c/dI_cij|, the gradient of the unnormalised class
@@ -30,6 +31,7 @@ map of one of the methods users compare it with (--method).
                    (docs/graphs.md): every Relu node of its graph follows --rule
   --preset NAME    the architecture of a bare torchvision file: vgg11, vgg13, vgg16 or vgg19
 ${MODEL_OVERRIDE_HELP}
+${KERNEL_HELP}
   --image PATH     a PNG of the model's input size (colour for a 3-channel model, grey for a
                    1-channel one), or a folder: every .png in it, by name. Repeat for more;
                    the images run together, --batch at a time.
@@ -63,6 +65,7 @@ export const saliencyCommand: Command = {
       model: { type: 'string' },
       preset: { type: 'string' },
       ...MODEL_OVERRIDE_OPTIONS,
+      ...KERNEL_OPTIONS,
       image: { type: 'string', multiple: true },
       class: { type: 'string' },
       rule: { type: 'string' },
@@ -93,7 +96,7 @@ export const saliencyCommand: Command = {
     }
     if (options.npy !== undefined) checkOutputPath('--npy', options.npy);
 
-    const { model } = await openModel(context, options.model, options.preset, parseModelOverrides(options));
+    const { model } = await openModel(context, options.model, options.preset, parseModelOverrides(options), kernelOptions(options));
     const info = model.info;
     const { height: h, width: w } = info.input;
     let result: AttributionMaps;

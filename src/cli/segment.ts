@@ -6,6 +6,7 @@ import { checkOutputPath } from './check_output_path.ts';
 import type { Command } from './command.ts';
 import { encodePng } from './encode_png.ts';
 import { METHOD_HELP, METHOD_OPTIONS, parseMethodOptions } from './method_options.ts';
+import { KERNEL_HELP, KERNEL_OPTIONS, kernelOptions } from './kernel_options.ts';
 import { MODEL_OVERRIDE_HELP, MODEL_OVERRIDE_OPTIONS, parseModelOverrides } from './model_overrides.ts';
 import { openModel } from './open_model.ts';
 import { outputName } from './output_names.ts';
@@ -43,6 +44,7 @@ ${METHOD_HELP}
   --rule M         the same as --method
   --batch B        images, or copies of images (ig, smoothgrad), per forward and backward pass
 ${MODEL_OVERRIDE_HELP}
+${KERNEL_HELP}
   --out PATH       the mask as a PNG: white on the object, black elsewhere
   --overlay PATH   also the mask (green) and its box (red) over the image, RGB
   --npy PATH       also the mask as float32 0/1 in .npy: (H, W) for one image, (N, H, W) for N
@@ -76,6 +78,7 @@ export const segmentCommand: Command = {
       class: { type: 'string' },
       ...METHOD_OPTIONS,
       ...MODEL_OVERRIDE_OPTIONS,
+      ...KERNEL_OPTIONS,
       rule: { type: 'string' },
       batch: { type: 'string' },
       out: { type: 'string' },
@@ -129,7 +132,7 @@ export const segmentCommand: Command = {
     if (options.map !== undefined) {
       maps = readMaps(options.map, n, h, w);
     } else {
-      const { model } = await openModel(context, options.model, options.preset, parseModelOverrides(options));
+      const { model } = await openModel(context, options.model, options.preset, parseModelOverrides(options), kernelOptions(options));
       try {
         const input = new Float32Array(n * model.inputSize);
         files.forEach(({ path, image }, i) => input.set(imageToInput(model.info, image, path), i * model.inputSize));

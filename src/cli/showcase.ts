@@ -75,6 +75,7 @@ const RULES: readonly { rule: ReluRule; title: string }[] = [
 ];
 
 const HELP = `usage: deepinside showcase [--weights DIR] [--out DIR] [--steps K] [--prior-steps K] [--lr η]
+                          [--direct]
 
 The paper on the shipped models: for each of DIR/vgg-fashion.safetensors (Fashion-MNIST, 1×28×28)
 and DIR/vgg-cluttered.safetensors (the cluttered colour set, 3×64×64) that exists, and the test
@@ -103,7 +104,9 @@ images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
                                      top three classes and probabilities as text, captions, the time
                                      each step took, and DIR/<model>.localise.json's scores where
                                      that file exists (deepinside localise --json writes it)
-  OUT/timings.json                   those times as JSON: each step's wall-clock and CPU seconds
+  OUT/timings.json                   those times as JSON: each step's wall-clock and CPU seconds, and
+                                     per model the elements of the Winograd weight transforms kept
+                                     (0 where every 3×3 layer ran by the direct kernels)
 
   --weights DIR   where the models and images/ are (default weights)
   --out DIR       the output folder, made if missing (default out)
@@ -114,6 +117,10 @@ images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
   --lr η          the class models' learning rate, for every model and both kinds (default ${LR} and,
                   with the mean prior, ${MEAN.learningRate} for vgg-fashion, as classviz; ${CLUTTERED_LR} for vgg-cluttered,
                   whose scores barely move at ${LR})
+  --direct        run every 3×3 convolution by the direct kernels; by default showcase runs them
+                  as saliency, classviz and segment do with --winograd (Winograd's F(2×2) or F(4×4)
+                  where a table measured on lavapipe says it is faster: about a fifth less time for
+                  the colour model), so its files are what those commands write with --winograd
 
 A missing model is skipped with a note; with neither, showcase stops and says how to train one.
 Each file's path is printed as it is written, the contact sheet's, the timings' and the report's last.
@@ -165,6 +172,7 @@ export const showcaseCommand: Command = {
       steps: { type: 'string' },
       'prior-steps': { type: 'string' },
       lr: { type: 'string' },
+      direct: { type: 'boolean' },
     });
     const weights = options.weights ?? 'weights';
     const out = options.out ?? 'out';
@@ -197,8 +205,11 @@ export const showcaseCommand: Command = {
     const gpu = await timed(timings, 'WebGPU adapter and device', () => context.gpu());
     const sections: TitledSection[] = [];
     const report: ReportSection[] = [];
+    // Per model, the elements of the Winograd weight transforms its run kept: 0 where every 3×3 layer ran direct.
+    const winograd: Record<string, number> = {};
     for (const model of shown) {
-      const { sheet, page } = await showModel(model, out, weights, context, timings);
+      const { sheet, page, winogradElements } = await showModel(model, out, weights, context, timings, options.direct !== true);
+      winograd[model.name] = winogradElements;
       sections.push(...sheet);
       report.push(page);
     }
@@ -220,7 +231,7 @@ export const showcaseCommand: Command = {
     });
     // The same numbers as data, for a results file (docs/performance.md's table of npm start is printed from one).
     const times = join(out, 'timings.json');
-    writeFileAtomic(times, `${JSON.stringify({ adapter: gpu.adapterName, pipelines, compileSeconds: milliseconds / 1000, steps: timings }, null, 1)}\n`);
+    writeFileAtomic(times, `${JSON.stringify({ adapter: gpu.adapterName, pipelines, compileSeconds: milliseconds / 1000, winogradWeightElements: winograd, steps: timings }, null, 1)}\n`);
     context.print(times);
     const page = join(out, 'index.html');
     writeFileAtomic(page, renderReportPage({
@@ -302,13 +313,14 @@ async function showModel(
   weights: string,
   context: CommandContext,
   allTimings: Timing[],
-): Promise<{ sheet: TitledSection[]; page: ReportSection }> {
+  winograd: boolean,
+): Promise<{ sheet: TitledSection[]; page: ReportSection; winogradElements: number }> {
   const timings: Timing[] = [];
   const { spec } = data;
   const { channels, height: h, width: w } = spec.input;
   const n = images.length;
   const classes = spec.labels.length;
-  const model = GraphModel.create(await context.gpu(), vggGraph(data));
+  const model = GraphModel.create(await context.gpu(), vggGraph(data), { winograd });
   let maps: ReadonlyMap<ReluRule, Float32Array>;
   let logits: Float32Array;
   let predicted: readonly number[];
@@ -316,6 +328,7 @@ async function showModel(
   const classInputs: Float32Array[] = [];
   const priorInputs: Float32Array[] = [];
   const aboutMean = prior === 'mean' && data.meanImage !== undefined;
+  let winogradElements = 0;
   try {
     // Every rule explains the same (top) class, so the rows compare like with like.
     ({ maps, logits, classes: predicted } = await timed(timings, `${name}: saliency maps of ${n} images under ${RULES.length} rules`, () =>
@@ -342,6 +355,7 @@ async function showModel(
       ? { ...meanImagePrior(spec, data.meanImage!), learningRate: priorLearningRate }
       : { ...PRIORS, learningRate: priorLearningRate };
     priorInputs.push(...(await timed(timings, `${name}: class models with priors, ${priorSteps} steps`, () => ascend('class models with priors', priorSteps, priors))));
+    winogradElements = model.winogradWeightElements;
   } finally {
     model.destroy();
   }
@@ -444,5 +458,5 @@ async function showModel(
       image: row(priorImages, classLabels),
     },
   ];
-  return { sheet, page };
+  return { sheet, page, winogradElements };
 }
