@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
 # Brings a fresh clone to the point where the engine runs: npm packages, and a Vulkan driver for
 # Dawn when no WebGPU adapter is found. Quiet when there is nothing to do.
+# usage: bash .ci/setup.sh [runtime]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/deepinside-xdg}"
 mkdir -p "$XDG_RUNTIME_DIR"
 
-if [ ! -d node_modules/webgpu ] || [ ! -d node_modules/esbuild ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
+# `setup.sh runtime` (npm start, the demo) needs only the packages that run the engine and build it: a
+# fresh clone skips the 600 MB of the test suite's and the benchmark's peers (TF.js, ONNX Runtime), which
+# the first `npm test` or `npm run bench` then installs.
+if [ "${1:-}" = runtime ]; then
+  wanted=(webgpu esbuild)
+  omit=(--omit=dev)
+else
+  wanted=(webgpu esbuild uvu typescript onnxruntime-node @tensorflow/tfjs)
+  omit=()
+fi
+missing=0
+for package in "${wanted[@]}"; do [ -d "node_modules/$package" ] || missing=1; done
+if [ "$missing" = 1 ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages${omit:+ (those that run the engine)}"
+  npm ci "${omit[@]}" --no-audit --no-fund --loglevel=error
 fi
 
 # Fashion-MNIST, for training and evaluation and their tests: Debian's package of its gzip IDX files.
