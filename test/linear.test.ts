@@ -37,7 +37,8 @@ function randomLinear(s: LinearShape): LinearData {
 
 async function checkForward(device: Gpu, s: LinearShape, d: LinearData): Promise<void> {
   for (const variant of LINEAR_FORWARD_VARIANTS) {
-    if (variant === 2 && s.inFeatures % 4 !== 0) continue;
+    if (variant !== 1 && s.inFeatures % 4 !== 0) continue;
+    if (variant === 3 && device.subgroupSize !== 8) continue;
     const y = poisoned(s.n * s.outFeatures, 'y');
     await linearForward(device, s, upload(d.x, 'x'), upload(d.weight, 'weight'), upload(d.bias, 'bias'), y, variant);
     assertClose(`y (v${variant})`, await device.read(y), refForward(s, d.x, d.weight, d.bias), { random });
