@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import { Gpu } from '../src/gpu/mod.ts';
-import { linearForward } from '../src/nn/mod.ts';
-import { linearForward as refForward } from '../src/reference/mod.ts';
+import { linearBackwardInput, linearForward } from '../src/nn/mod.ts';
+import { linearBackwardInput as refBackwardInput, linearForward as refForward } from '../src/reference/mod.ts';
 import type { LinearShape } from '../src/shapes/mod.ts';
 import { assertClose } from './support/compare.ts';
 import { gpu, poisoned, upload } from './support/gpu.ts';
@@ -9,7 +9,8 @@ import { testRandom } from './support/seed.ts';
 import { assertRejectsWith } from './support/throws_with.ts';
 
 // The batched fully connected kernels, each forced by number: linear_forward v3 (4 outputs × up to 8
-// batch rows an invocation, x shared through 8-lane subgroups). Batches that fill a group of 8, miss it
+// batch rows an invocation, x shared through 8-lane subgroups) and linear_backward_input v4 (8 columns ×
+// up to 8 batch rows, dy shared the same way). Batches that fill a group of 8, miss it
 // by one either way, or split into groups of unequal use (9 = 5 + 4, 17 = 6 + 6 + 5, 33 = 7·4 + 5);
 // input widths that are whole vec4s but not whole 8s; output counts that leave a 32-row workgroup
 // part empty (1, 5, 255).
@@ -39,6 +40,14 @@ async function checkForward(device: Gpu, s: LinearShape, d: LinearData): Promise
   assertClose('y (v3)', await device.read(y), refForward(s, d.x, d.weight, d.bias), { random });
 }
 
+async function checkBackwardInput(device: Gpu, s: LinearShape, d: LinearData): Promise<void> {
+  const dx = poisoned(s.n * s.inFeatures, 'dx');
+  await linearBackwardInput(device, s, upload(d.dy, 'dy'), upload(d.weight, 'weight'), dx, 4);
+  assertClose('dx (v4)', await device.read(dx), refBackwardInput(s, d.dy, d.weight), { random });
+}
+
+// linear_backward_input v4 splits the weight's rows into blocks summed by a second pass where a shape
+// gives few workgroups (4 → 255 and 36 → 1 here), and writes dx directly otherwise (3136 → 256).
 const SHAPES: Array<[string, LinearShape]> = [
   ['12 → 5, batch 1', { n: 1, inFeatures: 12, outFeatures: 5 }],
   ['36 → 1, batch 3', { n: 3, inFeatures: 36, outFeatures: 1 }],
@@ -53,7 +62,9 @@ const SHAPES: Array<[string, LinearShape]> = [
 
 for (const [name, s] of SHAPES) {
   const d = randomLinear(s);
-  if (subgroups8) test(`linear_forward v3 matches the reference for ${name}`, () => checkForward(gpu, s, d));
+  if (!subgroups8) continue;
+  test(`linear_forward v3 matches the reference for ${name}`, () => checkForward(gpu, s, d));
+  test(`linear_backward_input v4 matches the reference for ${name}`, () => checkBackwardInput(gpu, s, d));
 }
 
 // 36 → 45, batch 20, in 2048-byte windows: the weight in 4 blocks of at most 14 rows (blocks that end
@@ -76,7 +87,31 @@ if (subgroups8) {
     assertSliced();
     await checkForward(sliced, SLICED, slicedData);
   });
+  test(`linear_backward_input v4 matches the reference for 36 → 45, batch 20, bound in ${SLICED_BYTES}-byte windows`, async () => {
+    assertSliced();
+    await checkBackwardInput(sliced, SLICED, slicedData);
+  });
+  // 4 → 255, batch 7: the weight in 3 windows of at most 112 rows (on lavapipe's 256-byte alignment),
+  // each split into blocks of at most 32 rows whose partial sums the second pass adds into dx, each
+  // later window's onto what the earlier ones left.
+  const SPLIT: LinearShape = { n: 7, inFeatures: 4, outFeatures: 255 };
+  const splitData = randomLinear(SPLIT);
+  test(`linear_backward_input v4 matches the reference for 4 → 255, batch 7, the weight in ${SLICED_BYTES}-byte windows split into row blocks`, async () => {
+    const rows = Math.floor(sliced.maxWindowElements / SPLIT.inFeatures);
+    if (Math.ceil(SPLIT.outFeatures / rows) < 2 || rows < 64) throw new Error(`the weight is no longer in 2 windows or more of 64 rows or more (${rows} rows a window)`);
+    await checkBackwardInput(sliced, SPLIT, splitData);
+  });
 }
+
+test('linear_backward_input v4 refuses an input width that is not a multiple of 4, and an adapter without 8-lane subgroups', async () => {
+  const s: LinearShape = { n: 8, inFeatures: 6, outFeatures: 3 };
+  await assertRejectsWith(() => linearBackwardInput(gpu, s, upload(new Float32Array(24), 'dy'), upload(new Float32Array(18), 'weight'), poisoned(48, 'dx'), 4),
+    RangeError, /linear_backward_input: variant 4 needs an input width that is a multiple of 4, not 6/);
+  const plain = new Gpu(gpu.device, gpu.adapterName, { subgroups: false });
+  const t: LinearShape = { n: 8, inFeatures: 4, outFeatures: 3 };
+  await assertRejectsWith(() => linearBackwardInput(plain, t, upload(new Float32Array(24), 'dy'), upload(new Float32Array(12), 'weight'), poisoned(32, 'dx'), 4),
+    RangeError, /linear_backward_input: variant 4 needs an adapter that runs subgroups of 8 invocations/);
+});
 
 test('linear_forward v3 refuses an input width that is not a multiple of 4, and an adapter without 8-lane subgroups', async () => {
   const s: LinearShape = { n: 8, inFeatures: 6, outFeatures: 3 };
