@@ -67,6 +67,18 @@ for (const [name, s] of SHAPES) {
   test(`linear_backward_input v4 matches the reference for ${name}`, () => checkBackwardInput(gpu, s, d));
 }
 
+// What GraphModel calls: no variant named, so the defaults (v3 and v4 where subgroups have 8 lanes).
+test('linear_forward and linear_backward_input match the reference with their default kernels for 3136 → 256, batch 10', async () => {
+  const s: LinearShape = { n: 10, inFeatures: 3136, outFeatures: 256 };
+  const d = randomLinear(s);
+  const y = poisoned(s.n * s.outFeatures, 'y');
+  await linearForward(gpu, s, upload(d.x, 'x'), upload(d.weight, 'weight'), upload(d.bias, 'bias'), y);
+  assertClose('y (default)', await gpu.read(y), refForward(s, d.x, d.weight, d.bias), { random });
+  const dx = poisoned(s.n * s.inFeatures, 'dx');
+  await linearBackwardInput(gpu, s, upload(d.dy, 'dy'), upload(d.weight, 'weight'), dx);
+  assertClose('dx (default)', await gpu.read(dx), refBackwardInput(s, d.dy, d.weight), { random });
+});
+
 // 36 → 45, batch 20, in 2048-byte windows: the weight in 4 blocks of at most 14 rows (blocks that end
 // inside a 32-row workgroup), the batch in 2 runs of at most 11 rows (each its own groups of 8), every
 // window after the first at an unaligned offset.

@@ -35,7 +35,7 @@ const V4_BATCH_ROWS = 8;
 // workgroups, in blocks of at least V3_ROWS rows. On lavapipe (noisy, fastest of 2 to 7 runs, ms) a
 // target of 1 (never split), 64 and unbounded (blocks of 32 rows) took: 3136 → 256 batch 10 3.8, 5.5,
 // 6.2; 4096 → 1000 batch 8 16.3, 14.8, 21.4; batch 32 84, 81, 93; batch 3 13.6, 13.4, 11.5; fc6 batch 8
-// —, 522, 618.
+// (392 workgroups, so never split at 1 or 64) 522, —, 618.
 const V4_WORKGROUPS = 64;
 
 /**
