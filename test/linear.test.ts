@@ -58,7 +58,8 @@ async function checkBackwardInput(device: Gpu, s: LinearShape, d: LinearData): P
 
 async function checkBackwardWeight(device: Gpu, s: LinearShape, d: LinearData): Promise<void> {
   for (const variant of LINEAR_BACKWARD_WEIGHT_VARIANTS) {
-    if (variant === 2 && s.inFeatures % 4 !== 0) continue;
+    if (variant !== 1 && s.inFeatures % 4 !== 0) continue;
+    if (variant === 3 && device.subgroupSize !== 8) continue;
     const dWeight = poisoned(s.outFeatures * s.inFeatures, 'dWeight');
     const dBias = poisoned(s.outFeatures, 'dBias');
     await linearBackwardWeight(device, s, upload(d.x, 'x'), upload(d.dy, 'dy'), dWeight, dBias, variant);
