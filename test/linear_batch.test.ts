@@ -11,10 +11,9 @@ import { assertRejectsWith } from './support/throws_with.ts';
 // The batched fully connected kernels, each forced by number: linear_forward v3 (4 outputs × up to 8
 // batch rows an invocation, x shared through 8-lane subgroups), linear_backward_input v4 (8 columns ×
 // up to 8 batch rows, dy shared the same way) and linear_backward_weight v3 (8 rows × 4 columns, summed
-// over the batch, dy shared the same way). Batches that fill a group of 8, miss it
-// by one either way, or split into groups of unequal use (9 = 5 + 4, 17 = 6 + 6 + 5, 33 = 7·4 + 5);
-// input widths that are whole vec4s but not whole 8s; output counts that leave a 32-row workgroup
-// part empty (1, 5, 255).
+// over the batch, dy shared the same way). Batches that fill a group of 8, miss it by one either way,
+// or split into groups of unequal use (9 = 5 + 4, 17 = 6 + 6 + 5, 33 = 7·4 + 5); input widths that are
+// whole vec4s but not whole 8s; output counts that leave a 32-row workgroup part empty (1, 5, 255).
 
 const random = testRandom('linear_batch');
 const subgroups8 = gpu.subgroupSize === 8;
@@ -57,7 +56,8 @@ async function checkBackwardWeight(device: Gpu, s: LinearShape, d: LinearData): 
 }
 
 // linear_backward_input v4 splits the weight's rows into blocks summed by a second pass where a shape
-// gives few workgroups (4 → 255 and 36 → 1 here), and writes dx directly otherwise (3136 → 256).
+// gives few workgroups (4 → 255, 100 → 33, 68 → 255 and 20 → 70 here), and writes dx directly
+// otherwise (3136 → 256, and the shapes with a single block of rows).
 const SHAPES: Array<[string, LinearShape]> = [
   ['12 → 5, batch 1', { n: 1, inFeatures: 12, outFeatures: 5 }],
   ['36 → 1, batch 3', { n: 3, inFeatures: 36, outFeatures: 1 }],
