@@ -40,7 +40,8 @@ export async function linearForward(
   checkLinear('linear_forward', s, { x, weight, bias, y });
   const vectors = s.inFeatures % 4 === 0;
   // Measured on lavapipe (2 shared cores, noisy; fastest of 3 to 9 runs, ms): fc6 (25088 → 4096)
-  // batch 1 v2 486, v3 684; batch 8 v2 1701, v3 499. 4096 → 1000 batch 2 v2 18.2, v3 14.3; batch 8
+  // batch 1 v2 486, v3 684 under load 6 and v2 222, v3 207 under load 2.5, no clear winner, so batch 1
+  // keeps v2; batch 2 v2 162, v3 134; batch 8 v2 1701, v3 499. 4096 → 1000 batch 2 v2 18.2, v3 14.3; batch 8
   // v2 79, v3 15.0; batch 32 v2 268, v3 81. 3136 → 256 batch 10 v2 10.6, v3 3.3.
   variant ??= vectors ? (s.n >= 2 && gpu.subgroupSize === 8 ? 3 : 2) : 1;
   if (!LINEAR_FORWARD_VARIANTS.includes(variant)) throw new RangeError(`linear_forward: no variant ${variant}; known: ${LINEAR_FORWARD_VARIANTS.join(', ')}`);
