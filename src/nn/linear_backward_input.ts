@@ -4,16 +4,20 @@ import v1 from '../../shaders/linear_backward_input_v1.wgsl';
 import v2 from '../../shaders/linear_backward_input_v2.wgsl';
 import v3 from '../../shaders/linear_backward_input_v3.wgsl';
 import v3Sum from '../../shaders/linear_backward_input_v3_sum.wgsl';
+import v4 from '../../shaders/linear_backward_input_v4.wgsl';
 import { checkLinear } from './linear_check.ts';
+import { checkSubgroups } from './check_subgroups.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
 /**
  * The fully connected backward-to-input kernels: 1 is the naive one, 2 reads the weight in vec4s, 8
  * columns × 2 batch rows per invocation, 3 the same in blocks of rows read front to back, summed in a
- * second pass, for batches of 1 or 2 (the default there when the input width is a multiple of 4; 2 for
- * larger batches; otherwise 1).
+ * second pass, for batches of 1 or 2, 4 8 columns × up to 8 batch rows per invocation, each lane loading
+ * one batch row's value of dy for its 8-lane subgroup (only where `gpu.subgroupSize` is 8). The default,
+ * when the input width is a multiple of 4: 3 for batches of 1 or 2, then 4 where it can run, otherwise 2;
+ * for other widths 1.
  */
-export const LINEAR_BACKWARD_INPUT_VARIANTS = [1, 2, 3] as const;
+export const LINEAR_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4] as const;
 export type LinearBackwardInputVariant = (typeof LINEAR_BACKWARD_INPUT_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'linear_backward_input_v1', code: v1 };
@@ -23,6 +27,16 @@ const SHADER_V3 = { name: 'linear_backward_input_v3', code: v3 };
 const SHADER_V3_SUM = { name: 'linear_backward_input_v3_sum', code: v3Sum };
 // v3: the weight rows each workgroup reads front to back.
 const V3_ROWS = 32;
+const SHADER_V4 = { name: 'linear_backward_input_v4', code: v4 };
+// v4's workgroup, one 8-lane subgroup: 8 lanes × 8 columns, and up to 8 batch rows.
+const V4_COLUMNS = 64;
+const V4_BATCH_ROWS = 8;
+// v4 splits the weight's rows into blocks (summed by v3's second pass) until a dispatch has this many
+// workgroups, in blocks of at least V3_ROWS rows. On lavapipe (noisy, fastest of 2 to 7 runs, ms) a
+// target of 1 (never split), 64 and unbounded (blocks of 32 rows) took: 3136 → 256 batch 10 3.8, 5.5,
+// 6.2; 4096 → 1000 batch 8 16.3, 14.8, 21.4; batch 32 84, 81, 93; batch 3 13.6, 13.4, 11.5; fc6 batch 8
+// (392 workgroups, so never split at 1 or 64) 522, —, 618.
+const V4_WORKGROUPS = 64;
 
 /**
  * dx = dy·weight.  dy: (n, out)  weight: (out, in)  dx: (n, in), overwritten.
@@ -40,9 +54,17 @@ export async function linearBackwardInput(
   const vectors = s.inFeatures % 4 === 0;
   // v3 binds the whole of dy and dx (at most 2 rows), and its partial sums as large.
   const pairs = s.n <= 2 && s.n * Math.max(s.inFeatures, s.outFeatures) <= gpu.maxWindowElements;
-  variant ??= vectors ? (pairs ? 3 : 2) : 1;
+  // Measured on lavapipe (2 shared cores, noisy; fastest of 2 to 7 runs, ms): fc6 (25088 → 4096) batch 1
+  // v3 414, v4 500; batch 2 v3 494, v4 596; batch 8 v2 1381, v4 522. 4096 → 1000 batch 3 v2 56, v4 13;
+  // batch 8 v2 61, v4 15; batch 32 v2 207, v4 81. 3136 → 256 batch 10 v2 12.0, v4 5.5.
+  variant ??= vectors ? (pairs ? 3 : gpu.subgroupSize === 8 ? 4 : 2) : 1;
   if (!LINEAR_BACKWARD_INPUT_VARIANTS.includes(variant)) throw new RangeError(`linear_backward_input: no variant ${variant}; known: ${LINEAR_BACKWARD_INPUT_VARIANTS.join(', ')}`);
   if (variant !== 1 && !vectors) throw new RangeError(`linear_backward_input: variant ${variant} needs an input width that is a multiple of 4, not ${s.inFeatures}`);
+  if (variant === 4) {
+    checkSubgroups('linear_backward_input', gpu, 4);
+    await linearBackwardInputV4(gpu, s, dy, weight, dx);
+    return;
+  }
   if (variant === 3) {
     if (!pairs) throw new RangeError(`linear_backward_input: variant 3 takes batches of 1 or 2 rows that fit one binding, not ${s.n} × ${s.inFeatures}`);
     await linearBackwardInputV3(gpu, s, dy, weight, dx);
@@ -84,5 +106,47 @@ async function linearBackwardInputV3(gpu: Gpu, s: LinearShape, dy: GpuTensor, we
       [Math.ceil(quads / 2 / V2_WORKGROUP), count, 1]);
     gpu.dispatch(sumPass, new Uint32Array([s.n, quads, count, dxw.base, window > 0 ? 1 : 0]), [pw.binding, dxw.binding],
       gpu.grid(Math.ceil((s.n * quads) / ELEMENTWISE_WORKGROUP)));
+  }
+}
+
+/**
+ * Variant 4: per batch run and weight window, workgroups of 64 columns × a block of rows × B batch rows,
+ * straight into dx when the window is one block, otherwise into partial sums that v3's second pass adds.
+ */
+async function linearBackwardInputV4(gpu: Gpu, s: LinearShape, dy: GpuTensor, weight: GpuTensor, dx: GpuTensor): Promise<void> {
+  const quads = s.inFeatures / 4;
+  const sumPass = await gpu.pipeline(SHADER_V3_SUM, { WG: ELEMENTWISE_WORKGROUP });
+  const batches = itemSlices(gpu, 'linear_backward_input', s.n, { dx: s.inFeatures, dy: s.outFeatures });
+  const blocks = itemSlices(gpu, 'linear_backward_input', s.outFeatures, { 'a weight row': s.inFeatures });
+  const tiles = Math.ceil(s.inFeatures / V4_COLUMNS);
+  for (const [n0, n] of batches) {
+    // The run's rows in ⌈n/8⌉ equal groups: 9 rows are 2 groups of 5, not 8 and a 1 padded to 8.
+    const rowsPer = Math.ceil(n / Math.ceil(n / V4_BATCH_ROWS));
+    const groups = Math.ceil(n / rowsPer);
+    const rowsPass = await gpu.pipeline(SHADER_V4, { B: rowsPer });
+    const dyw = gpu.window(dy, n0 * s.outFeatures, n * s.outFeatures);
+    const dxw = gpu.window(dx, n0 * s.inFeatures, n * s.inFeatures);
+    // Partial sums of (split, n, in) must fit one binding.
+    const mostSplit = Math.max(1, Math.floor(gpu.maxWindowElements / (n * s.inFeatures)));
+    for (const [window, [o0, rows]] of blocks.entries()) {
+      const ww = gpu.window(weight, o0 * s.inFeatures, rows * s.inFeatures);
+      const wanted = Math.ceil(V4_WORKGROUPS / (tiles * groups));
+      const split = Math.max(1, Math.min(wanted, Math.ceil(rows / V3_ROWS), mostSplit));
+      const span = Math.ceil(rows / split);
+      const count = Math.ceil(rows / span);
+      const grid = [tiles, count, groups] as const;
+      const accumulate = window > 0 ? 1 : 0;
+      if (count === 1) {
+        gpu.dispatch(rowsPass, new Uint32Array([n, s.inFeatures, s.outFeatures, rows, o0, dyw.base, ww.base, dxw.base, span, accumulate]),
+          [dyw.binding, ww.binding, dxw.binding], grid);
+        continue;
+      }
+      const partial = gpu.scratch('linear_backward_input_v4 partial sums', count * n * s.inFeatures);
+      const pw = gpu.window(partial, 0, count * n * s.inFeatures);
+      gpu.dispatch(rowsPass, new Uint32Array([n, s.inFeatures, s.outFeatures, rows, o0, dyw.base, ww.base, pw.base, span, 0]),
+        [dyw.binding, ww.binding, pw.binding], grid);
+      gpu.dispatch(sumPass, new Uint32Array([n, quads, count, dxw.base, accumulate]), [pw.binding, dxw.binding],
+        gpu.grid(Math.ceil((n * quads) / ELEMENTWISE_WORKGROUP)));
+    }
   }
 }

@@ -2,19 +2,27 @@ import type { Gpu, GpuTensor } from '../gpu/mod.ts';
 import type { LinearShape } from '../shapes/mod.ts';
 import v1 from '../../shaders/linear_forward_v1.wgsl';
 import v2 from '../../shaders/linear_forward_v2.wgsl';
+import v3 from '../../shaders/linear_forward_v3.wgsl';
 import { checkLinear } from './linear_check.ts';
+import { checkSubgroups } from './check_subgroups.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 
 /**
- * The fully connected forward kernels: 1 is the naive one, 2 reads the weight in vec4s, 4 rows × 2 batch rows per invocation
- * (the default when the input width is a multiple of 4; otherwise 1).
+ * The fully connected forward kernels: 1 is the naive one, 2 reads the weight in vec4s, 4 rows × 2 batch rows per invocation,
+ * 3 4 rows × up to 8 batch rows per invocation, each lane loading one batch row of x for its 8-lane subgroup (only where
+ * `gpu.subgroupSize` is 8). The default, when the input width is a multiple of 4: 3 from batch 2 up where it can run,
+ * otherwise 2; for other widths 1.
  */
-export const LINEAR_FORWARD_VARIANTS = [1, 2] as const;
+export const LINEAR_FORWARD_VARIANTS = [1, 2, 3] as const;
 export type LinearForwardVariant = (typeof LINEAR_FORWARD_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'linear_forward_v1', code: v1 };
 const SHADER_V2 = { name: 'linear_forward_v2', code: v2 };
 const V2_WORKGROUP = 64;
+const SHADER_V3 = { name: 'linear_forward_v3', code: v3 };
+// v3's workgroup, one 8-lane subgroup: 8 lanes × 4 output rows, and up to 8 batch rows.
+const V3_ROWS = 32;
+const V3_BATCH_ROWS = 8;
 
 /**
  * y = x·weightᵀ + bias.  x: (n, in)  weight: (out, in)  bias: (out)  y: (n, out).
@@ -31,9 +39,18 @@ export async function linearForward(
 ): Promise<void> {
   checkLinear('linear_forward', s, { x, weight, bias, y });
   const vectors = s.inFeatures % 4 === 0;
-  variant ??= vectors ? 2 : 1;
+  // Measured on lavapipe (2 shared cores, noisy; fastest of 3 to 9 runs, ms): fc6 (25088 → 4096)
+  // batch 1 v2 486, v3 684 under load 6 and v2 222, v3 207 under load 2.5, no clear winner, so batch 1
+  // keeps v2; batch 2 v2 162, v3 134; batch 8 v2 1701, v3 499. 4096 → 1000 batch 2 v2 18.2, v3 14.3; batch 8
+  // v2 79, v3 15.0; batch 32 v2 268, v3 81. 3136 → 256 batch 10 v2 10.6, v3 3.3.
+  variant ??= vectors ? (s.n >= 2 && gpu.subgroupSize === 8 ? 3 : 2) : 1;
   if (!LINEAR_FORWARD_VARIANTS.includes(variant)) throw new RangeError(`linear_forward: no variant ${variant}; known: ${LINEAR_FORWARD_VARIANTS.join(', ')}`);
-  if (variant === 2 && !vectors) throw new RangeError(`linear_forward: variant 2 needs an input width that is a multiple of 4, not ${s.inFeatures}`);
+  if (variant !== 1 && !vectors) throw new RangeError(`linear_forward: variant ${variant} needs an input width that is a multiple of 4, not ${s.inFeatures}`);
+  if (variant === 3) {
+    checkSubgroups('linear_forward', gpu, 3);
+    await linearForwardV3(gpu, s, x, weight, bias, y);
+    return;
+  }
   const pipeline = variant === 1
     ? await gpu.pipeline(SHADER_V1, { WG: ELEMENTWISE_WORKGROUP })
     : await gpu.pipeline(SHADER_V2, { WG: V2_WORKGROUP, PAIR: s.n > 1 ? 1 : 0 });
@@ -48,6 +65,26 @@ export async function linearForward(
       const params = new Uint32Array([n, s.inFeatures, s.outFeatures, rows, o0, xw.base, ww.base, yw.base]);
       gpu.dispatch(pipeline, params, [xw.binding, ww.binding, gpu.window(bias).binding, yw.binding],
         gpu.grid(Math.ceil((variant === 1 ? n * rows : Math.ceil(rows / 4) * Math.ceil(n / 2)) / workgroup)));
+    }
+  }
+}
+
+/** Variant 3: per batch run and weight window, workgroups of 32 output rows × B batch rows. */
+async function linearForwardV3(gpu: Gpu, s: LinearShape, x: GpuTensor, weight: GpuTensor, bias: GpuTensor, y: GpuTensor): Promise<void> {
+  const batches = itemSlices(gpu, 'linear_forward', s.n, { x: s.inFeatures, y: s.outFeatures });
+  const blocks = itemSlices(gpu, 'linear_forward', s.outFeatures, { 'a weight row': s.inFeatures });
+  for (const [n0, n] of batches) {
+    // The run's rows in ⌈n/8⌉ equal groups: 9 rows are 2 groups of 5, not 8 and a 1 padded to 8.
+    const groups = Math.ceil(n / V3_BATCH_ROWS);
+    const rowsPer = Math.ceil(n / groups);
+    const pipeline = await gpu.pipeline(SHADER_V3, { B: rowsPer });
+    const xw = gpu.window(x, n0 * s.inFeatures, n * s.inFeatures);
+    const yw = gpu.window(y, n0 * s.outFeatures, n * s.outFeatures);
+    for (const [o0, rows] of blocks) {
+      const ww = gpu.window(weight, o0 * s.inFeatures, rows * s.inFeatures);
+      const params = new Uint32Array([n, s.inFeatures, s.outFeatures, rows, o0, xw.base, ww.base, yw.base]);
+      gpu.dispatch(pipeline, params, [xw.binding, ww.binding, gpu.window(bias).binding, yw.binding],
+        [Math.ceil(rows / V3_ROWS), Math.ceil(n / rowsPer), 1]);
     }
   }
 }
