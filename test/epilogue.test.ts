@@ -35,10 +35,24 @@ const SHAPES: Array<[string, Conv2dShape]> = [
   ['no padding, 17→33 channels, batch 2', { n: 2, c: 17, h: 13, w: 15, k: 33, size: 3, pad: 0 }],
   ['rows of whole vec4s over three 16-pixel groups, 5→9 channels', { n: 2, c: 5, h: 6, w: 36, k: 9, size: 3, pad: 1 }],
   ['a VGG-like 36→70 layer at 19×21', { n: 2, c: 36, h: 19, w: 21, k: 70, size: 3, pad: 1 }],
+  // Shapes only v8 (any kernel, stride and padding) and v9 (1×1 without padding) take.
+  ['3×3 stride 2, pad 1, 5→12 channels, batch 2', { n: 2, c: 5, h: 11, w: 9, k: 12, size: 3, pad: 1, stride: 2, pads: [1, 1, 1, 1] }],
+  ['7×7 stride 2, pad 3, 3→8 channels', { n: 1, c: 3, h: 15, w: 13, k: 8, size: 7, pad: 3, stride: 2, pads: [3, 3, 3, 3] }],
+  ['1×1, 6→40 channels, batch 2', { n: 2, c: 6, h: 5, w: 8, k: 40, size: 1, pad: 0 }],
+  ['1×1 stride 2, 8→20 channels, batch 2', { n: 2, c: 8, h: 9, w: 7, k: 20, size: 1, pad: 0, stride: 2, pads: [0, 0, 0, 0] }],
 ];
 
-/** Whether the variant runs here: 5 to 7 need 8-lane subgroups, as Winograd's default product does not. */
-const runs = (variant: number) => !(variant >= 5 && variant <= 7 && gpu.subgroupSize !== 8);
+/**
+ * Whether the variant runs here for the shape: 3 to 7, 10 and 11 take 3×3 stride-1 layers with equal
+ * padding, 9 1×1 layers without; 5 to 7 and 9 need 8-lane subgroups (Winograd's default product does not).
+ */
+const runs = (variant: number, s: Conv2dShape) => {
+  const plain = s.size === 3 && (s.stride ?? 1) === 1 && (s.pads ?? [s.pad, s.pad, s.pad, s.pad]).every((p) => p === s.pad);
+  const pointwise = s.size === 1 && (s.pads ?? [s.pad, s.pad, s.pad, s.pad]).every((p) => p === 0);
+  if (variant === 8) return true;
+  if (variant === 9) return pointwise && gpu.subgroupSize === 8;
+  return plain && !(variant >= 5 && variant <= 7 && gpu.subgroupSize !== 8);
+};
 /** Winograd rounds differently from the float64 sum: up to about 1e-5 of a layer's largest value. */
 const tolerance = (variant: number, expected: ArrayLike<number>) => {
   if (variant < 10) return { random };
@@ -58,7 +72,7 @@ async function checkForward(device: Gpu, s: Conv2dShape, variant: (typeof EPILOG
   const [oh, ow] = conv2dOutputSize(s);
   const length = s.n * s.k * oh * ow;
   const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
-  const weight = randomTensor(random, s.k * s.c * 9, 'weight');
+  const weight = randomTensor(random, s.k * s.c * s.size * s.size, 'weight');
   const bias = randomTensor(random, s.k, 'bias');
   const fused = poisoned(length, 'fused y');
   const pre = poisoned(length, 'pre-activation');
@@ -76,7 +90,7 @@ async function checkBackward(device: Gpu, s: Conv2dShape, variant: (typeof BACKW
   const [oh, ow] = conv2dOutputSize(s);
   const length = s.n * s.c * s.h * s.w;
   const dy = randomTensor(random, s.n * s.k * oh * ow, 'dy');
-  const weight = randomTensor(random, s.k * s.c * 9, 'weight');
+  const weight = randomTensor(random, s.k * s.c * s.size * s.size, 'weight');
   const mask = reluOutput(length);
   const plain = refBackwardInput(s, dy.data, weight.data);
   const pre = poisoned(length, 'dx before the rule');
@@ -95,11 +109,11 @@ async function checkBackward(device: Gpu, s: Conv2dShape, variant: (typeof BACKW
 
 for (const [name, s] of SHAPES) {
   for (const variant of EPILOGUE_VARIANTS) {
-    if (!runs(variant)) continue;
+    if (!runs(variant, s)) continue;
     test(`conv2d_forward v${variant} with the relu epilogue matches relu(conv + bias) for ${name}`, () => checkForward(gpu, s, variant));
   }
   for (const variant of BACKWARD_INPUT_EPILOGUE_VARIANTS) {
-    if (!runs(variant)) continue;
+    if (!runs(variant, s)) continue;
     test(`conv2d_backward_input v${variant} with each ReLU rule's epilogue matches the rule applied to dx for ${name}`, () => checkBackward(gpu, s, variant));
   }
 }
@@ -108,8 +122,8 @@ for (const [name, s] of SHAPES) {
 // elsewhere than the output's.
 const sliced = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: 2048 });
 const SLICED: Conv2dShape = { n: 5, c: 3, h: 9, w: 11, k: 4, size: 3, pad: 1 };
-for (const variant of [3, 4, 5, 6, 7] as const) {
-  if (!runs(variant)) continue;
+for (const variant of [3, 4, 5, 6, 7, 8] as const) {
+  if (!runs(variant, SLICED)) continue;
   test(`conv2d_forward and conv2d_backward_input v${variant} apply their epilogues to the right elements of a batch bound in 2048-byte windows`, async () => {
     if (2 * SLICED.c * SLICED.h * SLICED.w <= sliced.maxWindowElements) throw new Error('the sliced case no longer splits the batch');
     await checkForward(sliced, SLICED, variant);
@@ -164,7 +178,7 @@ test('the kernels refuse an epilogue where their variant has none, relu for a gr
   const bias = upload(new Float32Array(3), 'bias');
   const y = gpu.tensor(48, 'y');
   const mask = gpu.tensor(48, 'mask');
-  await assertRejectsWith(() => conv2dForward(gpu, s, x, weight, bias, y, 8, undefined, { kind: 'relu' }), RangeError, /variant 8 takes no epilogue; 3, 4, 5, 6, 7, 10, 11 do/);
+  await assertRejectsWith(() => conv2dForward(gpu, s, x, weight, bias, y, 2, undefined, { kind: 'relu' }), RangeError, /variant 2 takes no epilogue; 3, 4, 5, 6, 7, 8, 9, 10, 11 do/);
   await assertRejectsWith(() => conv2dForward(gpu, s, x, weight, bias, y, 3, undefined, { kind: 'gradient', mask: x }), RangeError, /epilogue mask \(x\) has 32 elements but shape \(48\) needs 48/);
   await assertRejectsWith(() => conv2dBackwardInput(gpu, s, y, weight, x, 2, undefined, { kind: 'gradient', mask: x }), RangeError, /variant 2 takes no epilogue/);
   await assertRejectsWith(() => conv2dBackwardInput(gpu, s, y, weight, x, 3, undefined, { kind: 'relu' }), RangeError, /a ReLU rule \(gradient, deconvnet, guided\), not relu/);

@@ -11,7 +11,7 @@ import { conv2dWinogradWeight } from './conv2d_winograd_weight.ts';
 import type { WinogradWeightCache } from './winograd_weight_cache.ts';
 import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
-import { checkEpilogue, type Epilogue } from './epilogue.ts';
+import { checkEpilogue, type Epilogue, epilogueCode, epilogueWindow } from './epilogue.ts';
 
 /**
  * The conv2d backward-to-input kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 to 7 the
@@ -85,7 +85,7 @@ export async function conv2dBackwardInput(
     }
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, 1, true, V9_CHANNELS);
     const flipped = { n: s.n, c: s.k, h: oh, w: ow, k: s.c, oh: s.h, ow: s.w };
-    await conv2dPointwise(gpu, flipped, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, { gh: oh, gw: ow, inStride: 1, outStride: stride });
+    await conv2dPointwise(gpu, flipped, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, { gh: oh, gw: ow, inStride: 1, outStride: stride }, epilogue);
     return;
   }
   if (variant === 8) {
@@ -102,9 +102,11 @@ export async function conv2dBackwardInput(
       const dyw = gpu.window(dy, n0 * outImage, n * outImage);
       const dxw = gpu.window(dx, n0 * inImage, n * inImage);
       const aligned = s.size === 1 && plain?.pad === 0 && fw % 4 === 0 && dyw.base % 4 === 0;
-      const pipeline = await gpu.pipeline(SHADER_V8, { WG: DIRECT_WORKGROUP, ALIGNED: aligned ? 1 : 0 });
-      const params = new Uint32Array([n, s.c, h, w, s.k, fh, fw, padded, s.size, stride, top, left, dyw.base, dxw.base]);
-      gpu.dispatch(pipeline, params, [dyw.binding, dyw.binding, wtw.binding, dxw.binding], [gx, gy, n]);
+      const pipeline = await gpu.pipeline(SHADER_V8, { WG: DIRECT_WORKGROUP, ALIGNED: aligned ? 1 : 0, EPILOGUE: epilogueCode(epilogue) });
+      // Without a mask to read, the mask binding takes dy (read-only, never read through it).
+      const mw = epilogueWindow(gpu, epilogue, n0 * inImage, n * inImage);
+      const params = new Uint32Array([n, s.c, h, w, s.k, fh, fw, padded, s.size, stride, top, left, dyw.base, dxw.base, mw?.base ?? 0]);
+      gpu.dispatch(pipeline, params, [dyw.binding, dyw.binding, wtw.binding, dxw.binding, (mw ?? dyw).binding], [gx, gy, n]);
     }
     return;
   }
@@ -137,8 +139,8 @@ export async function conv2dBackwardInput(
   }
 }
 
-/** The variants that take an epilogue (a ReLU rule applied as dx is stored): the direct 3×3 kernels and Winograd. */
-export const BACKWARD_INPUT_EPILOGUE_VARIANTS: readonly Conv2dBackwardInputVariant[] = [3, 4, 5, 6, 7, 10, 11];
+/** The variants that take an epilogue (a ReLU rule applied as dx is stored): all but the naive and the tiled implicit GEMM (1, 2). */
+export const BACKWARD_INPUT_EPILOGUE_VARIANTS: readonly Conv2dBackwardInputVariant[] = [3, 4, 5, 6, 7, 8, 9, 10, 11];
 
 /**
  * The variant conv2dBackwardInput picks for `s` when given none (`winograd`: the caller keeps Winograd

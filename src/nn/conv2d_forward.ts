@@ -104,7 +104,7 @@ export async function conv2dForward(
     checkSubgroups('conv2d_forward', gpu, variant);
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, 1, false, V9_CHANNELS);
     const stride = s.stride ?? 1;
-    await conv2dPointwise(gpu, { n: s.n, c: s.c, h: s.h, w: s.w, k: s.k, oh, ow }, x, wt, padded, bias, y, slices, { gh: oh, gw: ow, inStride: stride, outStride: 1 });
+    await conv2dPointwise(gpu, { n: s.n, c: s.c, h: s.h, w: s.w, k: s.k, oh, ow }, x, wt, padded, bias, y, slices, { gh: oh, gw: ow, inStride: stride, outStride: 1 }, epilogue);
     return;
   }
   if (variant === 10 || variant === 11) {
@@ -126,11 +126,14 @@ export async function conv2dForward(
       const xw = gpu.window(x, n0 * inImage, n * inImage);
       const yw = gpu.window(y, n0 * outImage, n * outImage);
       const aligned = s.size === 1 && plain?.pad === 0 && w % 4 === 0 && xw.base % 4 === 0;
-      const pipeline = await gpu.pipeline(SHADER_V8, { WG: DIRECT_WORKGROUP, ALIGNED: aligned ? 1 : 0 });
-      const params = new Uint32Array([n, s.c, h, w, s.k, fh, fw, padded, s.size, s.stride ?? 1, top, left, xw.base, yw.base]);
+      const pipeline = await gpu.pipeline(SHADER_V8, { WG: DIRECT_WORKGROUP, ALIGNED: aligned ? 1 : 0, EPILOGUE: epilogueCode(epilogue) });
+      // Without a mask to read, the mask binding takes the bias (read-only, never read).
+      const bw = gpu.window(bias);
+      const mw = epilogueWindow(gpu, epilogue, n0 * outImage, n * outImage);
+      const params = new Uint32Array([n, s.c, h, w, s.k, fh, fw, padded, s.size, s.stride ?? 1, top, left, xw.base, yw.base, mw?.base ?? 0]);
       const items = Math.ceil(s.k / V8_BLOCK) * fh * Math.ceil(fw / V8_BLOCK);
       const [gx, gy] = gpu.grid(Math.ceil(items / DIRECT_WORKGROUP));
-      gpu.dispatch(pipeline, params, [xw.binding, xw.binding, wtw.binding, gpu.window(bias).binding, yw.binding], [gx, gy, n]);
+      gpu.dispatch(pipeline, params, [xw.binding, xw.binding, wtw.binding, bw.binding, yw.binding, (mw ?? bw).binding], [gx, gy, n]);
     }
     return;
   }
@@ -158,8 +161,8 @@ export async function conv2dForward(
   }
 }
 
-/** The variants that take an epilogue (a fused ReLU): the direct 3×3 kernels and Winograd. */
-export const EPILOGUE_VARIANTS: readonly Conv2dForwardVariant[] = [3, 4, 5, 6, 7, 10, 11];
+/** The variants that take an epilogue (a fused ReLU): all but the naive and the tiled implicit GEMM (1, 2). */
+export const EPILOGUE_VARIANTS: readonly Conv2dForwardVariant[] = [3, 4, 5, 6, 7, 8, 9, 10, 11];
 
 /**
  * The variant conv2dForward picks for `s` when given none (`winograd`: the caller keeps Winograd
@@ -302,6 +305,7 @@ export async function conv2dPointwise(
   out: GpuTensor,
   slices: ReadonlyArray<readonly [number, number]>,
   grid: { readonly gh: number; readonly gw: number; readonly inStride: number; readonly outStride: number },
+  epilogue?: Epilogue,
 ): Promise<void> {
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * s.oh * s.ow;
@@ -313,8 +317,11 @@ export async function conv2dPointwise(
     const outw = gpu.window(out, n0 * outImage, n * outImage);
     // Planes of whole vec4s, starting on a vec4, let 4 points come in one load.
     const vectors = dense && (s.h * s.w) % 4 === 0 && xw.base % 4 === 0;
-    const pipeline = await gpu.pipeline(SHADER_V9, { VEC_X: vectors ? 1 : 0 });
-    const params = new Uint32Array([n, s.c, s.h, s.w, s.k, s.oh, s.ow, padded, grid.gh, grid.gw, grid.inStride, grid.outStride, xw.base, outw.base]);
-    gpu.dispatch(pipeline, params, [xw.binding, xw.binding, wtw.binding, gpu.window(bias).binding, outw.binding], [groups, Math.ceil(s.k / V9_CHANNELS), n]);
+    const pipeline = await gpu.pipeline(SHADER_V9, { VEC_X: vectors ? 1 : 0, EPILOGUE: epilogueCode(epilogue) });
+    // Without a mask to read, the mask binding takes the bias (read-only, never read).
+    const bw = gpu.window(bias);
+    const mw = epilogueWindow(gpu, epilogue, n0 * outImage, n * outImage);
+    const params = new Uint32Array([n, s.c, s.h, s.w, s.k, s.oh, s.ow, padded, grid.gh, grid.gw, grid.inStride, grid.outStride, xw.base, outw.base, mw?.base ?? 0]);
+    gpu.dispatch(pipeline, params, [xw.binding, xw.binding, wtw.binding, bw.binding, outw.binding, (mw ?? bw).binding], [groups, Math.ceil(s.k / V9_CHANNELS), n]);
   }
 }
