@@ -78,8 +78,8 @@ export interface GraphModelOptions {
    * max(conv + bias, 0) straight into the ReLU's output, and in the backward pass a conv's gradient to its
    * input, or a tiling max-pool's, applies the rule of the ReLU below (whose output feeds only that node and
    * whose input feeds only that ReLU), skipping the ReLU's own passes. Only where the chosen kernel takes an
-   * epilogue (the direct 3×3 kernels, Winograd, max_pool2d_backward v2); the results equal the unfused ones
-   * bit for bit. A fused conv's pre-activation and a fused ReLU's output gradient are not written: name the
+   * epilogue (every tuned conv kernel and Winograd, not the portable v1 and v2; max_pool2d_backward v2);
+   * the results equal the unfused ones bit for bit. A fused conv's pre-activation and a fused ReLU's output gradient are not written: name the
    * nodes to `keep` to read them. See docs/fusion.md.
    */
   readonly fuse?: boolean;
