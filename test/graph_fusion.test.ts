@@ -112,6 +112,37 @@ test('GraphModel with Winograd fused equals it unfused bit for bit, forward and 
   plain.destroy();
 });
 
+test('GraphModel fused equals it unfused bit for bit in a backward pass with weights that stops at downTo, at a conv and at a ReLU', async () => {
+  const [, graph, n] = CASES[0];
+  const input = random.uniformArray(n * 3 * 20 * 24);
+  const dLogits = random.uniformArray(n * 10);
+  // features.3 is the second conv, features.4 its ReLU: stopping at the conv, the ReLU above it fuses into
+  // the next conv's backward; stopping at the ReLU, its input gets no gradient and it does not.
+  for (const stop of ['features.3', 'features.4']) {
+    const downTo = graph.nodes.findIndex((node) => node.name === stop);
+    const fused = GraphModel.create(gpu, graph);
+    const plain = GraphModel.create(gpu, graph, { fuse: false });
+    for (const model of [fused, plain]) {
+      await model.forward(input, n);
+      for (const p of model.parameters) gpu.poison(p.gradient);
+      await model.backward(dLogits, 'gradient', { weights: true, downTo });
+    }
+    // vggGraph's node i is features.i; the parameters below downTo keep their poison in both.
+    const above = (name: string) => name.startsWith('classifier') || Number(name.split('.')[1]) >= downTo;
+    let compared = 0;
+    for (const [i, p] of fused.parameters.entries()) {
+      if (!above(p.name)) continue;
+      const got = await gpu.read(p.gradient);
+      assert.ok(got.every(Number.isFinite), `${p.name}, at or above downTo, got its gradient`);
+      assertEqual(`∂${p.name} with downTo at ${stop}`, got, await gpu.read(plain.parameters[i].gradient), { random });
+      compared++;
+    }
+    assert.ok(compared >= 4 && compared < fused.parameters.length, `${compared} of ${fused.parameters.length} parameters compared`);
+    fused.destroy();
+    plain.destroy();
+  }
+});
+
 test('GraphModel forward-only and fused gives the logits of the full unfused model bit for bit', async () => {
   for (const [, graph, n] of CASES) {
     const input = random.uniformArray(n * tensorSize(graphShapes(graph).shapes.get(graph.input)!));
