@@ -15,7 +15,7 @@ override VEC_X: bool;
 struct Params {
   n: u32, c: u32, h: u32, w: u32,
   k: u32, oh: u32, ow: u32, kp: u32,
-  pad: u32, x_base: u32, y_base: u32,
+  pad: u32, x_base: u32, y_base: u32, m_base: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -24,6 +24,20 @@ struct Params {
 @group(0) @binding(3) var<storage, read> wt: array<vec4f>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 @group(0) @binding(5) var<storage, read_write> y: array<f32>;
+// What the store writes for v = conv + bias (the fused epilogue, src/nn/epilogue.ts): 0 v; 1 max(v, 0),
+// a ReLU above; the backward rule of a ReLU below whose output at the same index is m (mask, read
+// from m_base): 2 gradient, v where m > 0; 3 deconvnet, v where v > 0; 4 guided, both; 0 elsewhere.
+override EPILOGUE: u32 = 0u;
+@group(0) @binding(6) var<storage, read> mask: array<f32>;
+
+fn epilogue(v: f32, at: u32) -> f32 {
+  if (EPILOGUE == 1u) { return max(v, 0.0); }
+  if (EPILOGUE == 0u) { return v; }
+  var keep = true;
+  if (EPILOGUE != 3u) { keep = mask[p.m_base + at - p.y_base] > 0.0; }
+  if (EPILOGUE != 2u) { keep = keep && v > 0.0; }
+  return select(0.0, v, keep);
+}
 
 // x[plane + row·W + column], or 0 outside the image.
 fn at(plane: u32, row: i32, column: i32) -> f32 {
@@ -109,13 +123,13 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   store(n, k0 + 7u, oy, ox, a07, a17, a27, a37);
 }
 
-// Writes channel k's pixels ox … ox + 15 of row oy (those inside the output), adding the bias.
+// Writes channel k's pixels ox … ox + 15 of row oy (those inside the output), adding the bias, through the epilogue.
 fn store(n: u32, k: u32, oy: u32, ox: u32, v0: vec4f, v1: vec4f, v2: vec4f, v3: vec4f) {
   if (k >= p.k) { return; }
   let at = p.y_base + ((n * p.k + k) * p.oh + oy) * p.ow + ox;
   let b = bias[k];
   let v = array<f32, 16>(v0.x, v0.y, v0.z, v0.w, v1.x, v1.y, v1.z, v1.w, v2.x, v2.y, v2.z, v2.w, v3.x, v3.y, v3.z, v3.w);
   for (var j = 0u; j < 16u; j++) {
-    if (ox + j < p.ow) { y[at + j] = v[j] + b; }
+    if (ox + j < p.ow) { y[at + j] = epilogue(v[j] + b, at + j); }
   }
 }

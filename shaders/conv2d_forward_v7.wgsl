@@ -21,7 +21,7 @@ enable subgroups;
 struct Params {
   n: u32, c: u32, h: u32, w: u32,
   k: u32, oh: u32, ow: u32, kp: u32,
-  pad: u32, x_base: u32, y_base: u32,
+  pad: u32, x_base: u32, y_base: u32, m_base: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -30,6 +30,20 @@ struct Params {
 @group(0) @binding(3) var<storage, read> wt: array<vec4f>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 @group(0) @binding(5) var<storage, read_write> y: array<f32>;
+// What the store writes for v = conv + bias (the fused epilogue, src/nn/epilogue.ts): 0 v; 1 max(v, 0),
+// a ReLU above; the backward rule of a ReLU below whose output at the same index is m (mask, read
+// from m_base): 2 gradient, v where m > 0; 3 deconvnet, v where v > 0; 4 guided, both; 0 elsewhere.
+override EPILOGUE: u32 = 0u;
+@group(0) @binding(6) var<storage, read> mask: array<f32>;
+
+fn epilogue(v: f32, at: u32) -> f32 {
+  if (EPILOGUE == 1u) { return max(v, 0.0); }
+  if (EPILOGUE == 0u) { return v; }
+  var keep = true;
+  if (EPILOGUE != 3u) { keep = mask[p.m_base + at - p.y_base] > 0.0; }
+  if (EPILOGUE != 2u) { keep = keep && v > 0.0; }
+  return select(0.0, v, keep);
+}
 
 // True when rows are whole vec4s starting on a vec4 (the dispatcher's VEC_X) and pad = 1, so that a
 // row's 8 middle values are two aligned vec4s.
@@ -212,13 +226,13 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(subgroup_invocation_id) lane
   store(n, k0 + 31u, oy, ox, a31_0, a31_1);
 }
 
-// Writes channel k's pixels ox … ox + 7 of row oy (those inside the output), adding the bias.
+// Writes channel k's pixels ox … ox + 7 of row oy (those inside the output), adding the bias, through the epilogue.
 fn store(n: u32, k: u32, oy: u32, ox: u32, lo: vec4f, hi: vec4f) {
   if (k >= p.k) { return; }
   let at = p.y_base + ((n * p.k + k) * p.oh + oy) * p.ow + ox;
   let b = bias[k];
   let v = array<f32, 8>(lo.x, lo.y, lo.z, lo.w, hi.x, hi.y, hi.z, hi.w);
   for (var j = 0u; j < 8u; j++) {
-    if (ox + j < p.ow) { y[at + j] = v[j] + b; }
+    if (ox + j < p.ow) { y[at + j] = epilogue(v[j] + b, at + j); }
   }
 }

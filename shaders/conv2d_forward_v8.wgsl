@@ -23,7 +23,7 @@ struct Params {
   n: u32, c: u32, h: u32, w: u32,
   k: u32, oh: u32, ow: u32, kp: u32,
   size: u32, stride: u32, pad_top: u32, pad_left: u32,
-  x_base: u32, y_base: u32,
+  x_base: u32, y_base: u32, m_base: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -32,6 +32,20 @@ struct Params {
 @group(0) @binding(3) var<storage, read> wt: array<vec4f>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 @group(0) @binding(5) var<storage, read_write> y: array<f32>;
+// What the store writes for v (the fused epilogue, src/nn/epilogue.ts): 0 v; 1 max(v, 0), a ReLU
+// above; the backward rule of a ReLU below whose output at the same index is m (mask, read from
+// m_base): 2 gradient, v where m > 0; 3 deconvnet, v where v > 0; 4 guided, both; 0 elsewhere.
+override EPILOGUE: u32 = 0u;
+@group(0) @binding(6) var<storage, read> mask: array<f32>;
+
+fn epilogue(v: f32, at: u32) -> f32 {
+  if (EPILOGUE == 1u) { return max(v, 0.0); }
+  if (EPILOGUE == 0u) { return v; }
+  var keep = true;
+  if (EPILOGUE != 3u) { keep = mask[p.m_base + at - p.y_base] > 0.0; }
+  if (EPILOGUE != 2u) { keep = keep && v > 0.0; }
+  return select(0.0, v, keep);
+}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) grid: vec3u,
@@ -118,6 +132,6 @@ fn store(n: u32, k: u32, oy: u32, ox: u32, lo: vec4f, hi: vec4f) {
   let b = bias[k];
   let v = array<f32, 8>(lo.x, lo.y, lo.z, lo.w, hi.x, hi.y, hi.z, hi.w);
   for (var j = 0u; j < 8u; j++) {
-    if (ox + j < p.ow) { y[at + j] = v[j] + b; }
+    if (ox + j < p.ow) { y[at + j] = epilogue(v[j] + b, at + j); }
   }
 }

@@ -28,7 +28,7 @@ struct Params {
   n: u32, c: u32, h: u32, w: u32,
   k: u32, oh: u32, ow: u32, kp: u32,
   gh: u32, gw: u32, in_stride: u32, out_stride: u32,
-  x_base: u32, y_base: u32,
+  x_base: u32, y_base: u32, m_base: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -37,6 +37,20 @@ struct Params {
 @group(0) @binding(3) var<storage, read> wt: array<vec4f>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 @group(0) @binding(5) var<storage, read_write> y: array<f32>;
+// What the store writes for v (the fused epilogue, src/nn/epilogue.ts): 0 v; 1 max(v, 0), a ReLU
+// above; the backward rule of a ReLU below whose output at the same index is m (mask, read from
+// m_base): 2 gradient, v where m > 0; 3 deconvnet, v where v > 0; 4 guided, both; 0 elsewhere.
+override EPILOGUE: u32 = 0u;
+@group(0) @binding(6) var<storage, read> mask: array<f32>;
+
+fn epilogue(v: f32, at: u32) -> f32 {
+  if (EPILOGUE == 1u) { return max(v, 0.0); }
+  if (EPILOGUE == 0u) { return v; }
+  var keep = true;
+  if (EPILOGUE != 3u) { keep = mask[p.m_base + at - p.y_base] > 0.0; }
+  if (EPILOGUE != 2u) { keep = keep && v > 0.0; }
+  return select(0.0, v, keep);
+}
 
 @compute @workgroup_size(8)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(subgroup_invocation_id) lane: u32) {
@@ -183,7 +197,8 @@ fn store(n: u32, k: u32, p0: u32, lo: vec4f, hi: vec4f) {
   for (var j = 0u; j < 8u; j++) {
     let q = p0 + j;
     if (q < p.gh * p.gw) {
-      y[image + (q / p.gw) * p.out_stride * p.ow + (q % p.gw) * p.out_stride] = v[j] + b;
+      let at = image + (q / p.gw) * p.out_stride * p.ow + (q % p.gw) * p.out_stride;
+      y[at] = epilogue(v[j] + b, at);
     }
   }
 }

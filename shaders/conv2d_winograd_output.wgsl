@@ -12,13 +12,27 @@ override M: u32;
 struct Params {
   k: u32, kp: u32, oh: u32, ow: u32,
   th: u32, tw: u32, t: u32, tp: u32,
-  y_base: u32,
+  y_base: u32, m_base: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> m: array<f32>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
+// What is stored for v = Aᵀ m A + bias (the fused epilogue, src/nn/epilogue.ts): 0 v; 1 max(v, 0), a ReLU
+// above; the backward rule of a ReLU below whose output at the same index is r (mask, read from m_base):
+// 2 gradient, v where r > 0; 3 deconvnet, v where v > 0; 4 guided, both; 0 elsewhere.
+override EPILOGUE: u32 = 0u;
+@group(0) @binding(4) var<storage, read> mask: array<f32>;
+
+fn epilogue(v: f32, at: u32) -> f32 {
+  if (EPILOGUE == 1u) { return max(v, 0.0); }
+  if (EPILOGUE == 0u) { return v; }
+  var keep = true;
+  if (EPILOGUE != 3u) { keep = mask[p.m_base + at - p.y_base] > 0.0; }
+  if (EPILOGUE != 2u) { keep = keep && v > 0.0; }
+  return select(0.0, v, keep);
+}
 
 // Aᵀ applied to one column (or row) of A values.
 fn output_1d(v: array<f32, 6>) -> array<f32, 4> {
@@ -60,7 +74,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
     let row = output_1d(e[r]);
     if (oy0 + r >= p.oh) { break; }
     for (var col = 0u; col < M; col++) {
-      if (ox0 + col < p.ow) { y[plane + (oy0 + r) * p.ow + ox0 + col] = row[col] + b0; }
+      if (ox0 + col < p.ow) {
+        let at = plane + (oy0 + r) * p.ow + ox0 + col;
+        y[at] = epilogue(row[col] + b0, at);
+      }
     }
   }
 }

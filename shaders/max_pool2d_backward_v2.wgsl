@@ -12,13 +12,19 @@ override WG: u32;
 struct Params {
   n: u32, c: u32, h: u32, w: u32,
   oh: u32, ow: u32, n0: u32, dy_base: u32,
-  dx_base: u32, size: u32,
+  dx_base: u32, size: u32, m_base: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> switches: array<u32>;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+// The backward rule of a ReLU below the pool, applied to what the switch's element gets (the fused
+// epilogue, src/nn/epilogue.ts): 0 none; 2 gradient, g where m > 0; 3 deconvnet, g where g > 0; 4
+// guided, both. m is the ReLU's output at the switch's element, which is the pooled output: mask is
+// the pool's output (read from m_base at the window's index).
+override EPILOGUE: u32 = 0u;
+@group(0) @binding(4) var<storage, read> mask: array<f32>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u,
@@ -29,7 +35,13 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   let oy = j / p.ow;
   let ox = j - oy * p.ow;
   let o = plane * p.oh * p.ow + j;
-  let g = dy[p.dy_base + o];
+  var g = dy[p.dy_base + o];
+  if (EPILOGUE >= 2u) {
+    var keep = true;
+    if (EPILOGUE != 3u) { keep = mask[p.m_base + o] > 0.0; }
+    if (EPILOGUE != 2u) { keep = keep && g > 0.0; }
+    g = select(0.0, g, keep);
+  }
   let chosen = switches[p.dy_base + o];
   let y0 = oy * p.size;
   let x0 = ox * p.size;

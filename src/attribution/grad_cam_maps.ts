@@ -26,6 +26,8 @@ export async function gradCamMaps(
   }
   if (classes !== 'top') model.oneHot(n, classes);
   const gpu = model.gpu;
+  // A, and ∂S_c/∂A, which a fused ReLU would otherwise leave unwritten.
+  model.keep([target.name]);
   await model.forward(input, n);
   const logits = await gpu.read(model.logits);
   const chosen = classes === 'top' ? topClasses(logits, n, model.classes) : [...classes];

@@ -47,6 +47,11 @@ export interface Classifier {
   activation(name: string): GpuTensor;
   /** ∂/∂(output of the node `name`) in the last backward pass. */
   activationGradient(name: string): GpuTensor;
+  /**
+   * Has later passes write the outputs and output gradients of the nodes `names`, which fused ReLUs may
+   * skip (GraphModel's `fuse`): call it before the passes whose tensors `activation` and `activationGradient` read.
+   */
+  keep(names: readonly string[]): void;
   /** Frees every buffer; the model cannot be used after. */
   destroy(): void;
 }

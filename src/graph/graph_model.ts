@@ -6,17 +6,22 @@ import {
   addTensors,
   avgPool2dBackward,
   avgPool2dForward,
+  BACKWARD_INPUT_EPILOGUE_VARIANTS,
   batchNormBackward,
   batchNormForward,
   conv2dBackwardInput,
+  conv2dBackwardInputVariant,
   conv2dBackwardWeight,
   conv2dForward,
+  conv2dForwardVariant,
+  EPILOGUE_VARIANTS,
   globalAvgPool2dBackward,
   globalAvgPool2dForward,
   linearBackwardInput,
   linearBackwardWeight,
   linearForward,
   maxPool2dBackward,
+  maxPool2dBackwardVariant,
   maxPool2dForward,
   reluBackward,
   reluForward,
@@ -68,6 +73,16 @@ export interface GraphModelOptions {
    * near-tie in a max-pool or a ReLU near zero elsewhere than they do; see docs/winograd.md.
    */
   readonly winograd?: boolean;
+  /**
+   * Fuse each ReLU into the kernel beside it (default true): a conv whose output feeds only a ReLU writes
+   * max(conv + bias, 0) straight into the ReLU's output, and in the backward pass a conv's gradient to its
+   * input, or a tiling max-pool's, applies the rule of the ReLU below (whose output feeds only that node and
+   * whose input feeds only that ReLU), skipping the ReLU's own passes. Only where the chosen kernel takes an
+   * epilogue (every tuned conv kernel and Winograd, not the portable v1 and v2; max_pool2d_backward v2);
+   * the results equal the unfused ones bit for bit. A fused conv's pre-activation and a fused ReLU's output gradient are not written: name the
+   * nodes to `keep` to read them. See docs/fusion.md.
+   */
+  readonly fuse?: boolean;
 }
 
 /**
@@ -94,6 +109,14 @@ export class GraphModel implements Classifier {
   readonly #live: readonly boolean[];
   readonly #onNode: GraphModelOptions['onNode'];
   readonly #keepWinograd: boolean;
+  readonly #fuse: boolean;
+  // Nodes whose output and output gradient every pass writes, fused or not (`keep`).
+  readonly #keepNodes = new Set<string>();
+  // The forward fusion a forward-only model's buffers were planned for (see #allocateForwardOnly).
+  #forwardOnlyFusion: ReadonlySet<number> = new Set();
+  // Tensors the last forward pass did not write (fused conv outputs), and the gradients the last backward did not.
+  #unwritten = new Set<string>();
+  #unwrittenGradients = new Set<string>();
   #activations = new Map<string, GpuTensor>();
   #gradients = new Map<string, GpuTensor>();
   #switches = new Map<number, GpuTensor>();
@@ -109,6 +132,7 @@ export class GraphModel implements Classifier {
     this.forwardOnly = options.forwardOnly === true;
     this.#onNode = options.onNode;
     this.#keepWinograd = options.winograd === true;
+    this.#fuse = options.fuse !== false;
     this.#resolved = resolved;
     this.#nodes = new Map(graph.nodes.map((node, i) => [node.name, i]));
     const live = graph.nodes.map(() => false);
@@ -225,13 +249,31 @@ export class GraphModel implements Classifier {
     if (this.forwardOnly && tensor !== this.graph.output) {
       throw new Error(`GraphModel.activation: the model was created forward-only, so "${name}"'s output was not kept`);
     }
+    if (this.#unwritten.has(tensor)) {
+      throw new Error(`GraphModel.activation: "${name}"'s output was fused into the ReLU after it and not written; keep(['${name}']) before the forward pass, or create the model with fuse: false`);
+    }
     return this.#activations.get(tensor)!;
   }
 
   /** ∂/∂(output of the node `name`) in the last backward pass. */
   activationGradient(name: string): GpuTensor {
     this.#assertForward('activationGradient');
-    return this.#gradient(this.graph.nodes[this.#nodeIndex(name)].output, 'activationGradient');
+    const tensor = this.graph.nodes[this.#nodeIndex(name)].output;
+    if (this.#unwrittenGradients.has(tensor)) {
+      throw new Error(`GraphModel.activationGradient: the ReLU "${name}"'s rule was fused into the node above it, so its output gradient was not written; keep(['${name}']) before the backward pass, or create the model with fuse: false`);
+    }
+    return this.#gradient(tensor, 'activationGradient');
+  }
+
+  /**
+   * Has every later pass write the outputs of the nodes `names` and their gradients, which fusion (the
+   * `fuse` option) would skip: a conv's output where a ReLU follows it, a ReLU's output gradient where
+   * the conv or max-pool above applies its rule. Adds to the names kept before.
+   * @throws RangeError for a name that is no node.
+   */
+  keep(names: readonly string[]): void {
+    for (const name of names) this.#nodeIndex(name);
+    for (const name of names) this.#keepNodes.add(name);
   }
 
   /**
@@ -269,14 +311,24 @@ export class GraphModel implements Classifier {
     }
     const gpu = this.gpu;
     const act = this.#activations;
-    for (const [i, node] of this.graph.nodes.entries()) {
+    const nodes = this.graph.nodes;
+    // Convs i whose ReLU, node i + 1, runs in their epilogue: the ReLU's output is written, the conv's is not.
+    const fused = this.forwardOnly ? this.#forwardOnlyFusion : this.#forwardFusion(false);
+    this.#unwritten = new Set([...fused].map((i) => nodes[i].output));
+    for (const [i, node] of nodes.entries()) {
+      if (fused.has(i - 1)) continue;
       this.#onNode?.(node, 'forward');
       const op = node.op;
       const x = act.get(node.inputs[0])!;
       const y = act.get(node.output)!;
       switch (op.kind) {
         case 'conv':
-          await conv2dForward(gpu, this.#convShape(node, op), x, this.#values.get(op.weight)!, this.#bias(node, op.bias), y, undefined, this.#kept(op.weight));
+          if (fused.has(i)) {
+            const relu = act.get(nodes[i + 1].output)!;
+            await conv2dForward(gpu, this.#convShape(node, op), x, this.#values.get(op.weight)!, this.#bias(node, op.bias), relu, undefined, this.#kept(op.weight), { kind: 'relu' });
+          } else {
+            await conv2dForward(gpu, this.#convShape(node, op), x, this.#values.get(op.weight)!, this.#bias(node, op.bias), y, undefined, this.#kept(op.weight));
+          }
           break;
         case 'batchnorm':
           await batchNormForward(gpu, this.#imageShape(node), x, this.#values.get(op.scale)!, this.#values.get(op.shift)!, y);
@@ -372,8 +424,13 @@ export class GraphModel implements Classifier {
       // t feeds several nodes: its gradient is the sum of theirs, and this one's is dy itself.
       await accumulate(gpu, dy, gradient);
     };
+    // Conv and max-pool nodes whose gradient to the input applies the rule of the ReLU below them (by
+    // index): those ReLUs do nothing of their own, and their output gradients are not written.
+    const fusedBelow = this.#backwardFusion(wanted, downTo);
+    const skipped = new Set(fusedBelow.values());
+    this.#unwrittenGradients = new Set([...skipped].map((r) => nodes[r].output));
     for (let i = nodes.length - 1; i >= downTo; i--) {
-      if (!this.#live[i]) continue;
+      if (!this.#live[i] || skipped.has(i)) continue;
       const node = nodes[i];
       this.#onNode?.(node, 'backward');
       const op = node.op;
@@ -387,7 +444,13 @@ export class GraphModel implements Classifier {
             const dBias = op.bias !== undefined ? this.parameter(op.bias).gradient : this.#unusedBiasGradient(s.k);
             await conv2dBackwardWeight(gpu, s, act.get(t)!, dy, this.parameter(op.weight).gradient, dBias);
           }
-          if (below) {
+          const r = fusedBelow.get(i);
+          if (r !== undefined) {
+            // ∂(the ReLU's input), its rule applied as the kernel stores: the ReLU's output is the mask.
+            const dx = target(nodes[r].inputs[0]);
+            await conv2dBackwardInput(gpu, s, dy, this.#values.get(op.weight)!, dx.tensor, undefined, this.#kept(op.weight), { kind: rule, mask: act.get(t)! });
+            await dx.add();
+          } else if (below) {
             const dx = target(t);
             await conv2dBackwardInput(gpu, s, dy, this.#values.get(op.weight)!, dx.tensor, undefined, this.#kept(op.weight));
             await dx.add();
@@ -404,7 +467,8 @@ export class GraphModel implements Classifier {
         case 'relu':
           if (below) {
             const dx = target(t);
-            await reluBackward(gpu, act.get(t)!, dy, dx.tensor, rule);
+            // [x > 0] is [relu(x) > 0]: the output serves as the mask, and the input of a fused conv was not written.
+            await reluBackward(gpu, act.get(node.output)!, dy, dx.tensor, rule);
             await dx.add();
           }
           break;
@@ -426,13 +490,20 @@ export class GraphModel implements Classifier {
           // A residual connection: both summands receive the sum's gradient as it is.
           for (const summand of node.inputs) if (wanted(summand)) await passOn(summand, dy);
           break;
-        case 'maxpool':
-          if (below) {
+        case 'maxpool': {
+          const r = fusedBelow.get(i);
+          if (r !== undefined) {
+            // At each switch's element the ReLU's output is the pooled value: the pool's output is the mask.
+            const dx = target(nodes[r].inputs[0]);
+            await maxPool2dBackward(gpu, this.#poolShape(node, op), dy, this.#switches.get(i)!, dx.tensor, undefined, { kind: rule, mask: act.get(node.output)! });
+            await dx.add();
+          } else if (below) {
             const dx = target(t);
             await maxPool2dBackward(gpu, this.#poolShape(node, op), dy, this.#switches.get(i)!, dx.tensor);
             await dx.add();
           }
           break;
+        }
         case 'adaptiveavgpool':
           if (below) {
             const dx = target(t);
@@ -514,6 +585,53 @@ export class GraphModel implements Classifier {
     return !this.#keepWinograd || this.#parameters.get(name)?.hasGradient ? undefined : this.#winograd;
   }
 
+  /**
+   * The conv nodes i whose ReLU (node i + 1, the only reader of the conv's output) can run in their
+   * epilogue: where the conv's default kernel takes one, and the conv is not kept (unless `anyKept`).
+   */
+  #forwardFusion(anyKept: boolean): Set<number> {
+    const fused = new Set<number>();
+    if (!this.#fuse) return fused;
+    const { consumers } = this.#resolved;
+    const nodes = this.graph.nodes;
+    nodes.forEach((node, i) => {
+      const op = node.op;
+      const next = nodes[i + 1];
+      if (op.kind !== 'conv' || next?.op.kind !== 'relu' || next.inputs[0] !== node.output) return;
+      if (consumers.get(node.output)!.length !== 1 || (!anyKept && this.#keepNodes.has(node.name))) return;
+      const variant = conv2dForwardVariant(this.gpu, this.#convShape(node, op), this.#kept(op.weight) !== undefined);
+      if (EPILOGUE_VARIANTS.includes(variant)) fused.add(i);
+    });
+    return fused;
+  }
+
+  /**
+   * For each conv or max-pool node whose gradient to the input can apply the rule of the ReLU below it
+   * this backward pass, that ReLU's index: the ReLU's output feeds only that node, its input feeds only
+   * the ReLU (its gradient has one contributor) and gets a gradient, the ReLU is at or above `downTo` and
+   * not kept, and the node's default kernel takes an epilogue.
+   */
+  #backwardFusion(wanted: (t: string) => boolean, downTo: number): Map<number, number> {
+    const fused = new Map<number, number>();
+    if (!this.#fuse) return fused;
+    const { consumers, producer } = this.#resolved;
+    const nodes = this.graph.nodes;
+    nodes.forEach((node, k) => {
+      const op = node.op;
+      if (!this.#live[k] || (op.kind !== 'conv' && op.kind !== 'maxpool')) return;
+      const t = node.inputs[0];
+      const r = producer.get(t)!;
+      if (r < downTo || nodes[r].op.kind !== 'relu' || this.#keepNodes.has(nodes[r].name)) return;
+      const u = nodes[r].inputs[0];
+      if (consumers.get(t)!.length !== 1 || consumers.get(u)!.length !== 1 || !wanted(u)) return;
+      const takes = op.kind === 'conv'
+        ? BACKWARD_INPUT_EPILOGUE_VARIANTS.includes(conv2dBackwardInputVariant(this.gpu, this.#convShape(node, op), this.#kept(op.weight) !== undefined))
+        : maxPool2dBackwardVariant(this.#poolShape(node, op)) === 2;
+      if (takes) fused.set(k, r);
+    });
+    return fused;
+  }
+
   #allocate(n: number): void {
     if (n === this.#batch) return;
     this.release();
@@ -579,9 +697,20 @@ export class GraphModel implements Classifier {
     const input = own(size(this.graph.input), `activation ${this.graph.input}`);
     buffers.set(this.graph.input, input);
     this.#activations.set(this.graph.input, input);
+    // A fused conv writes its ReLU's output: that buffer is placed with the conv, before the conv's inputs
+    // are freed, and the conv's own output gets none (it is never written or read).
+    const fused = this.#forwardFusion(true);
+    this.#forwardOnlyFusion = fused;
     nodes.forEach((node, i) => {
       const out = node.output;
-      if (node.op.kind === 'flatten') {
+      if (fused.has(i)) {
+        const relu = nodes[i + 1].output;
+        const buffer = take(size(relu), relu);
+        buffers.set(relu, buffer);
+        this.#activations.set(relu, view(buffer, size(relu), `activation ${relu}`));
+      } else if (fused.has(i - 1)) {
+        // Placed with the conv before it.
+      } else if (node.op.kind === 'flatten') {
         this.#activations.set(out, view(this.#activations.get(node.inputs[0])!, size(out), out));
       } else {
         const buffer = take(size(out), out);
@@ -594,7 +723,8 @@ export class GraphModel implements Classifier {
       // Freed after the output is placed, so that no node writes into its own input.
       for (const t of new Set(node.inputs)) {
         const r = root.get(t)!;
-        if (lastRead.get(r) === i) free.push(buffers.get(r)!);
+        // A fused conv's output has no buffer to free.
+        if (lastRead.get(r) === i && buffers.has(r)) free.push(buffers.get(r)!);
       }
     });
   }

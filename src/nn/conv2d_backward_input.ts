@@ -11,6 +11,7 @@ import { conv2dWinogradWeight } from './conv2d_winograd_weight.ts';
 import type { WinogradWeightCache } from './winograd_weight_cache.ts';
 import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
+import { checkEpilogue, type Epilogue, epilogueCode, epilogueWindow } from './epilogue.ts';
 
 /**
  * The conv2d backward-to-input kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 to 7 the
@@ -41,7 +42,10 @@ const V2_SLAB = 16;
  * dy: (n, k, oh, ow)  weight: (k, c, size, size)  dx: (n, c, h, w), written (not accumulated). Input
  * rows and columns that no window reached (floor mode with a stride) get zero. With `kept`, the default may
  * be Winograd (`conv3x3Variant`), and the Winograd variants take the flipped weight's transform from it
- * (made once) instead of transforming on every call.
+ * (made once) instead of transforming on every call. `epilogue` applies the backward rule of a ReLU below
+ * as dx is stored (see Epilogue; its mask is that ReLU's output, shaped as dx): only the variants in
+ * BACKWARD_INPUT_EPILOGUE_VARIANTS take one (a RangeError for the others); `conv2dBackwardInputVariant`
+ * says which variant the default picks.
  */
 export async function conv2dBackwardInput(
   gpu: Gpu,
@@ -51,26 +55,24 @@ export async function conv2dBackwardInput(
   dx: GpuTensor,
   variant?: Conv2dBackwardInputVariant,
   kept?: WinogradWeightCache,
+  epilogue?: Epilogue,
 ): Promise<void> {
   const [oh, ow] = checkConv2d('conv2d_backward_input', s, { dy, weight, dx });
+  if (epilogue?.kind === 'relu') throw new RangeError('conv2d_backward_input: the epilogue is a ReLU rule (gradient, deconvnet, guided), not relu');
+  checkEpilogue('conv2d_backward_input', epilogue, dx.length);
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_backward_input', s.n, { dx: inImage, dy: outImage });
   const plain = conv2dPlain(s);
-  // The direct kernels and v8 bind the rearranged weight whole, its input channels padded to 8; where that
-  // exceeds a binding (a small maxBindingBytes) the default falls back to v2, which binds the weight as it is.
-  const layoutFits = s.k * s.size * s.size * Math.ceil(s.c / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
   const pointwise = conv2dPointwiseShape(s);
   // As a convolution of dy, the transposed one maps k channels to c with padding size − 1 − pad.
   const transposed = plain && { n: s.n, c: s.k, h: oh, w: ow, k: s.c, size: s.size, pad: s.size - 1 - plain.pad };
-  // 1×1 kernels without padding take v9 where subgroups are 8 lanes (why: conv2d_forward's default).
-  variant ??= gpu.kernels !== 'tuned' || !layoutFits
-    ? 2
-    : s.size === 3 && transposed
-    ? conv3x3Variant(gpu, transposed, kept !== undefined)
-    : pointwise && gpu.subgroupSize === 8 && pointwiseLayoutFits(gpu, s.k, s.c) ? 9 : 8;
+  variant ??= conv2dBackwardInputVariant(gpu, s, kept !== undefined);
   if (!CONV2D_BACKWARD_INPUT_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
+  }
+  if (epilogue !== undefined && !BACKWARD_INPUT_EPILOGUE_VARIANTS.includes(variant)) {
+    throw new RangeError(`conv2d_backward_input: variant ${variant} takes no epilogue; ${BACKWARD_INPUT_EPILOGUE_VARIANTS.join(', ')} do`);
   }
   if (variant === 9) {
     if (!pointwise) throw new RangeError(`conv2d_backward_input: variant 9 takes 1×1 kernels without padding, not ${s.size}×${s.size} with pads (${conv2dPads(s).join(', ')})`);
@@ -83,7 +85,7 @@ export async function conv2dBackwardInput(
     }
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, 1, true, V9_CHANNELS);
     const flipped = { n: s.n, c: s.k, h: oh, w: ow, k: s.c, oh: s.h, ow: s.w };
-    await conv2dPointwise(gpu, flipped, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, { gh: oh, gw: ow, inStride: 1, outStride: stride });
+    await conv2dPointwise(gpu, flipped, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, { gh: oh, gw: ow, inStride: 1, outStride: stride }, epilogue);
     return;
   }
   if (variant === 8) {
@@ -100,9 +102,11 @@ export async function conv2dBackwardInput(
       const dyw = gpu.window(dy, n0 * outImage, n * outImage);
       const dxw = gpu.window(dx, n0 * inImage, n * inImage);
       const aligned = s.size === 1 && plain?.pad === 0 && fw % 4 === 0 && dyw.base % 4 === 0;
-      const pipeline = await gpu.pipeline(SHADER_V8, { WG: DIRECT_WORKGROUP, ALIGNED: aligned ? 1 : 0 });
-      const params = new Uint32Array([n, s.c, h, w, s.k, fh, fw, padded, s.size, stride, top, left, dyw.base, dxw.base]);
-      gpu.dispatch(pipeline, params, [dyw.binding, dyw.binding, wtw.binding, dxw.binding], [gx, gy, n]);
+      const pipeline = await gpu.pipeline(SHADER_V8, { WG: DIRECT_WORKGROUP, ALIGNED: aligned ? 1 : 0, EPILOGUE: epilogueCode(epilogue) });
+      // Without a mask to read, the mask binding takes dy (read-only, never read through it).
+      const mw = epilogueWindow(gpu, epilogue, n0 * inImage, n * inImage);
+      const params = new Uint32Array([n, s.c, h, w, s.k, fh, fw, padded, s.size, stride, top, left, dyw.base, dxw.base, mw?.base ?? 0]);
+      gpu.dispatch(pipeline, params, [dyw.binding, dyw.binding, wtw.binding, dxw.binding, (mw ?? dyw).binding], [gx, gy, n]);
     }
     return;
   }
@@ -112,12 +116,12 @@ export async function conv2dBackwardInput(
     if (variant === 10 || variant === 11) {
       const tile = variant === 10 ? 2 : 4;
       const u = kept ? await kept.get(gpu, weight, s.k, s.c, tile, true) : await conv2dWinogradWeight(gpu, weight, s.k, s.c, tile, true);
-      await conv2dWinograd(gpu, transposed, dy, u, gpu.scratch('zeros', s.c), dx);
+      await conv2dWinograd(gpu, transposed, dy, u, gpu.scratch('zeros', s.c), dx, undefined, epilogue);
       return;
     }
     if (variant >= 5) checkSubgroups('conv2d_backward_input', gpu, variant);
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, true);
-    await conv2dForwardDirect(gpu, transposed, s.h, s.w, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, variant);
+    await conv2dForwardDirect(gpu, transposed, s.h, s.w, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, variant, epilogue);
     return;
   }
   const pipeline = variant === 1
@@ -133,4 +137,25 @@ export async function conv2dBackwardInput(
       : ([Math.ceil((s.h * s.w) / V2_TILE), Math.ceil(s.c / V2_TILE), n] as const);
     gpu.dispatch(pipeline, params, [dyw.binding, gpu.window(weight).binding, dxw.binding], workgroups);
   }
+}
+
+/** The variants that take an epilogue (a ReLU rule applied as dx is stored): all but the naive and the tiled implicit GEMM (1, 2). */
+export const BACKWARD_INPUT_EPILOGUE_VARIANTS: readonly Conv2dBackwardInputVariant[] = [3, 4, 5, 6, 7, 8, 9, 10, 11];
+
+/**
+ * The variant conv2dBackwardInput picks for `s` when given none (`winograd`: the caller keeps Winograd
+ * transforms): for a 3×3 stride-1 layer, the forward default of its transposed convolution.
+ */
+export function conv2dBackwardInputVariant(gpu: Gpu, s: Conv2dShape, winograd: boolean): Conv2dBackwardInputVariant {
+  const plain = conv2dPlain(s);
+  // The direct kernels and v8 bind the rearranged weight whole, its input channels padded to 8; where that
+  // exceeds a binding (a small maxBindingBytes) the default falls back to v2, which binds the weight as it is.
+  const layoutFits = s.k * s.size * s.size * Math.ceil(s.c / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
+  // 1×1 kernels without padding take v9 where subgroups are 8 lanes (why: conv2d_forward's default).
+  if (gpu.kernels !== 'tuned' || !layoutFits) return 2;
+  if (s.size === 3 && plain) {
+    const [oh, ow] = [s.h + 2 * plain.pad - 2, s.w + 2 * plain.pad - 2];
+    return conv3x3Variant(gpu, { n: s.n, c: s.k, h: oh, w: ow, k: s.c, size: 3, pad: 2 - plain.pad }, winograd);
+  }
+  return conv2dPointwiseShape(s) && gpu.subgroupSize === 8 && pointwiseLayoutFits(gpu, s.k, s.c) ? 9 : 8;
 }

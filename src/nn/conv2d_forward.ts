@@ -17,6 +17,7 @@ import { conv2dWinogradWeight, WINOGRAD_CHANNEL_BLOCK, type WinogradTile } from 
 import { winogradTableTile } from './winograd_table.ts';
 import type { WinogradWeightCache } from './winograd_weight_cache.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
+import { checkEpilogue, type Epilogue, epilogueCode, epilogueWindow } from './epilogue.ts';
 
 /**
  * The conv2d forward kernels: 1 is the naive one, 2 the tiled implicit GEMM, 3 the register-blocked
@@ -69,6 +70,9 @@ export type DirectVariant = keyof typeof DIRECT;
  * batch is dispatched in runs of images that fit one binding, so x and y may exceed it. A conv without
  * bias takes a tensor of zeros. With `kept`, the default may be Winograd (`conv3x3Variant`), and the
  * Winograd variants take the weight's transform from it (made once) instead of transforming it each call.
+ * `epilogue` fuses a ReLU into the store (see Epilogue; `relu` gives y = max(conv + bias, 0)): only the
+ * variants in EPILOGUE_VARIANTS take one (a RangeError for the others); `conv2dForwardVariant` says
+ * which variant the default picks.
  */
 export async function conv2dForward(
   gpu: Gpu,
@@ -79,33 +83,28 @@ export async function conv2dForward(
   y: GpuTensor,
   variant?: Conv2dForwardVariant,
   kept?: WinogradWeightCache,
+  epilogue?: Epilogue,
 ): Promise<void> {
   const [oh, ow] = checkConv2d('conv2d_forward', s, { x, weight, bias, y });
+  checkEpilogue('conv2d_forward', epilogue, y.length);
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_forward', s.n, { x: inImage, y: outImage });
   const plain = conv2dPlain(s);
-  // The direct kernels and v8 bind the rearranged weight whole, its output channels padded to 8; where
-  // that exceeds a binding (a small maxBindingBytes) the default falls back to v2, which binds the weight as it is.
-  const layoutFits = s.c * s.size * s.size * Math.ceil(s.k / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
-  const pointwise = conv2dPointwiseShape(s);
-  // 1×1 kernels without padding take v9 where subgroups are 8 lanes: on lavapipe, in CPU-seconds, it ran
-  // ResNet-50's 1×1/2 projections 1.4–2.9× and its 1×1 layers at 7×7 1.1–2.1× faster than v8, and its other 1×1
-  // layers about as fast or faster (docs/kernels-graph.md).
-  variant ??= gpu.kernels !== 'tuned' || !layoutFits
-    ? 2
-    : s.size === 3 && plain !== undefined
-    ? conv3x3Variant(gpu, plain, kept !== undefined)
-    : pointwise && gpu.subgroupSize === 8 && pointwiseLayoutFits(gpu, s.c, s.k) ? 9 : 8;
+  variant ??= conv2dForwardVariant(gpu, s, kept !== undefined);
   if (!CONV2D_FORWARD_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_forward: no variant ${variant}; known: ${CONV2D_FORWARD_VARIANTS.join(', ')}`);
   }
+  if (epilogue !== undefined && !EPILOGUE_VARIANTS.includes(variant)) {
+    throw new RangeError(`conv2d_forward: variant ${variant} takes no epilogue; ${EPILOGUE_VARIANTS.join(', ')} do`);
+  }
+  const pointwise = conv2dPointwiseShape(s);
   if (variant === 9) {
     if (!pointwise) throw new RangeError(`conv2d_forward: variant 9 takes 1×1 kernels without padding, not ${s.size}×${s.size} with pads (${conv2dPads(s).join(', ')})`);
     checkSubgroups('conv2d_forward', gpu, variant);
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, 1, false, V9_CHANNELS);
     const stride = s.stride ?? 1;
-    await conv2dPointwise(gpu, { n: s.n, c: s.c, h: s.h, w: s.w, k: s.k, oh, ow }, x, wt, padded, bias, y, slices, { gh: oh, gw: ow, inStride: stride, outStride: 1 });
+    await conv2dPointwise(gpu, { n: s.n, c: s.c, h: s.h, w: s.w, k: s.k, oh, ow }, x, wt, padded, bias, y, slices, { gh: oh, gw: ow, inStride: stride, outStride: 1 }, epilogue);
     return;
   }
   if (variant === 10 || variant === 11) {
@@ -113,7 +112,7 @@ export async function conv2dForward(
     if (s.size !== 3) throw new RangeError(`conv2d_forward: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
     if (!plain) throw new RangeError(`conv2d_forward: variant ${variant} takes stride 1 and the same padding on every side, not stride ${s.stride ?? 1} and pads (${conv2dPads(s).join(', ')})`);
     const u = kept ? await kept.get(gpu, weight, s.k, s.c, tile, false) : await conv2dWinogradWeight(gpu, weight, s.k, s.c, tile, false);
-    await conv2dWinograd(gpu, plain, x, u, bias, y);
+    await conv2dWinograd(gpu, plain, x, u, bias, y, undefined, epilogue);
     return;
   }
   if (variant === 8) {
@@ -127,11 +126,14 @@ export async function conv2dForward(
       const xw = gpu.window(x, n0 * inImage, n * inImage);
       const yw = gpu.window(y, n0 * outImage, n * outImage);
       const aligned = s.size === 1 && plain?.pad === 0 && w % 4 === 0 && xw.base % 4 === 0;
-      const pipeline = await gpu.pipeline(SHADER_V8, { WG: DIRECT_WORKGROUP, ALIGNED: aligned ? 1 : 0 });
-      const params = new Uint32Array([n, s.c, h, w, s.k, fh, fw, padded, s.size, s.stride ?? 1, top, left, xw.base, yw.base]);
+      const pipeline = await gpu.pipeline(SHADER_V8, { WG: DIRECT_WORKGROUP, ALIGNED: aligned ? 1 : 0, EPILOGUE: epilogueCode(epilogue) });
+      // Without a mask to read, the mask binding takes the bias (read-only, never read).
+      const bw = gpu.window(bias);
+      const mw = epilogueWindow(gpu, epilogue, n0 * outImage, n * outImage);
+      const params = new Uint32Array([n, s.c, h, w, s.k, fh, fw, padded, s.size, s.stride ?? 1, top, left, xw.base, yw.base, mw?.base ?? 0]);
       const items = Math.ceil(s.k / V8_BLOCK) * fh * Math.ceil(fw / V8_BLOCK);
       const [gx, gy] = gpu.grid(Math.ceil(items / DIRECT_WORKGROUP));
-      gpu.dispatch(pipeline, params, [xw.binding, xw.binding, wtw.binding, gpu.window(bias).binding, yw.binding], [gx, gy, n]);
+      gpu.dispatch(pipeline, params, [xw.binding, xw.binding, wtw.binding, bw.binding, yw.binding, (mw ?? bw).binding], [gx, gy, n]);
     }
     return;
   }
@@ -140,7 +142,7 @@ export async function conv2dForward(
     if (!plain) throw new RangeError(`conv2d_forward: variant ${variant} takes stride 1 and the same padding on every side, not stride ${s.stride ?? 1} and pads (${conv2dPads(s).join(', ')})`);
     if (variant >= 5) checkSubgroups('conv2d_forward', gpu, variant);
     const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, false);
-    await conv2dForwardDirect(gpu, plain, oh, ow, x, wt, padded, bias, y, slices, variant);
+    await conv2dForwardDirect(gpu, plain, oh, ow, x, wt, padded, bias, y, slices, variant, epilogue);
     return;
   }
   const pipeline = variant === 1
@@ -157,6 +159,28 @@ export async function conv2dForward(
       : ([Math.ceil((oh * ow) / V2_TILE), Math.ceil(s.k / V2_TILE), n] as const);
     gpu.dispatch(pipeline, params, bindings, workgroups);
   }
+}
+
+/** The variants that take an epilogue (a fused ReLU): all but the naive and the tiled implicit GEMM (1, 2). */
+export const EPILOGUE_VARIANTS: readonly Conv2dForwardVariant[] = [3, 4, 5, 6, 7, 8, 9, 10, 11];
+
+/**
+ * The variant conv2dForward picks for `s` when given none (`winograd`: the caller keeps Winograd
+ * transforms). Whether it takes an epilogue: `EPILOGUE_VARIANTS.includes(conv2dForwardVariant(…))`.
+ */
+export function conv2dForwardVariant(gpu: Gpu, s: Conv2dShape, winograd: boolean): Conv2dForwardVariant {
+  const plain = conv2dPlain(s);
+  // The direct kernels and v8 bind the rearranged weight whole, its output channels padded to 8; where
+  // that exceeds a binding (a small maxBindingBytes) the default falls back to v2, which binds the weight as it is.
+  const layoutFits = s.c * s.size * s.size * Math.ceil(s.k / CHANNEL_BLOCK) * CHANNEL_BLOCK <= gpu.maxWindowElements;
+  // 1×1 kernels without padding take v9 where subgroups are 8 lanes: on lavapipe, in CPU-seconds, it ran
+  // ResNet-50's 1×1/2 projections 1.4–2.9× and its 1×1 layers at 7×7 1.1–2.1× faster than v8, and its other 1×1
+  // layers about as fast or faster (docs/kernels-graph.md).
+  return gpu.kernels !== 'tuned' || !layoutFits
+    ? 2
+    : s.size === 3 && plain !== undefined
+    ? conv3x3Variant(gpu, plain, winograd)
+    : conv2dPointwiseShape(s) && gpu.subgroupSize === 8 && pointwiseLayoutFits(gpu, s.c, s.k) ? 9 : 8;
 }
 
 /**
@@ -217,7 +241,8 @@ export function directVariant(gpu: Gpu, oh: number, ow: number, k: number): Dire
 
 /**
  * Runs one of conv2d_forward_v3 to v7 over the batch runs `slices`, with `wt` the weight as
- * conv2dWeightLayout rearranged it (`padded` channels). Also the gradient to the input, given the flipped weight.
+ * conv2dWeightLayout rearranged it (`padded` channels), storing through `epilogue`. Also the gradient to the
+ * input, given the flipped weight.
  */
 export async function conv2dForwardDirect(
   gpu: Gpu,
@@ -231,6 +256,7 @@ export async function conv2dForwardDirect(
   y: GpuTensor,
   slices: ReadonlyArray<readonly [number, number]>,
   version: DirectVariant,
+  epilogue?: Epilogue,
 ): Promise<void> {
   const { shader, pixels, channels, workgroup, rows } = DIRECT[version];
   const inImage = s.c * s.h * s.w;
@@ -241,9 +267,13 @@ export async function conv2dForwardDirect(
     // Rows of whole vec4s, starting on a vec4, let the kernel load 4 pixels at once.
     const vectors = s.w % 4 === 0 && xw.base % 4 === 0;
     // v7's workgroup is its subgroup, 8 fixed in the shader.
-    const pipeline = await gpu.pipeline(shader, rows ? { VEC_X: vectors ? 1 : 0 } : { WG: workgroup, VEC_X: vectors ? 1 : 0 });
-    const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, padded, s.pad, xw.base, yw.base]);
-    const bindings = [xw.binding, xw.binding, gpu.window(wt, 0, s.c * 9 * padded).binding, gpu.window(bias).binding, yw.binding];
+    const constants = { VEC_X: vectors ? 1 : 0, EPILOGUE: epilogueCode(epilogue) };
+    const pipeline = await gpu.pipeline(shader, rows ? constants : { WG: workgroup, ...constants });
+    // Without a mask to read, the mask binding takes the bias (read-only, never read).
+    const mw = epilogueWindow(gpu, epilogue, n0 * outImage, n * outImage);
+    const bw = gpu.window(bias);
+    const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, padded, s.pad, xw.base, yw.base, mw?.base ?? 0]);
+    const bindings = [xw.binding, xw.binding, gpu.window(wt, 0, s.c * 9 * padded).binding, bw.binding, yw.binding, (mw ?? bw).binding];
     const groups = rows ? Math.ceil(oh / workgroup) * Math.ceil(ow / pixels) : Math.ceil((oh * Math.ceil(ow / pixels)) / workgroup);
     gpu.dispatch(pipeline, params, bindings, [groups, Math.ceil(s.k / channels), n]);
   }
@@ -275,6 +305,7 @@ export async function conv2dPointwise(
   out: GpuTensor,
   slices: ReadonlyArray<readonly [number, number]>,
   grid: { readonly gh: number; readonly gw: number; readonly inStride: number; readonly outStride: number },
+  epilogue?: Epilogue,
 ): Promise<void> {
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * s.oh * s.ow;
@@ -286,8 +317,11 @@ export async function conv2dPointwise(
     const outw = gpu.window(out, n0 * outImage, n * outImage);
     // Planes of whole vec4s, starting on a vec4, let 4 points come in one load.
     const vectors = dense && (s.h * s.w) % 4 === 0 && xw.base % 4 === 0;
-    const pipeline = await gpu.pipeline(SHADER_V9, { VEC_X: vectors ? 1 : 0 });
-    const params = new Uint32Array([n, s.c, s.h, s.w, s.k, s.oh, s.ow, padded, grid.gh, grid.gw, grid.inStride, grid.outStride, xw.base, outw.base]);
-    gpu.dispatch(pipeline, params, [xw.binding, xw.binding, wtw.binding, gpu.window(bias).binding, outw.binding], [groups, Math.ceil(s.k / V9_CHANNELS), n]);
+    const pipeline = await gpu.pipeline(SHADER_V9, { VEC_X: vectors ? 1 : 0, EPILOGUE: epilogueCode(epilogue) });
+    // Without a mask to read, the mask binding takes the bias (read-only, never read).
+    const bw = gpu.window(bias);
+    const mw = epilogueWindow(gpu, epilogue, n0 * outImage, n * outImage);
+    const params = new Uint32Array([n, s.c, s.h, s.w, s.k, s.oh, s.ow, padded, grid.gh, grid.gw, grid.inStride, grid.outStride, xw.base, outw.base, mw?.base ?? 0]);
+    gpu.dispatch(pipeline, params, [xw.binding, xw.binding, wtw.binding, bw.binding, outw.binding, (mw ?? bw).binding], [groups, Math.ceil(s.k / V9_CHANNELS), n]);
   }
 }

@@ -7,6 +7,7 @@ import product2 from '../../shaders/conv2d_winograd_product_v2.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
 import { checkSubgroups } from './check_subgroups.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
+import { checkEpilogue, type Epilogue, epilogueCode, epilogueWindow } from './epilogue.ts';
 import type { WinogradTile, WinogradWeight } from './conv2d_winograd_weight.ts';
 
 const INPUT = { name: 'conv2d_winograd_input', code: input };
@@ -53,7 +54,8 @@ export function winogradImagesPerRun(gpu: Gpu, s: Conv2dShape, tile: WinogradTil
  * Aᵀ [Σ_c U[k, c] ⊙ (Bᵀ d_c B)] A, with U = G g Gᵀ from conv2dWinogradWeight. Three kernels a run of
  * images: the input transform, the A·A batched products (the FLOPs: (M + 2)² multiplications per tile,
  * channel pair against the direct convolution's 9·M², 1/2.25 of them for M = 2 and 1/4 for M = 4) and
- * the output transform. x: (n, c, h, w)  y: (n, k, oh, ow)  bias: (k), zeros for none.
+ * the output transform. x: (n, c, h, w)  y: (n, k, oh, ow)  bias: (k), zeros for none. The output
+ * transform stores through `epilogue` (a fused ReLU, see Epilogue).
  */
 export async function conv2dWinograd(
   gpu: Gpu,
@@ -63,8 +65,10 @@ export async function conv2dWinograd(
   bias: GpuTensor,
   y: GpuTensor,
   product: WinogradProduct = winogradProduct(gpu),
+  epilogue?: Epilogue,
 ): Promise<void> {
   checkConv2d('conv2d_winograd', s, { x, y });
+  checkEpilogue('conv2d_winograd', epilogue, y.length);
   // The gradient to the input passes a shared tensor of zeros, which may be longer than k.
   if (bias.length < s.k) throw new RangeError(`conv2d_winograd: ${bias.label} has ${bias.length} elements but the bias needs ${s.k}`);
   if (s.size !== 3 || !conv2dPlain(s)) throw new RangeError(`conv2d_winograd: takes 3×3 kernels with stride 1 and the same padding on every side, not ${s.size}×${s.size}, stride ${s.stride ?? 1}, pads (${conv2dPads(s).join(', ')})`);
@@ -86,7 +90,7 @@ export async function conv2dWinograd(
   const [inputPipeline, productPipeline, outputPipeline] = await Promise.all([
     gpu.pipeline(INPUT, { WG: ELEMENTWISE_WORKGROUP, M: tile }),
     gpu.pipeline(shader, product === 1 ? { WG: PRODUCT_WORKGROUP } : {}),
-    gpu.pipeline(OUTPUT, { WG: ELEMENTWISE_WORKGROUP, M: tile }),
+    gpu.pipeline(OUTPUT, { WG: ELEMENTWISE_WORKGROUP, M: tile, EPILOGUE: epilogueCode(epilogue) }),
   ]);
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
@@ -105,7 +109,10 @@ export async function conv2dWinograd(
       gpu.grid(Math.ceil((s.c * tp) / ELEMENTWISE_WORKGROUP)));
     gpu.dispatch(productPipeline, new Uint32Array([s.c, u.padded, tp]), [uw.binding, vw.binding, mw.binding],
       [Math.ceil(tp / tilesPerGroup), u.padded / channels, a2]);
-    gpu.dispatch(outputPipeline, new Uint32Array([s.k, u.padded, oh, ow, th, tw, t, tp, yw.base]), [mw.binding, gpu.window(bias, 0, s.k).binding, yw.binding],
+    // Without a mask to read, the mask binding takes the bias (read-only, never read).
+    const bw = gpu.window(bias, 0, s.k);
+    const rw = epilogueWindow(gpu, epilogue, n0 * outImage, n * outImage);
+    gpu.dispatch(outputPipeline, new Uint32Array([s.k, u.padded, oh, ow, th, tw, t, tp, yw.base, rw?.base ?? 0]), [mw.binding, bw.binding, yw.binding, (rw ?? bw).binding],
       gpu.grid(Math.ceil((s.k * t) / ELEMENTWISE_WORKGROUP)));
   }
 }

@@ -4,6 +4,7 @@ import code from '../../shaders/max_pool2d_backward.wgsl';
 import v2 from '../../shaders/max_pool2d_backward_v2.wgsl';
 import { checkPool, checkWindow } from './pool_check.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
+import { checkEpilogue, type Epilogue, epilogueCode, epilogueWindow } from './epilogue.ts';
 
 const SHADER = { name: 'max_pool2d_backward', code };
 const SHADER_V2 = { name: 'max_pool2d_backward_v2', code: v2 };
@@ -17,6 +18,9 @@ export type MaxPool2dBackwardVariant = 1 | 2;
  * Max-pool backward: dx[i] is the sum of dy over the windows whose switch names element i, zero where
  * none does. Overlapping windows (3×3/2) are gathered, not scattered: no atomics.
  * dy, switches: (n, c, oh, ow)  dx: (n, c, h, w), written whole. `variant` defaults to 2 where it applies.
+ * `epilogue` (variant 2 only; `maxPool2dBackwardVariant` says which the default picks) applies the backward
+ * rule of a ReLU below the pool to what each switch's element gets: its mask is the pool's output
+ * (n, c, oh, ow), which at the switch's element is that ReLU's output there.
  */
 export async function maxPool2dBackward(
   gpu: Gpu,
@@ -25,6 +29,7 @@ export async function maxPool2dBackward(
   switches: GpuTensor,
   dx: GpuTensor,
   variant?: MaxPool2dBackwardVariant,
+  epilogue?: Epilogue,
 ): Promise<void> {
   const { size, stride, pads } = maxPool2dWindow(s);
   checkWindow('max_pool2d_backward', size, stride, pads);
@@ -32,17 +37,24 @@ export async function maxPool2dBackward(
   checkPool('max_pool2d_backward', s, oh, ow, { dy, switches, dx });
   const tiling = stride === size && pads.every((pad) => pad === 0);
   if (variant === 2 && !tiling) throw new RangeError(`max_pool2d_backward: variant 2 needs windows that tile (stride = size, no padding), got ${size}×${size}/${stride}`);
+  variant ??= tiling ? 2 : 1;
+  if (epilogue !== undefined && (variant !== 2 || epilogue.kind === 'relu')) {
+    throw new RangeError(`max_pool2d_backward: only variant 2 takes an epilogue, and a ReLU rule (gradient, deconvnet, guided); got variant ${variant}, ${epilogue.kind}`);
+  }
+  checkEpilogue('max_pool2d_backward', epilogue, dy.length);
   const inImage = s.c * s.h * s.w;
   const outImage = s.c * oh * ow;
-  if ((variant ?? (tiling ? 2 : 1)) === 2) {
-    const pipeline = await gpu.pipeline(SHADER_V2, { WG: V2_WORKGROUP });
+  if (variant === 2) {
+    const pipeline = await gpu.pipeline(SHADER_V2, { WG: V2_WORKGROUP, EPILOGUE: epilogueCode(epilogue) });
     for (const [n0, n] of itemSlices(gpu, 'max_pool2d_backward', s.n, { dx: inImage, dy: outImage })) {
       const dyw = gpu.window(dy, n0 * outImage, n * outImage);
       const sw = gpu.window(switches, n0 * outImage, n * outImage);
       const dxw = gpu.window(dx, n0 * inImage, n * inImage);
-      const params = new Uint32Array([n, s.c, s.h, s.w, oh, ow, n0, dyw.base, dxw.base, size]);
+      // Without a mask to read, the mask binding takes dy (read-only, never read through it).
+      const mw = epilogueWindow(gpu, epilogue, n0 * outImage, n * outImage);
+      const params = new Uint32Array([n, s.c, s.h, s.w, oh, ow, n0, dyw.base, dxw.base, size, mw?.base ?? 0]);
       const [planesX, planesY] = gpu.grid(n * s.c);
-      gpu.dispatch(pipeline, params, [dyw.binding, sw.binding, dxw.binding], [Math.ceil((oh * ow) / V2_WORKGROUP), planesX, planesY]);
+      gpu.dispatch(pipeline, params, [dyw.binding, sw.binding, dxw.binding, (mw ?? dyw).binding], [Math.ceil((oh * ow) / V2_WORKGROUP), planesX, planesY]);
     }
     return;
   }
@@ -55,4 +67,10 @@ export async function maxPool2dBackward(
     const params = new Uint32Array([n, s.c, s.h, s.w, oh, ow, n0, dyw.base, dxw.base, size, stride, pads[0], pads[1]]);
     gpu.dispatch(pipeline, params, [dyw.binding, sw.binding, dxw.binding], gpu.grid(Math.ceil((n * inImage) / ELEMENTWISE_WORKGROUP)));
   }
+}
+
+/** The variant maxPool2dBackward picks for `s` when given none: 2 for windows that tile (stride = size, no padding), else 1. */
+export function maxPool2dBackwardVariant(s: MaxPool2dShape): MaxPool2dBackwardVariant {
+  const { size, stride, pads } = maxPool2dWindow(s);
+  return stride === size && pads.every((pad) => pad === 0) ? 2 : 1;
 }

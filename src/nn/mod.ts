@@ -18,9 +18,26 @@ export { avgPool2dForward } from './avg_pool2d_forward.ts';
 export { batchNormBackward } from './batch_norm_backward.ts';
 export { batchNormForward } from './batch_norm_forward.ts';
 export { bilinearUpsample, type ResampleShape } from './bilinear_upsample.ts';
-export { CONV2D_BACKWARD_INPUT_VARIANTS, conv2dBackwardInput, type Conv2dBackwardInputVariant } from './conv2d_backward_input.ts';
+export {
+  BACKWARD_INPUT_EPILOGUE_VARIANTS,
+  CONV2D_BACKWARD_INPUT_VARIANTS,
+  conv2dBackwardInput,
+  type Conv2dBackwardInputVariant,
+  conv2dBackwardInputVariant,
+} from './conv2d_backward_input.ts';
 export { CONV2D_BACKWARD_WEIGHT_VARIANTS, conv2dBackwardWeight, type Conv2dBackwardWeightVariant } from './conv2d_backward_weight.ts';
-export { CONV2D_FORWARD_VARIANTS, conv2dForward, type Conv2dForwardVariant, conv3x3Variant, directVariant, winogradChoice, winogradFits } from './conv2d_forward.ts';
+export {
+  CONV2D_FORWARD_VARIANTS,
+  conv2dForward,
+  type Conv2dForwardVariant,
+  conv2dForwardVariant,
+  conv3x3Variant,
+  directVariant,
+  EPILOGUE_VARIANTS,
+  winogradChoice,
+  winogradFits,
+} from './conv2d_forward.ts';
+export { type Epilogue, epilogueCode } from './epilogue.ts';
 export { conv2dWinograd, WINOGRAD_PRODUCTS, type WinogradProduct, winogradProduct } from './conv2d_winograd.ts';
 export { conv2dWinogradWeight, WINOGRAD_CHANNEL_BLOCK, type WinogradTile, type WinogradWeight, winogradWeightLength } from './conv2d_winograd_weight.ts';
 export { fidelityPerturb, type FidelityPerturbShape, type FidelitySubstrates } from './fidelity_perturb.ts';
@@ -34,7 +51,7 @@ export { integrationPoints, type IntegrationShape } from './integration_points.t
 export { LINEAR_BACKWARD_INPUT_VARIANTS, linearBackwardInput, type LinearBackwardInputVariant } from './linear_backward_input.ts';
 export { LINEAR_BACKWARD_WEIGHT_VARIANTS, linearBackwardWeight, type LinearBackwardWeightVariant } from './linear_backward_weight.ts';
 export { LINEAR_FORWARD_VARIANTS, linearForward, type LinearForwardVariant } from './linear_forward.ts';
-export { maxPool2dBackward, type MaxPool2dBackwardVariant } from './max_pool2d_backward.ts';
+export { maxPool2dBackward, type MaxPool2dBackwardVariant, maxPool2dBackwardVariant } from './max_pool2d_backward.ts';
 export { maxPool2dForward } from './max_pool2d_forward.ts';
 export { noisyCopies, type NoisyCopiesShape } from './noisy_copies.ts';
 export { RELU_BACKWARD_VARIANTS, reluBackward, type ReluBackwardVariant } from './relu_backward.ts';
