@@ -200,6 +200,7 @@ export function docTables(): DocTable[] {
     { document: 'docs/segmentation.md', name: 'segmentation', markdown: segmentationTable(segmentationResultFile()) },
     { document: 'README.md', name: 'segmentation', markdown: segmentationTable(segmentationResultFile(), { topClass: false }) },
     { document: 'docs/winograd.md', name: 'winograd', markdown: winogradDocTable() },
+    { document: 'docs/winograd.md', name: 'winograd-batch10', markdown: winogradDocTable('winograd-2026-12-03-lavapipe-batch10.json') },
     ...proseTables(),
   ];
 }

@@ -1,5 +1,6 @@
 // `node .ci/build.mjs winograd && node .build/bench/winograd.mjs [--runs R] [--batch N] [--out NAME] [words…]`
-// Times the 3×3 stride-1 conv kernels side by side at VGG16's 3×3 layer shapes (224×224 input): the
+// Times the 3×3 stride-1 conv kernels side by side at VGG16's 3×3 layer shapes (224×224 input), or the
+// shipped models' (SHIPPED_3X3, when a word names them): the
 // direct kernel the dispatcher picked before Winograd (`directVariant`), Winograd F(2×2, 3×3) (variant 10)
 // and F(4×4, 3×3) (variant 11), for the forward pass and the gradient to the input, each after checking
 // it against the float64 convolution at sampled elements (max|got − ref| / max|ref| over the samples,
@@ -29,6 +30,22 @@ export const VGG16_3X3: ReadonlyArray<readonly [string, number, number, number]>
   ['conv4_1', 256, 512, 28],
   ['conv4_2', 512, 512, 28],
   ['conv5_1', 512, 512, 14],
+];
+
+/**
+ * The shipped models' 3×3 layers after their first (Fashion-MNIST at 28×28, the colour model at 64×64), which
+ * the showcase runs at batch 10: `node .build/bench/winograd.mjs --batch 10 fashion cluttered`.
+ */
+export const SHIPPED_3X3: ReadonlyArray<readonly [string, number, number, number]> = [
+  ['fashion.2', 32, 32, 28],
+  ['fashion.5', 32, 64, 14],
+  ['fashion.7', 64, 64, 14],
+  ['cluttered.2', 64, 64, 64],
+  ['cluttered.5', 64, 128, 32],
+  ['cluttered.7', 128, 128, 32],
+  ['cluttered.10', 128, 256, 16],
+  ['cluttered.12', 256, 256, 16],
+  ['cluttered.15', 256, 256, 8],
 ];
 
 const SAMPLES = 512;
@@ -116,8 +133,10 @@ async function race(base: Pick<Row, 'layer' | 'batch' | 'c' | 'k' | 'size'>, flo
   }
 }
 
-for (const [layer, c, k, size] of VGG16_3X3) {
-  if (words.length > 0 && !words.some((w) => layer.includes(w))) continue;
+// VGG16's layers unless words pick others; the shipped models' layers only when a word names them.
+for (const [layer, c, k, size] of [...VGG16_3X3, ...SHIPPED_3X3]) {
+  const shipped = SHIPPED_3X3.some(([name]) => name === layer);
+  if (words.length > 0 ? !words.some((w) => layer.includes(w)) : shipped) continue;
   const s: Conv2dShape = { n: batch, c, h: size, w: size, k, size: 3, pad: 1 };
   const transposed: Conv2dShape = { n: batch, c: k, h: size, w: size, k: c, size: 3, pad: 1 };
   const flops = 2 * s.n * s.k * s.c * 9 * s.h * s.w;

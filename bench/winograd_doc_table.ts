@@ -13,6 +13,7 @@ interface WinogradRun {
   readonly adapter: string;
   readonly timing: string;
   readonly runs: number;
+  readonly batch?: number;
   readonly loadAverage?: { readonly start: number; readonly end: number };
   readonly rows: ReadonlyArray<{
     readonly layer: string;
@@ -47,7 +48,7 @@ export function winogradDocTable(file = WINOGRAD_RESULTS): string {
       const f4kept = ms(layer, direction, (k) => k === 'winograd F(4×4) weight kept');
       // As the kernel sees it: the gradient to the input is a convolution from k channels to c.
       const [c, k] = direction === 'forward' ? [direct.c, direct.k] : [direct.k, direct.c];
-      const tile = winogradTableTile(direct.size, direct.size, c, k);
+      const tile = winogradTableTile(direct.size, direct.size, c, k, run.batch ?? 1);
       const chosen = tile === 2 ? f2kept : tile === 4 ? f4kept : direct;
       const error = (r: typeof f2) => (r.maxRelativeError === null ? '' : r.maxRelativeError.toExponential(1));
       lines.push([
@@ -57,6 +58,6 @@ export function winogradDocTable(file = WINOGRAD_RESULTS): string {
       ].join(' | ').trim());
     }
   }
-  const note = `From [\`bench/results/${file}\`](../bench/results/${file}): ${run.adapter}, ${run.timing}, medians of ${run.runs} interleaved rounds, batch 1, on 2 CPU cores shared with other jobs${run.loadAverage ? ` (1-minute load average ${run.loadAverage.start.toFixed(1)} at the start, ${run.loadAverage.end.toFixed(1)} at the end)` : ''}: times are noisy, compare within a row.`;
+  const note = `From [\`bench/results/${file}\`](../bench/results/${file}): ${run.adapter}, ${run.timing}, medians of ${run.runs} interleaved rounds, batch ${run.batch ?? 1}, on 2 CPU cores${run.loadAverage ? ` (1-minute load average ${run.loadAverage.start.toFixed(1)} at the start, ${run.loadAverage.end.toFixed(1)} at the end, against 2 cores: above 2, other jobs shared them)` : ''}: compare within a row.`;
   return `${note}\n\n${lines.join('\n')}`;
 }

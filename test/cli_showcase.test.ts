@@ -103,7 +103,7 @@ test('showcase\'s saliency PNGs, overlays and class-model grid are what saliency
 });
 
 test('showcase runs the 3×3 layers as saliency and classviz do with --winograd, and with --direct as they do without', async () => {
-  // 64 → 64 channels at 20×24: a layer WINOGRAD_TABLE gives F(2×2) (the tiny COLOUR_SPEC's layers stay direct).
+  // 64 → 64 channels at 20×24: a layer WINOGRAD_TABLE gives Winograd (the tiny COLOUR_SPEC's layers stay direct).
   const colour: VggSpec = { ...COLOUR_SPEC, features: [64, 64, 'M'], classifier: [16] };
   const weights = weightsFolder(['cluttered'], { colour });
   const modelPath = join(weights, 'vgg-cluttered.safetensors');

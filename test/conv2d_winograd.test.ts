@@ -213,7 +213,7 @@ test('Winograd splits the batch into runs whose work tensors fit a small binding
 });
 
 test('the default kernel follows WINOGRAD_TABLE for a caller that keeps transforms where subgroups have 8 lanes, and stays direct elsewhere, for other callers and in a small binding', () => {
-  const layer = (c: number, k: number, size: number): Conv2dShape => ({ n: 1, c, h: size, w: size, k, size: 3, pad: 1 });
+  const layer = (c: number, k: number, size: number, n = 1): Conv2dShape => ({ n, c, h: size, w: size, k, size: 3, pad: 1 });
   const noSubgroups = new Gpu(gpu.device, gpu.adapterName, { subgroups: false });
   const direct = (variant: number) => variant >= 3 && variant <= 7;
   for (const [s, expected] of [
@@ -223,8 +223,16 @@ test('the default kernel follows WINOGRAD_TABLE for a caller that keeps transfor
     [layer(512, 512, 28), 11], // conv4_3
     [layer(512, 512, 14), 10], // conv5_3
     [layer(512, 512, 7), undefined],
+    // A batch with 40 or more F(4×4) tiles takes F(4×4) from 32 channels (the shipped models at batch 10).
+    [layer(512, 512, 14, 3), 11], // 48 tiles
+    [layer(512, 512, 14, 2), 10], // 32 tiles
+    [layer(256, 256, 8, 10), 11], // 40 tiles
+    [layer(256, 256, 8, 9), undefined], // 36 tiles
+    [layer(32, 32, 28, 10), 11], // vgg-fashion's features.2
+    [layer(32, 32, 28), 11], // 49 tiles at batch 1
+    [layer(16, 32, 28, 10), undefined], // too few channels
   ] as const) {
-    const name = `${s.c}→${s.k} @ ${s.h}`;
+    const name = `${s.c}→${s.k} @ ${s.h}, batch ${s.n}`;
     if (gpu.subgroupSize === 8) {
       const variant = conv3x3Variant(gpu, s, true);
       if (expected === undefined) assert.ok(direct(variant), `${name}: v${variant}`);

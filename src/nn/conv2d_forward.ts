@@ -206,7 +206,7 @@ export function winogradFits(gpu: Gpu, s: Conv2dShape, tile: WinogradTile): bool
 export function conv3x3Variant(gpu: Gpu, s: Conv2dShape, winograd: boolean): Conv2dForwardVariant {
   const oh = s.h + 2 * s.pad - 2;
   const ow = s.w + 2 * s.pad - 2;
-  const tile = winograd ? winogradChoice(gpu, oh, ow, s.c, s.k) : undefined;
+  const tile = winograd ? winogradChoice(gpu, oh, ow, s.c, s.k, s.n) : undefined;
   if (tile !== undefined && winogradFits(gpu, s, tile)) return tile === 2 ? 10 : 11;
   return directVariant(gpu, oh, ow, s.k);
 }
@@ -217,8 +217,8 @@ export function conv3x3Variant(gpu: Gpu, s: Conv2dShape, winograd: boolean): Con
  * 8-lane subgroups (lavapipe, where it was measured, with product kernel v2). Elsewhere nothing was
  * measured, and the direct kernels stay.
  */
-export function winogradChoice(gpu: Gpu, oh: number, ow: number, c: number, k: number): WinogradTile | undefined {
-  return gpu.subgroupSize === 8 ? winogradTableTile(oh, ow, c, k) : undefined;
+export function winogradChoice(gpu: Gpu, oh: number, ow: number, c: number, k: number, n = 1): WinogradTile | undefined {
+  return gpu.subgroupSize === 8 ? winogradTableTile(oh, ow, c, k, n) : undefined;
 }
 
 /**

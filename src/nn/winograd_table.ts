@@ -1,35 +1,46 @@
 import type { WinogradTile } from './conv2d_winograd_weight.ts';
 
-/** One row of WINOGRAD_TABLE: layers with at least these channels and this output size take `tile`. */
+/** One row of WINOGRAD_TABLE: layers with at least these channels and this output size (or tiles) take `tile`. */
 export interface WinogradRow {
   /** The smaller of the layer's input and output channel counts (as the kernel sees them). */
   readonly minChannels: number;
   /** The smaller of its output height and width. */
   readonly minSize: number;
+  /** F(4×4)'s output tiles over the whole batch, n·⌈oh/4⌉·⌈ow/4⌉, where the row asks for a count. */
+  readonly minTiles?: number;
   readonly tile: WinogradTile;
 }
 
 /**
- * Where Winograd beat the direct 3×3 kernels, measured on lavapipe (8-lane subgroups, product kernel v2)
- * at VGG16's 3×3 layers, batch 1, forward and gradient to the input alike (bench/winograd.ts, twice:
- * bench/results/winograd-2026-12-03-lavapipe.json and -run1.json, on 2 CPU cores shared with other jobs,
- * load average 9 to 21, medians of interleaved rounds). The first row that a layer meets decides; a layer
- * that meets none keeps the direct kernel. Times relative to the direct kernel's, transformed weight kept:
- * - F(4×4) from 28×28 up with 64 or more channels: 0.53–0.98 at conv1_2, 0.32–0.77 from conv2_1 to
- *   conv4_3 (F(2×2) 0.57–1.48 there);
- * - F(2×2) at 14×14 to 27×27: 0.29–0.53 at conv5_x, where F(4×4) took 0.63–1.56 (16 tiles an image
- *   leave 6 of the product kernel's 8 lanes idle);
- * - direct below 64 channels: at conv1_1 (3 → 64, and 64 → 3 for the gradient to the input) Winograd
+ * Where Winograd beat the direct 3×3 kernels, measured on lavapipe (8-lane subgroups, product kernel v2),
+ * forward and gradient to the input alike. The first row that a layer meets decides; a layer that meets
+ * none keeps the direct kernel. Times relative to the direct kernel's, transformed weight kept:
+ * - F(4×4) wherever the batch gives it 40 or more output tiles, from 32 channels: at batch 10 on the
+ *   shipped models' layers (bench/results/winograd-2026-12-03-lavapipe-batch10.json, a nearly idle
+ *   machine) 0.43–0.83 at every layer from 64×64 down to 8×8 (40 tiles) and from 32 channels up, where
+ *   F(2×2) took 0.80–1.54; at batch 1 VGG16's layers from 28×28 (49 tiles) up, as the next row;
+ * - F(4×4) from 28×28 up with 64 or more channels, at VGG16's 3×3 layers at batch 1
+ *   (bench/results/winograd-2026-12-03-lavapipe.json and -run1.json, on 2 CPU cores shared with other
+ *   jobs, load average 9 to 21, medians of interleaved rounds): 0.53–0.98 at conv1_2, 0.32–0.77 from
+ *   conv2_1 to conv4_3 (F(2×2) 0.57–1.48 there);
+ * - F(2×2) at 14×14 to 27×27 where the batch gives F(4×4) fewer tiles: 0.29–0.53 at conv5_x at batch 1,
+ *   where F(4×4) took 0.63–1.56 (16 tiles an image leave 6 of the product kernel's 8 lanes idle);
+ * - direct below 32 channels: at conv1_1 (3 → 64, and 64 → 3 for the gradient to the input) Winograd
  *   took 2.1–6.9 times as long, its transforms outweighing the products they save.
  */
 export const WINOGRAD_TABLE: readonly WinogradRow[] = [
+  { minChannels: 32, minSize: 1, minTiles: 40, tile: 4 },
   { minChannels: 64, minSize: 28, tile: 4 },
   { minChannels: 64, minSize: 14, tile: 2 },
 ];
 
-/** The tile WINOGRAD_TABLE gives a layer with c → k channels and an oh×ow output, or undefined for the direct kernel. */
-export function winogradTableTile(oh: number, ow: number, c: number, k: number): WinogradTile | undefined {
+/**
+ * The tile WINOGRAD_TABLE gives a layer with c → k channels and an oh×ow output at batch n, or undefined
+ * for the direct kernel.
+ */
+export function winogradTableTile(oh: number, ow: number, c: number, k: number, n = 1): WinogradTile | undefined {
   const channels = Math.min(c, k);
   const size = Math.min(oh, ow);
-  return WINOGRAD_TABLE.find((row) => channels >= row.minChannels && size >= row.minSize)?.tile;
+  const tiles = n * Math.ceil(oh / 4) * Math.ceil(ow / 4);
+  return WINOGRAD_TABLE.find((row) => channels >= row.minChannels && size >= row.minSize && tiles >= (row.minTiles ?? 0))?.tile;
 }
