@@ -122,7 +122,7 @@ interface NpmStartRun {
 
 // The latest run on an idle machine (bench/npm_start_run.sh); the earlier files are kept: -idle.json before the
 // max-pool backward fix, and 2026-12-03-npm-start-lavapipe.json while eight jobs shared the machine.
-const NPM_START = '2026-12-03-npm-start-lavapipe-idle-2.json';
+const NPM_START = '2026-12-03-npm-start-lavapipe-idle-3.json';
 
 function npmStartRun(): NpmStartRun {
   return JSON.parse(readFileSync(join(RESULTS, NPM_START), 'utf8')) as NpmStartRun;

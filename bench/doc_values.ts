@@ -15,7 +15,7 @@ const LAVAPIPE_RUN = (suffix: string) => `2026-11-26-mesa-software-llvmpipe-llvm
 const LAVAPIPE = LAVAPIPE_RUN('-6');
 const H100_V3 = '2026-11-26-nvidia-h100-80gb-hbm3.json';
 const H100_V4 = '2026-11-26-nvidia-nvidia-h100-80gb-hbm3-nvidia-580-159-04-580-159-4-0.json';
-const NPM_START = '2026-12-03-npm-start-lavapipe-idle-2.json';
+const NPM_START = '2026-12-03-npm-start-lavapipe-idle-3.json';
 
 /**
  * One generated number (or short phrase of numbers): the document it sits in, its name, its text; or, while
