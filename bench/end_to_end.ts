@@ -17,16 +17,17 @@ export interface EndToEnd {
 
 /**
  * The passes of `graph` at each batch size, on random inputs (with `forward`, the forward pass alone
- * first; with `classModel` false, no class-model step); the last case releases the model.
+ * first; with `classModel` false, no class-model step; with `winograd`, the 3×3 layers by Winograd where
+ * WINOGRAD_TABLE picks it, as `--winograd` runs them); the last case releases the model.
  */
 export function endToEndCases(
   gpu: Gpu,
   graph: Graph,
   random: Random,
   batches: readonly number[],
-  options: { readonly forward?: boolean; readonly classModel?: boolean } = {},
+  options: { readonly forward?: boolean; readonly classModel?: boolean; readonly winograd?: boolean } = {},
 ): EndToEnd[] {
-  const model = GraphModel.create(gpu, graph);
+  const model = GraphModel.create(gpu, graph, { winograd: options.winograd === true });
   const { channels, height, width } = graph.info.input;
   const cases: EndToEnd[] = [];
   for (const n of batches) {

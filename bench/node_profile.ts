@@ -32,7 +32,7 @@ export interface NodeProfile {
 }
 
 /** Profiles one saliency pass (forward, backward to the input under the gradient rule) of `graph` at batch `n`; undefined without timestamps. */
-export async function profileNodes(gpu: Gpu, graph: Graph, random: Random, n: number): Promise<NodeProfile | undefined> {
+export async function profileNodes(gpu: Gpu, graph: Graph, random: Random, n: number, options: { readonly winograd?: boolean } = {}): Promise<NodeProfile | undefined> {
   if (!gpu.hasTimestamps) return undefined;
   const { shapes } = graphShapes(graph);
   const marks: Array<{ node: GraphNode; pass: 'forward' | 'backward' }> = [];
@@ -40,6 +40,7 @@ export async function profileNodes(gpu: Gpu, graph: Graph, random: Random, n: nu
   const querySet = gpu.device.createQuerySet({ type: 'timestamp', count });
   let recording = false;
   const model = GraphModel.create(gpu, graph, {
+    winograd: options.winograd === true,
     onNode: (node, pass) => {
       if (!recording) return;
       gpu.timestamp(querySet, marks.length);

@@ -27,6 +27,8 @@ export interface BenchResults {
   /** The machine's load averages (1, 5, 15 minutes) when the run began and ended: other jobs on the same CPU (absent in older files). */
   readonly load?: { readonly before: readonly number[]; readonly after: readonly number[] };
   readonly kernels: readonly KernelResult[];
+  /** Whether the end-to-end models ran their 3×3 layers by Winograd where WINOGRAD_TABLE picks it (absent: they did not). */
+  readonly winograd?: boolean;
   readonly endToEnd: ReadonlyArray<{
     /** The network: VGG16 at 224×224 with random weights, or a shipped model's file (absent in older files). */
     readonly model?: string;

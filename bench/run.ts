@@ -1,4 +1,4 @@
-// `npm run bench [-- words…] [--batch N] [--runs R] [--compare FILE] [--no-end-to-end] [--peers tfjs,ort,torch | --no-peers] [--resnet-batches 1,8]`
+// `npm run bench [-- words…] [--batch N] [--runs R] [--compare FILE] [--no-end-to-end] [--peers tfjs,ort,torch | --no-peers] [--resnet-batches 1,8] [--vgg-batches 1,2] [--winograd]`
 // Times every kernel at VGG16's layer shapes (224×224) at batch 1 and batch N on this machine's WebGPU
 // adapter, after checking each against the float64 reference at the same shape (a kernel that is wrong
 // is not timed, and the run fails). Reports the median of R runs, the work (FLOPs, bytes), GFLOP/s,
@@ -33,7 +33,7 @@ import { Timer } from './timer.ts';
 const LIMIT = 1e-4;
 const COPY_BYTES = 256 * 1024 * 1024;
 
-const { words, batch, runs, compare, endToEnd, peers, resnetBatches } = parseArguments(process.argv.slice(2));
+const { words, batch, runs, compare, endToEnd, peers, resnetBatches, vggBatches, winograd } = parseArguments(process.argv.slice(2));
 const PEER_RUNS = 3;
 // TF.js's ResNet-50 maps at batch 8 only where its batch-1 map took under this.
 const TFJS_LARGEST_MS = 10_000;
@@ -139,12 +139,12 @@ const endToEndWanted = (network: string) => words.length === 0 || words.some((w)
 if (endToEnd) {
   const vgg16 = vggPreset('vgg16');
   const input = { channels: 3, height: 224, width: 224 };
-  // VGG16 at batch 1 and 2; ResNet-50 (BN folded, as an ONNX import leaves it) forward alone too, at batch
+  // VGG16 at batch 1 and 2 (--vgg-batches); ResNet-50 (BN folded, as an ONNX import leaves it) forward alone too, at batch
   // 1 and 8; the shipped models (random inputs) at batch 1 and SHIPPED_BATCH.
   // ResNet-50 also runs in the peers, at each of its batch sizes: TF.js's tf.grad saliency maps and ONNX
   // Runtime's forward pass of the same graph (VGG16's TF.js saliency map follows below, built from its spec).
   const networks: Array<[string, () => Graph, number[], boolean]> = [
-    [VGG16_RANDOM, () => vggGraph({ spec: vgg16, weights: initVggWeights(vgg16, random) }), [1, 2], torch !== undefined],
+    [VGG16_RANDOM, () => vggGraph({ spec: vgg16, weights: initVggWeights(vgg16, random) }), vggBatches, torch !== undefined],
     [RESNET50_RANDOM, () => resnetGraph({ ...RESNET_DEPTHS[50], input, labels: IMAGENET_LABELS }, random), resnetBatches, true],
     ...SHIPPED.filter((file) => existsSync(file)).map((file): [string, () => Graph, number[], boolean] => [file, () => vggGraph(loadVgg(readFileSync(file))), [1, SHIPPED_BATCH], false]),
   ];
@@ -152,7 +152,7 @@ if (endToEnd) {
     console.log(`\n${network}:`);
     const built = graph();
     // The networks timed forward alone are also profiled: a saliency map's time by pass and node type.
-    const profile = forward ? await profileNodes(gpu, built, random, 1) : undefined;
+    const profile = forward ? await profileNodes(gpu, built, random, 1, { winograd }) : undefined;
     if (profile) {
       const total = profile.types.reduce((sum, t) => sum + t.ms, 0);
       console.log(`  saliency map at batch 1 by node type (${formatMs(total)} ms between timestamps before each node):`);
@@ -172,7 +172,7 @@ if (endToEnd) {
     const fidelity = network === VGG16_RANDOM || network === RESNET50_RANDOM ? [] : fidelityCases(gpu, built, random);
     // The networks timed forward alone (ResNet-50) skip the class-model step: its batch-8 runs took minutes
     // on the shared CPU, and the issue asks for the forward pass and the saliency map.
-    for (const e of [...endToEndCases(gpu, built, random, batches, { forward, classModel: !forward }), ...fidelity]) {
+    for (const e of [...endToEndCases(gpu, built, random, batches, { forward, classModel: !forward, winograd }), ...fidelity]) {
       if (e.batch === 0) {
         e.release();
         continue;
@@ -255,6 +255,7 @@ const results: BenchResults = {
   ceilings: { copyGBs, arithmeticGFLOPs, arithmeticFrom: 'fastest conv2d kernel of this run' },
   load: { before: loadBefore, after: loadavg() },
   kernels,
+  ...(winograd ? { winograd } : {}),
   endToEnd: endToEndResults,
   ...(nodeTypeResults.length > 0 ? { nodeTypes: nodeTypeResults } : {}),
   ...(nodeShapeResults.length > 0 ? { nodeShapes: nodeShapeResults } : {}),
@@ -325,6 +326,8 @@ function parseArguments(args: readonly string[]) {
   let endToEnd = true;
   let peers = new Set(['tfjs', 'ort']);
   let resnetBatches = [1, 8];
+  let vggBatches = [1, 2];
+  let winograd = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = () => {
@@ -343,13 +346,17 @@ function parseArguments(args: readonly string[]) {
       if (unknown.length > 0) throw new RangeError(`bench: --peers takes tfjs, ort and torch, not ${unknown.join(', ')}`);
     }
     else if (a === '--resnet-batches') resnetBatches = value().split(',').map(Number);
+    else if (a === '--vgg-batches') vggBatches = value().split(',').map(Number);
+    else if (a === '--winograd') winograd = true;
     else if (a.startsWith('--')) throw new RangeError(`bench: unknown option ${a}`);
     else words.push(a);
   }
   if (!Number.isInteger(batch) || batch < 2) throw new RangeError(`bench: --batch ${batch} must be an integer ≥ 2`);
   if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`bench: --runs ${runs} must be a positive integer`);
-  if (resnetBatches.length === 0 || !resnetBatches.every((b) => Number.isInteger(b) && b >= 1)) {
-    throw new RangeError(`bench: --resnet-batches ${resnetBatches.join(',')} must be positive integers, comma-separated`);
+  for (const [option, batches] of [['--resnet-batches', resnetBatches], ['--vgg-batches', vggBatches]] as const) {
+    if (batches.length === 0 || !batches.every((b) => Number.isInteger(b) && b >= 1)) {
+      throw new RangeError(`bench: ${option} ${batches.join(',')} must be positive integers, comma-separated`);
+    }
   }
-  return { words, batch, runs, compare, endToEnd, peers, resnetBatches };
+  return { words, batch, runs, compare, endToEnd, peers, resnetBatches, vggBatches, winograd };
 }
