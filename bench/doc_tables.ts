@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fidelityResultFiles, fidelityTable } from './fidelity_table.ts';
-import { type BenchResults, formatMs, type KernelResult, RESNET50_RANDOM } from './results.ts';
+import { type BenchResults, formatMs, type KernelResult, RESNET50_RANDOM, VGG16_RANDOM } from './results.ts';
 import { segmentationResultFile, segmentationTable } from './segmentation_table.ts';
 import { LOCALISE_RESULTS, localiseTable } from './localise_table.ts';
 import { docValues, withValues } from './doc_values.ts';
@@ -171,6 +171,26 @@ function resnet50Table(): string {
   return table(['ResNet-50 224×224', 'batch', 'deepinside ms', 'ms an image', 'peer', 'deepinside speed-up'], ['---', '---:', '---:', '---:', '---', '---:'], rows);
 }
 
+// VGG16 end to end beside PyTorch's CPU build in the same run, with Winograd and fused ReLUs (npm run bench --
+// VGG16 --peers torch --winograd --vgg-batches 1,8).
+const VGG16_TORCH = '2026-12-03-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-4.json';
+
+/** VGG16's forward pass and saliency map at each batch beside PyTorch's, from one run. */
+function vgg16TorchTable(): string {
+  const r = read(VGG16_TORCH);
+  const mine = r.endToEnd.filter((e) => e.model === VGG16_RANDOM);
+  const rows: string[][] = [];
+  for (const [pass, peerPrefix] of [['forward (logits)', 'torch VGG forward'], ['saliency map', 'torch autograd saliency map']] as const) {
+    for (const e of mine.filter((m) => m.name.startsWith(pass))) {
+      const peer = mine.find((m) => m.batch === e.batch && m.name.startsWith(peerPrefix));
+      const peerCell = !peer ? 'not run' : Number.isFinite(peer.ms) ? `PyTorch ${formatMs(peer.ms)} ms (${formatMs(peer.msPerImage)} an image)` : peer.name;
+      rows.push([pass, String(e.batch), formatMs(e.ms), formatMs(e.msPerImage), peerCell, peer?.speedup !== undefined ? times(peer.speedup) : '']);
+    }
+  }
+  const kernels = r.winograd ? 'Winograd where WINOGRAD_TABLE picks it, fused ReLUs' : 'direct kernels, fused ReLUs';
+  return `${table([`VGG16 224×224 (${kernels})`, 'batch', 'deepinside ms', 'ms an image', 'PyTorch CPU, same run', 'deepinside speed-up'], ['---', '---:', '---:', '---:', '---', '---:'], rows)}\n\nFrom [\`bench/results/${VGG16_TORCH}\`](../bench/results/${VGG16_TORCH}): ${r.adapter}; \`${r.command}\`.`;
+}
+
 /** Where ResNet-50's saliency map at batch 1 spends its time: by pass and node type, then its costliest conv shapes. */
 function resnet50Profile(): string {
   const r = read(RESNET50);
@@ -191,7 +211,8 @@ export function docTables(): DocTable[] {
     { document: 'docs/performance.md', name: 'shipped-models', markdown: shippedModels() },
     { document: 'docs/performance.md', name: 'h100-weight-gradient', markdown: h100WeightGradient() },
     { document: 'docs/performance.md', name: 'resnet50', markdown: resnet50Table() },
-    { document: 'README.md', name: 'resnet50', markdown: resnet50Table() },
+    { document: 'docs/performance.md', name: 'vgg16-torch', markdown: vgg16TorchTable() },
+    { document: 'README.md', name: 'vgg16-torch', markdown: vgg16TorchTable().split('\n\nFrom ')[0] },
     { document: 'docs/performance.md', name: 'resnet50-profile', markdown: resnet50Profile() },
     { document: 'docs/performance.md', name: 'npm-start', markdown: npmStartTable() },
     { document: 'README.md', name: 'npm-start-summary', markdown: npmStartSummary() },
