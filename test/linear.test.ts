@@ -11,6 +11,7 @@ import {
 import { linearBackwardInput as refBackwardInput, linearBackwardWeight as refBackwardWeight, linearForward as refForward } from '../src/reference/mod.ts';
 import type { LinearShape } from '../src/shapes/mod.ts';
 import { assertClose } from './support/compare.ts';
+import { type LinearData, randomLinear } from './support/linear_data.ts';
 import { gpu, poisoned, upload } from './support/gpu.ts';
 import { testRandom } from './support/seed.ts';
 
@@ -18,22 +19,6 @@ const random = testRandom('linear');
 
 const SLICED_BYTES = 2048;
 const sliced = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: SLICED_BYTES });
-
-interface LinearData {
-  readonly x: Float32Array;
-  readonly weight: Float32Array;
-  readonly bias: Float32Array;
-  readonly dy: Float32Array;
-}
-
-function randomLinear(s: LinearShape): LinearData {
-  return {
-    x: random.uniformArray(s.n * s.inFeatures),
-    weight: random.uniformArray(s.outFeatures * s.inFeatures),
-    bias: random.uniformArray(s.outFeatures),
-    dy: random.uniformArray(s.n * s.outFeatures),
-  };
-}
 
 async function checkForward(device: Gpu, s: LinearShape, d: LinearData): Promise<void> {
   for (const variant of LINEAR_FORWARD_VARIANTS) {
@@ -86,7 +71,7 @@ const SHAPES: Array<[string, LinearShape]> = [
 ];
 
 for (const [name, s] of SHAPES) {
-  const d = randomLinear(s);
+  const d = randomLinear(random, s);
   test(`linear_forward matches the reference for ${name}`, () => checkForward(gpu, s, d));
   test(`linear_backward_input matches the reference for ${name}`, () => checkBackwardInput(gpu, s, d));
   test(`linear_backward_weight matches the reference, bias included, for ${name}`, () => checkBackwardWeight(gpu, s, d));
@@ -99,7 +84,7 @@ for (const [name, s] of SHAPES) {
 // 37 and 36 (for the vec4 kernels) → 45 inputs: the same slicing.
 for (const inFeatures of [37, 36]) {
   const SLICED: LinearShape = { n: 20, inFeatures, outFeatures: 45 };
-  const slicedData = randomLinear(SLICED);
+  const slicedData = randomLinear(random, SLICED);
   const where = `${inFeatures} → 45, batch 20, bound in ${SLICED_BYTES}-byte windows`;
 
   const assertSliced = (): void => {
@@ -116,7 +101,7 @@ for (const inFeatures of [37, 36]) {
   test(`linear_backward_input matches the reference for ${where}`, () => checkBackwardInput(sliced, SLICED, slicedData));
   if (inFeatures === 36) {
     const PAIR: LinearShape = { n: 2, inFeatures, outFeatures: 45 };
-    const pairData = randomLinear(PAIR);
+    const pairData = randomLinear(random, PAIR);
     test(`linear_backward_input matches the reference for ${inFeatures} → 45, batch 2, the weight in ${SLICED_BYTES}-byte windows`, async () => {
       if (Math.floor(sliced.maxWindowElements / inFeatures) >= 45 / 3) throw new Error('the weight is no longer in 3 windows or more');
       await checkBackwardInput(sliced, PAIR, pairData);

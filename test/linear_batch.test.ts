@@ -4,6 +4,7 @@ import { linearBackwardInput, linearBackwardWeight, linearForward } from '../src
 import { linearBackwardInput as refBackwardInput, linearBackwardWeight as refBackwardWeight, linearForward as refForward } from '../src/reference/mod.ts';
 import type { LinearShape } from '../src/shapes/mod.ts';
 import { assertClose } from './support/compare.ts';
+import { type LinearData, randomLinear } from './support/linear_data.ts';
 import { gpu, poisoned, upload } from './support/gpu.ts';
 import { testRandom } from './support/seed.ts';
 import { assertRejectsWith } from './support/throws_with.ts';
@@ -17,22 +18,6 @@ import { assertRejectsWith } from './support/throws_with.ts';
 
 const random = testRandom('linear_batch');
 const subgroups8 = gpu.subgroupSize === 8;
-
-interface LinearData {
-  readonly x: Float32Array;
-  readonly weight: Float32Array;
-  readonly bias: Float32Array;
-  readonly dy: Float32Array;
-}
-
-function randomLinear(s: LinearShape): LinearData {
-  return {
-    x: random.uniformArray(s.n * s.inFeatures),
-    weight: random.uniformArray(s.outFeatures * s.inFeatures),
-    bias: random.uniformArray(s.outFeatures),
-    dy: random.uniformArray(s.n * s.outFeatures),
-  };
-}
 
 async function checkForward(device: Gpu, s: LinearShape, d: LinearData): Promise<void> {
   const y = poisoned(s.n * s.outFeatures, 'y');
@@ -71,7 +56,7 @@ const SHAPES: Array<[string, LinearShape]> = [
 ];
 
 for (const [name, s] of SHAPES) {
-  const d = randomLinear(s);
+  const d = randomLinear(random, s);
   if (!subgroups8) continue;
   test(`linear_forward v3 matches the reference for ${name}`, () => checkForward(gpu, s, d));
   test(`linear_backward_input v4 matches the reference for ${name}`, () => checkBackwardInput(gpu, s, d));
@@ -81,7 +66,7 @@ for (const [name, s] of SHAPES) {
 // What GraphModel calls: no variant named, so the defaults (v3 and v4 where subgroups have 8 lanes).
 test('linear_forward, linear_backward_input and linear_backward_weight match the reference with their default kernels for 3136 → 256, batch 10', async () => {
   const s: LinearShape = { n: 10, inFeatures: 3136, outFeatures: 256 };
-  const d = randomLinear(s);
+  const d = randomLinear(random, s);
   const y = poisoned(s.n * s.outFeatures, 'y');
   await linearForward(gpu, s, upload(d.x, 'x'), upload(d.weight, 'weight'), upload(d.bias, 'bias'), y);
   assertClose('y (default)', await gpu.read(y), refForward(s, d.x, d.weight, d.bias), { random });
@@ -102,7 +87,7 @@ test('linear_forward, linear_backward_input and linear_backward_weight match the
 const SLICED_BYTES = 2048;
 const sliced = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: SLICED_BYTES });
 const SLICED: LinearShape = { n: 20, inFeatures: 36, outFeatures: 45 };
-const slicedData = randomLinear(SLICED);
+const slicedData = randomLinear(random, SLICED);
 
 function assertSliced(): void {
   const most = sliced.maxWindowElements;
@@ -129,7 +114,7 @@ if (subgroups8) {
   // each split into blocks of at most 32 rows whose partial sums the second pass adds into dx, each
   // later window's onto what the earlier ones left.
   const SPLIT: LinearShape = { n: 7, inFeatures: 4, outFeatures: 255 };
-  const splitData = randomLinear(SPLIT);
+  const splitData = randomLinear(random, SPLIT);
   test(`linear_backward_input v4 matches the reference for 4 → 255, batch 7, the weight in ${SLICED_BYTES}-byte windows split into row blocks`, async () => {
     const rows = Math.floor(sliced.maxWindowElements / SPLIT.inFeatures);
     if (Math.ceil(SPLIT.outFeatures / rows) < 2 || rows < 64) throw new Error(`the weight is no longer in 2 windows or more of 64 rows or more (${rows} rows a window)`);
