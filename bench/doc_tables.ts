@@ -15,6 +15,7 @@ import { onnxCheckTable, readOnnxCheck } from './onnx_check_table.ts';
 import { malformedRunTable } from './malformed_run_table.ts';
 import { winogradDocTable } from './winograd_doc_table.ts';
 import { linearBatchTable } from './linear_batch_table.ts';
+import { fusionTable } from './fusion_table.ts';
 
 const RESULTS = join('bench', 'results');
 const LAVAPIPE = '2026-11-26-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-6.json';
@@ -239,6 +240,7 @@ function proseTables(): DocTable[] {
     { document: 'docs/onnx.md', name: 'onnx-torch-check', markdown: onnxCheckTable(readOnnxCheck()) },
     { document: 'docs/reliability.md', name: 'malformed-run', markdown: malformedRunTable() },
     { document: 'docs/linear-batch.md', name: 'linear-batch', markdown: linearBatchTable() },
+    { document: 'docs/fusion.md', name: 'fusion', markdown: fusionTable() },
     ...(existsSync(LOCALISE_RESULTS) ? [{ document: 'docs/commands.md', name: 'localise', markdown: localiseTable(LOCALISE_RESULTS) }] : []),
   ];
 }

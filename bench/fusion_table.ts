@@ -1,0 +1,19 @@
+// The table of docs/fusion.md: the shipped models' forward and backward passes at batch 10 with the ReLUs
+// fused and not, from bench/results/fusion-2026-12-03-lavapipe.json.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const FUSION_RESULTS = 'fusion-2026-12-03-lavapipe.json';
+
+interface FusionRun {
+  readonly rows: ReadonlyArray<{ readonly model: string; readonly kernels: string; readonly unfused: readonly number[]; readonly fused: readonly number[] }>;
+}
+
+export function fusionTable(file = FUSION_RESULTS): string {
+  const run = JSON.parse(readFileSync(join('bench', 'results', file), 'utf8')) as FusionRun;
+  return [
+    '| model | kernels | unfused forward + backward (ms) | fused (ms) |',
+    '|---|---|---|---|',
+    ...run.rows.map((r) => `| ${r.model} | ${r.kernels} | ${r.unfused.join(', ')} | ${r.fused.join(', ')} |`),
+  ].join('\n');
+}
