@@ -153,7 +153,7 @@ took ${wall.toFixed(0)} s. Step by step: [docs/performance.md](docs/performance.
 }
 
 // ResNet-50 end to end beside its peers, and where its saliency map's time goes (npm run bench -- ResNet).
-const RESNET50 = '2026-12-03-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-2.json';
+const RESNET50 = '2026-12-03-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-5.json';
 
 /** ResNet-50's passes at batch 1 and 8 beside TF.js's tf.grad maps and ONNX Runtime's forward pass, from one run. */
 function resnet50Table(): string {
