@@ -126,8 +126,8 @@ images bundled for it in DIR/images (fashion-*.png, cluttered-*.png):
                   whose scores barely move at ${LR})
   --direct        run every 3×3 convolution by the direct kernels; by default showcase runs them
                   as saliency, classviz and segment do with --winograd (Winograd's F(2×2) or F(4×4)
-                  where a table measured on lavapipe says it is faster: about a fifth less time for
-                  the colour model), so its files are what those commands write with --winograd
+                  where a table measured on lavapipe says it is faster), so its files are what
+                  those commands write with --winograd
 
 A missing model is skipped with a note; with neither, showcase stops and says how to train one.
 Each file's path is printed as it is written, the contact sheet's, the timings' and the report's last.
