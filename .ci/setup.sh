@@ -11,15 +11,16 @@ mkdir -p "$XDG_RUNTIME_DIR"
 # fresh clone skips the 600 MB of the test suite's and the benchmark's peers (TF.js, ONNX Runtime), which
 # the first `npm test` or `npm run bench` then installs.
 if [ "${1:-}" = runtime ]; then
-  wanted=(webgpu esbuild)
+  kinds="dependencies"
   omit=(--omit=dev)
 else
-  wanted=(webgpu esbuild uvu typescript onnxruntime-node @tensorflow/tfjs)
+  kinds="dependencies devDependencies"
   omit=()
 fi
-missing=0
-for package in "${wanted[@]}"; do [ -d "node_modules/$package" ] || missing=1; done
-if [ "$missing" = 1 ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# Whether every package of those kinds that package.json names is installed.
+missing=$(node -e 'const fs = require("fs"); const p = require("./package.json");
+  console.log(process.argv.slice(1).flatMap((k) => Object.keys(p[k] ?? {})).filter((d) => !fs.existsSync(`node_modules/${d}/package.json`)).length)' $kinds)
+if [ "$missing" != 0 ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages${omit:+ (those that run the engine)}"
   npm ci "${omit[@]}" --no-audit --no-fund --loglevel=error
 fi
