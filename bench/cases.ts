@@ -103,6 +103,35 @@ function convCases(name: string, s: Conv2dShape): BenchCase[] {
         };
       },
     },
+    // The first layer's gradient to the input also gives the saliency map, fused (an image's channels only).
+    ...(s.c > nn.SALIENCY_CHANNELS ? [] : [{
+      ...common,
+      kernel: 'conv2d_backward_saliency',
+      bytes: F * (yLength + wLength + xLength + xLength / s.c),
+      prepare(gpu: Gpu, random: Random): Prepared {
+        const dy = upload(gpu, random, yLength, 'dy');
+        const w = upload(gpu, random, wLength, 'weight');
+        const dx = gpu.tensor(xLength, 'dx');
+        const map = gpu.tensor(xLength / s.c, 'map');
+        const plane = s.h * s.w;
+        return {
+          run: () => nn.conv2dBackwardSaliency(gpu, s, dy.tensor, w.tensor, dx, map),
+          inputs: [dy.data, w.data],
+          check: async () => {
+            await nn.conv2dBackwardSaliency(gpu, s, dy.tensor, w.tensor, dx, map);
+            const at = (i: number) => sampled.conv2dBackwardInputAt(s, dy.data, w.data, i);
+            const mapAt = (i: number) => {
+              const [n, pixel] = [Math.floor(i / plane), i % plane];
+              let most = 0;
+              for (let c = 0; c < s.c; c++) most = Math.max(most, Math.abs(at((n * s.c + c) * plane + pixel)));
+              return most;
+            };
+            return Math.max(sampled.sampledError(random, xLength, await gpu.read(dx), at), sampled.sampledError(random, xLength / s.c, await gpu.read(map), mapAt));
+          },
+          release: () => release(dy.tensor, w.tensor, dx, map),
+        };
+      },
+    }]),
     {
       ...common,
       kernel: 'conv2d_backward_weight',

@@ -5,7 +5,7 @@
 
 import type { Gpu } from '../src/gpu/mod.ts';
 import { type Graph, GraphModel } from '../src/graph/mod.ts';
-import { ascentStep, saliencyMap } from '../src/nn/mod.ts';
+import { ascentStep } from '../src/nn/mod.ts';
 import type { Random } from '../src/random/mod.ts';
 
 export interface EndToEnd {
@@ -28,7 +28,7 @@ export function endToEndCases(
   options: { readonly forward?: boolean; readonly classModel?: boolean; readonly winograd?: boolean } = {},
 ): EndToEnd[] {
   const model = GraphModel.create(gpu, graph, { winograd: options.winograd === true });
-  const { channels, height, width } = graph.info.input;
+  const { height, width } = graph.info.input;
   const cases: EndToEnd[] = [];
   for (const n of batches) {
     const input = random.uniformArray(n * model.inputSize);
@@ -50,8 +50,7 @@ export function endToEndCases(
       batch: n,
       run: async () => {
         await model.forward(input, n);
-        await model.backward(dLogits, 'gradient');
-        await saliencyMap(gpu, { n, c: channels, h: height, w: width }, model.inputGradient, map);
+        await model.backward(dLogits, 'gradient', { saliencyMap: map });
       },
       release: () => map.buffer.destroy(),
     });

@@ -118,7 +118,7 @@ export function compareResults(earlier: BenchResults, now: BenchResults): string
   for (const k of now.kernels) {
     const old = before.get(key(k));
     if (!old) continue;
-    lines.push(`${k.kernel.padEnd(24)}${k.layer.padEnd(16)}${String(k.batch).padStart(5)}  ${old.ms.toFixed(2).padStart(9)} → ${k.ms.toFixed(2).padStart(9)} ms  ×${(old.ms / k.ms).toFixed(2)}`);
+    lines.push(`${k.kernel.padEnd(26)}${k.layer.padEnd(16)}${String(k.batch).padStart(5)}  ${old.ms.toFixed(2).padStart(9)} → ${k.ms.toFixed(2).padStart(9)} ms  ×${(old.ms / k.ms).toFixed(2)}`);
   }
   return lines;
 }

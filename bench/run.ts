@@ -91,29 +91,29 @@ console.log('');
 const chosen = benchCases(batch).filter((c) => words.length === 0 || words.some((w) => c.kernel.includes(w) || c.layer.includes(w)));
 const kernels: KernelResult[] = [];
 let wrong = 0;
-console.log(`${'kernel'.padEnd(24)}${'layer'.padEnd(16)}${'batch'.padStart(5)}${'ms'.padStart(10)}${'GFLOP/s'.padStart(10)}${'GB/s'.padStart(8)}`);
+console.log(`${'kernel'.padEnd(26)}${'layer'.padEnd(16)}${'batch'.padStart(5)}${'ms'.padStart(10)}${'GFLOP/s'.padStart(10)}${'GB/s'.padStart(8)}`);
 for (const c of chosen) {
   const prepared = c.prepare(gpu, random);
   try {
     const error = await prepared.check();
     if (!(error < LIMIT)) {
       wrong++;
-      console.log(`${c.kernel.padEnd(24)}${c.layer.padEnd(16)}${String(c.batch).padStart(5)}  WRONG (relative error ${error}), not timed`);
+      console.log(`${c.kernel.padEnd(26)}${c.layer.padEnd(16)}${String(c.batch).padStart(5)}  WRONG (relative error ${error}), not timed`);
       continue;
     }
     const timing = await timer.time(() => prepared.run(), runs);
     const result = resultOf(c, timing.medianMs, error);
     kernels.push(result);
-    console.log(`${c.kernel.padEnd(24)}${c.layer.padEnd(16)}${String(c.batch).padStart(5)}${timing.medianMs.toFixed(2).padStart(10)}${result.gflops.toFixed(2).padStart(10)}${result.gbs.toFixed(2).padStart(8)}`);
+    console.log(`${c.kernel.padEnd(26)}${c.layer.padEnd(16)}${String(c.batch).padStart(5)}${timing.medianMs.toFixed(2).padStart(10)}${result.gflops.toFixed(2).padStart(10)}${result.gbs.toFixed(2).padStart(8)}`);
     if (c.batch === 1 && PEER_LAYERS.has(c.layer)) {
       for (const [peer, op] of await peerOps(c, prepared.inputs, tfjs, ort, torch)) {
         try {
           const peerTiming = await timer.time(() => op.run(), PEER_RUNS, true);
           const speedup = peerTiming.medianMs / timing.medianMs;
           result.peers.push({ peer, op: op.name, ms: peerTiming.medianMs, gflops: c.flops / peerTiming.medianMs / 1e6, speedup });
-          console.log(`${''.padEnd(24)}${`vs ${peer}`.padEnd(16)}${''.padStart(5)}${peerTiming.medianMs.toFixed(2).padStart(10)}${(c.flops / peerTiming.medianMs / 1e6).toFixed(2).padStart(10)}    deepinside ×${speedup.toFixed(2)}`);
+          console.log(`${''.padEnd(26)}${`vs ${peer}`.padEnd(16)}${''.padStart(5)}${peerTiming.medianMs.toFixed(2).padStart(10)}${(c.flops / peerTiming.medianMs / 1e6).toFixed(2).padStart(10)}    deepinside ×${speedup.toFixed(2)}`);
         } catch (peerError) {
-          console.log(`${''.padEnd(24)}vs ${peer}: failed (${peerError instanceof Error ? peerError.message.split('\n')[0] : String(peerError)})`);
+          console.log(`${''.padEnd(26)}vs ${peer}: failed (${peerError instanceof Error ? peerError.message.split('\n')[0] : String(peerError)})`);
         } finally {
           op.dispose();
         }

@@ -19,6 +19,7 @@ struct Params {
   n: u32, c: u32, h: u32, w: u32,
   k: u32, oh: u32, ow: u32, kp: u32,
   pad: u32, x_base: u32, y_base: u32, m_base: u32,
+  map_base: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -32,6 +33,10 @@ struct Params {
 // from m_base): 2 gradient, v where m > 0; 3 deconvnet, v where v > 0; 4 guided, both; 0 elsewhere.
 override EPILOGUE: u32 = 0u;
 @group(0) @binding(6) var<storage, read> mask: array<f32>;
+// Run as the gradient to an image's input (at most 8 channels, all of them this invocation's), SALIENCY
+// also writes the saliency map of Simonyan et al. 2014, map[n, oy, ox] = maxᵏ |y[n, k, oy, ox]|, from map_base.
+override SALIENCY: bool = false;
+@group(0) @binding(7) var<storage, read_write> map: array<f32>;
 
 fn epilogue(v: f32, at: u32) -> f32 {
   if (EPILOGUE == 1u) { return max(v, 0.0); }
@@ -127,6 +132,33 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   store(n, k0 + 5u, oy, ox, a05, a15, a25, a35);
   store(n, k0 + 6u, oy, ox, a06, a16, a26, a36);
   store(n, k0 + 7u, oy, ox, a07, a17, a27, a37);
+  if (SALIENCY) {
+    var most = array<vec4f, 4>(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
+    largest(&most, 0u, a00, a10, a20, a30);
+    largest(&most, 1u, a01, a11, a21, a31);
+    largest(&most, 2u, a02, a12, a22, a32);
+    largest(&most, 3u, a03, a13, a23, a33);
+    largest(&most, 4u, a04, a14, a24, a34);
+    largest(&most, 5u, a05, a15, a25, a35);
+    largest(&most, 6u, a06, a16, a26, a36);
+    largest(&most, 7u, a07, a17, a27, a37);
+    let at = p.map_base + (n * p.oh + oy) * p.ow + ox;
+    let v = array<f32, 16>(most[0].x, most[0].y, most[0].z, most[0].w, most[1].x, most[1].y, most[1].z, most[1].w,
+                           most[2].x, most[2].y, most[2].z, most[2].w, most[3].x, most[3].y, most[3].z, most[3].w);
+    for (var j = 0u; j < 16u; j++) {
+      if (ox + j < p.ow) { map[at + j] = v[j]; }
+    }
+  }
+}
+
+// most = max(most, |channel k's 16 pixels as stored|), for the channels that exist (SALIENCY).
+fn largest(most: ptr<function, array<vec4f, 4>>, k: u32, v0: vec4f, v1: vec4f, v2: vec4f, v3: vec4f) {
+  if (k >= p.k) { return; }
+  let b = vec4f(bias[k]);
+  (*most)[0] = max((*most)[0], abs(v0 + b));
+  (*most)[1] = max((*most)[1], abs(v1 + b));
+  (*most)[2] = max((*most)[2], abs(v2 + b));
+  (*most)[3] = max((*most)[3], abs(v3 + b));
 }
 
 // Writes channel k's pixels ox … ox + 15 of row oy (those inside the output), adding the bias, through the epilogue.

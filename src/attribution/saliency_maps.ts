@@ -1,6 +1,5 @@
 import type { ReluRule } from '../shapes/mod.ts';
 import type { Classifier } from '../graph/mod.ts';
-import { saliencyMap } from '../nn/mod.ts';
 
 /** What `saliencyMaps` returns, on the CPU. */
 export interface SaliencyMaps {
@@ -24,7 +23,8 @@ export interface SaliencyMapsByRule {
  * Image-specific class saliency (Simonyan et al. 2014, section 3.1) for a batch: one forward pass, one
  * backward pass from the score S_c of each image's class under `rule` (`gradient` is the paper's map,
  * `deconvnet` and `guided` pass ReLUs by the deconvnet and guided-backpropagation rules), and the
- * maximum of |∂S_c/∂I| over the colour channels, taken on the GPU; the maps are read back once.
+ * maximum of |∂S_c/∂I| over the colour channels, taken on the GPU (by the first conv's gradient kernel
+ * as it stores, where that is faster); the maps are read back once.
  * input: (n, C, H, W) normalised (see `imageToInput`). `classes` gives each image's class, or `'top'`
  * for each image's own top-scoring class.
  *
@@ -64,13 +64,12 @@ export async function saliencyMapsByRule(
   const logits = await gpu.read(model.logits);
   const chosen = classes === 'top' ? topClasses(logits, n, model.classes) : [...classes];
   const dLogits = model.oneHot(n, chosen);
-  const { channels: c, height: h, width: w } = model.info.input;
+  const { height: h, width: w } = model.info.input;
   const map = gpu.tensor(n * h * w, 'saliency map');
   const maps = new Map<ReluRule, Float32Array>();
   try {
     for (const rule of rules) {
-      await model.backward(dLogits, rule);
-      await saliencyMap(gpu, { n, c, h, w }, model.inputGradient, map);
+      await model.backward(dLogits, rule, { saliencyMap: map });
       maps.set(rule, await gpu.read(map));
     }
     return { maps, logits, classes: chosen };

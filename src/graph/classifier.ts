@@ -36,9 +36,10 @@ export interface Classifier {
   forward(input?: Float32Array, n?: number): Promise<void>;
   /**
    * Backward from `dLogits` (n, classes) of the last forward pass to the input under `rule` at every ReLU.
-   * `input: false` stops short of the input itself.
+   * `input: false` stops short of the input itself; `saliencyMap` (n, H, W) also receives each image's
+   * maxᶜ |∂input|, fused into the last gradient kernel where that is faster.
    */
-  backward(dLogits: Float32Array | GpuTensor, rule: ReluRule, options?: { readonly input?: boolean }): Promise<void>;
+  backward(dLogits: Float32Array | GpuTensor, rule: ReluRule, options?: { readonly input?: boolean; readonly saliencyMap?: GpuTensor }): Promise<void>;
   /** dLogits selecting S_c: 1 at (i, classes[i]); a RangeError for a class out of range. */
   oneHot(n: number, classes: readonly number[]): Float32Array;
   /** The outputs with a spatial layout, in the order the forward pass makes them. */

@@ -11,6 +11,8 @@ import {
   batchNormForward,
   conv2dBackwardInput,
   conv2dBackwardInputVariant,
+  conv2dBackwardSaliency,
+  conv2dBackwardSaliencyVariant,
   conv2dBackwardWeight,
   conv2dForward,
   conv2dForwardVariant,
@@ -25,6 +27,7 @@ import {
   maxPool2dForward,
   reluBackward,
   reluForward,
+  saliencyMap,
   WinogradWeightCache,
 } from '../nn/mod.ts';
 import type { Conv2dShape, ReluRule } from '../shapes/mod.ts';
@@ -368,12 +371,15 @@ export class GraphModel implements Classifier {
    * node; with `weights`, also to every conv and linear parameter's `gradient` (summed over the batch).
    * `input: false` skips the gradient to the input itself, which training does not need. `downTo: i` stops
    * at `graph.nodes[i]`: it and the nodes after it get their gradients, the nodes before nothing, and
-   * neither does the input (fine-tuning with the lower layers frozen).
+   * neither does the input (fine-tuning with the lower layers frozen). `saliencyMap`, an (n, H, W) tensor,
+   * also receives each image's saliency map maxᶜ |∂input| (Simonyan et al. 2014, section 3.1): where the
+   * input feeds one conv that conv2d_backward_saliency takes faster than the two passes, that conv's
+   * gradient kernel writes it as it stores the input's gradient; elsewhere a saliency_map pass follows.
    */
   async backward(
     dLogits: Float32Array | GpuTensor,
     rule: ReluRule,
-    options: { readonly weights?: boolean; readonly input?: boolean; readonly downTo?: number } = {},
+    options: { readonly weights?: boolean; readonly input?: boolean; readonly downTo?: number; readonly saliencyMap?: GpuTensor } = {},
   ): Promise<void> {
     this.#assertForward('backward');
     if (this.forwardOnly) throw new Error('GraphModel.backward: the model was created forward-only');
@@ -385,6 +391,14 @@ export class GraphModel implements Classifier {
     if (dLogits.length !== this.#batch * this.classes) {
       throw new RangeError(`GraphModel.backward: dLogits has ${dLogits.length} values but (${this.#batch}, ${this.classes}) needs ${this.#batch * this.classes}`);
     }
+    const map = options.saliencyMap;
+    const { channels, height, width } = this.info.input;
+    if (map && (downTo !== 0 || options.input === false)) throw new RangeError('GraphModel.backward: a saliency map needs the gradient to the input (downTo 0, input not false)');
+    if (map && map.length !== this.#batch * height * width) {
+      throw new RangeError(`GraphModel.backward: the saliency map has ${map.length} values but (${this.#batch}, ${height}, ${width}) needs ${this.#batch * height * width}`);
+    }
+    // Whether the conv reading the input wrote the map as it stored the input's gradient.
+    let mapped = false;
     const { producer } = this.#resolved;
     // Whether a tensor gets a gradient: made by a node at or above downTo, or the input when asked for.
     const wanted = (t: string): boolean => {
@@ -452,7 +466,13 @@ export class GraphModel implements Classifier {
             await dx.add();
           } else if (below) {
             const dx = target(t);
-            await conv2dBackwardInput(gpu, s, dy, this.#values.get(op.weight)!, dx.tensor, undefined, this.#kept(op.weight));
+            const fusedMap = map && t === this.graph.input && this.#resolved.consumers.get(t)!.length === 1 ? conv2dBackwardSaliencyVariant(gpu, s) : undefined;
+            if (fusedMap !== undefined) {
+              await conv2dBackwardSaliency(gpu, s, dy, this.#values.get(op.weight)!, dx.tensor, map!, fusedMap);
+              mapped = true;
+            } else {
+              await conv2dBackwardInput(gpu, s, dy, this.#values.get(op.weight)!, dx.tensor, undefined, this.#kept(op.weight));
+            }
             await dx.add();
           }
           break;
@@ -529,6 +549,7 @@ export class GraphModel implements Classifier {
         }
       }
     }
+    if (map && !mapped) await saliencyMap(gpu, { n: this.#batch, c: channels, h: height, w: width }, this.inputGradient, map);
   }
 
   /**

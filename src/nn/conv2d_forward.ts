@@ -242,7 +242,8 @@ export function directVariant(gpu: Gpu, oh: number, ow: number, k: number): Dire
 /**
  * Runs one of conv2d_forward_v3 to v7 over the batch runs `slices`, with `wt` the weight as
  * conv2dWeightLayout rearranged it (`padded` channels), storing through `epilogue`. Also the gradient to the
- * input, given the flipped weight.
+ * input, given the flipped weight; then `map` (v5 alone, at most 8 output channels) also receives the
+ * saliency map maxᵏ |y| per pixel, (n, oh, ow).
  */
 export async function conv2dForwardDirect(
   gpu: Gpu,
@@ -257,8 +258,10 @@ export async function conv2dForwardDirect(
   slices: ReadonlyArray<readonly [number, number]>,
   version: DirectVariant,
   epilogue?: Epilogue,
+  map?: GpuTensor,
 ): Promise<void> {
   const { shader, pixels, channels, workgroup, rows } = DIRECT[version];
+  if (map && (version !== 5 || s.k > channels)) throw new RangeError(`conv2d: only variant 5 with at most ${channels} channels writes a saliency map, not variant ${version} with ${s.k}`);
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
   for (const [n0, n] of slices) {
@@ -267,13 +270,16 @@ export async function conv2dForwardDirect(
     // Rows of whole vec4s, starting on a vec4, let the kernel load 4 pixels at once.
     const vectors = s.w % 4 === 0 && xw.base % 4 === 0;
     // v7's workgroup is its subgroup, 8 fixed in the shader.
-    const constants = { VEC_X: vectors ? 1 : 0, EPILOGUE: epilogueCode(epilogue) };
+    const constants = { VEC_X: vectors ? 1 : 0, EPILOGUE: epilogueCode(epilogue), ...(map ? { SALIENCY: 1 } : {}) };
     const pipeline = await gpu.pipeline(shader, rows ? constants : { WG: workgroup, ...constants });
     // Without a mask to read, the mask binding takes the bias (read-only, never read).
     const mw = epilogueWindow(gpu, epilogue, n0 * outImage, n * outImage);
     const bw = gpu.window(bias);
-    const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, padded, s.pad, xw.base, yw.base, mw?.base ?? 0]);
+    // v5 alone takes the saliency map; without one, a 1-element scratch fills its binding.
+    const sw = version === 5 ? (map ? gpu.window(map, n0 * oh * ow, n * oh * ow) : gpu.window(gpu.scratch('no saliency map', 1))) : undefined;
+    const params = new Uint32Array([n, s.c, s.h, s.w, s.k, oh, ow, padded, s.pad, xw.base, yw.base, mw?.base ?? 0, sw?.base ?? 0]);
     const bindings = [xw.binding, xw.binding, gpu.window(wt, 0, s.c * 9 * padded).binding, bw.binding, yw.binding, (mw ?? bw).binding];
+    if (sw) bindings.push(sw.binding);
     const groups = rows ? Math.ceil(oh / workgroup) * Math.ceil(ow / pixels) : Math.ceil((oh * Math.ceil(ow / pixels)) / workgroup);
     gpu.dispatch(pipeline, params, bindings, [groups, Math.ceil(s.k / channels), n]);
   }

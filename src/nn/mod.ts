@@ -25,6 +25,13 @@ export {
   type Conv2dBackwardInputVariant,
   conv2dBackwardInputVariant,
 } from './conv2d_backward_input.ts';
+export {
+  CONV2D_BACKWARD_SALIENCY_VARIANTS,
+  conv2dBackwardSaliency,
+  type Conv2dBackwardSaliencyVariant,
+  conv2dBackwardSaliencyVariant,
+  SALIENCY_CHANNELS,
+} from './conv2d_backward_saliency.ts';
 export { CONV2D_BACKWARD_WEIGHT_VARIANTS, conv2dBackwardWeight, type Conv2dBackwardWeightVariant } from './conv2d_backward_weight.ts';
 export {
   CONV2D_FORWARD_VARIANTS,

@@ -17,6 +17,7 @@ export { fidelityPerturb } from './fidelity_perturb.ts';
 export { gaussianBlur2d } from './gaussian_blur2d.ts';
 export { globalAvgPool2dBackward, globalAvgPool2dForward } from './global_avg_pool2d.ts';
 export { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.ts';
+export { conv2dBackwardSaliency } from './conv2d_backward_saliency.ts';
 export { conv2dWinograd, WINOGRAD_MATRICES, type WinogradTile } from './conv2d_winograd.ts';
 export {
   referenceGraphBackward,
