@@ -36,6 +36,8 @@ const targets = {
   // The attribution methods timed per map, and VGG16's memory check (bench/attribution_methods.ts).
   methods: () => build({ ...common, entryPoints: ['bench/attribution_methods.ts'], outfile: '.build/bench/attribution-methods.mjs' }),
   peers: () => build({ ...common, entryPoints: ['bench/peers/check.ts'], outfile: '.build/bench/peers-check.mjs' }),
+  // The first conv's gradient with the saliency map, fused and not (bench/saliency_fusion.ts).
+  'saliency-fusion': () => build({ ...common, entryPoints: ['bench/saliency_fusion.ts'], outfile: '.build/bench/saliency-fusion.mjs' }),
   cli: () => build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: '.build/cli/main.mjs' }),
   // The cluttered scenes as .npy, for weights/train_resnet.py (PyTorch).
   'dump-cluttered': () => build({ ...common, entryPoints: ['bench/dump_cluttered.ts'], outfile: '.build/bench/dump-cluttered.mjs' }),

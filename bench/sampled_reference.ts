@@ -3,7 +3,7 @@
 // JavaScript would take seconds.
 
 import type { Random } from '../src/random/mod.ts';
-import { type Conv2dShape, conv2dOutputSize, type LinearShape } from '../src/shapes/mod.ts';
+import { type Conv2dShape, conv2dOutputSize, conv2dPads, type LinearShape } from '../src/shapes/mod.ts';
 
 type Data = ArrayLike<number>;
 
@@ -26,13 +26,15 @@ export function conv2dForwardAt(s: Conv2dShape, x: Data, w: Data, b: Data, i: nu
   const oy = Math.floor(i / ow) % oh;
   const k = Math.floor(i / (ow * oh)) % s.k;
   const n = Math.floor(i / (ow * oh * s.k));
+  const [top, left] = conv2dPads(s);
+  const stride = s.stride ?? 1;
   let sum = b[k];
   for (let c = 0; c < s.c; c++) {
     for (let r = 0; r < s.size; r++) {
-      const iy = oy + r - s.pad;
+      const iy = oy * stride + r - top;
       if (iy < 0 || iy >= s.h) continue;
       for (let q = 0; q < s.size; q++) {
-        const ix = ox + q - s.pad;
+        const ix = ox * stride + q - left;
         if (ix < 0 || ix >= s.w) continue;
         sum += x[((n * s.c + c) * s.h + iy) * s.w + ix] * w[((k * s.c + c) * s.size + r) * s.size + q];
       }
@@ -47,14 +49,19 @@ export function conv2dBackwardInputAt(s: Conv2dShape, dy: Data, w: Data, i: numb
   const iy = Math.floor(i / s.w) % s.h;
   const c = Math.floor(i / (s.w * s.h)) % s.c;
   const n = Math.floor(i / (s.w * s.h * s.c));
+  const [top, left] = conv2dPads(s);
+  const stride = s.stride ?? 1;
   let sum = 0;
   for (let k = 0; k < s.k; k++) {
     for (let r = 0; r < s.size; r++) {
-      const oy = iy + s.pad - r;
-      if (oy < 0 || oy >= oh) continue;
+      // Only the taps whose window start the stride reaches read this pixel.
+      const ty = iy + top - r;
+      const oy = ty / stride;
+      if (ty < 0 || ty % stride !== 0 || oy >= oh) continue;
       for (let q = 0; q < s.size; q++) {
-        const ox = ix + s.pad - q;
-        if (ox < 0 || ox >= ow) continue;
+        const tx = ix + left - q;
+        const ox = tx / stride;
+        if (tx < 0 || tx % stride !== 0 || ox >= ow) continue;
         sum += dy[((n * s.k + k) * oh + oy) * ow + ox] * w[((k * s.c + c) * s.size + r) * s.size + q];
       }
     }
@@ -68,13 +75,15 @@ export function conv2dBackwardWeightAt(s: Conv2dShape, x: Data, dy: Data, i: num
   const r = Math.floor(i / s.size) % s.size;
   const c = Math.floor(i / (s.size * s.size)) % s.c;
   const k = Math.floor(i / (s.size * s.size * s.c));
+  const [top, left] = conv2dPads(s);
+  const stride = s.stride ?? 1;
   let sum = 0;
   for (let n = 0; n < s.n; n++) {
     for (let oy = 0; oy < oh; oy++) {
-      const iy = oy + r - s.pad;
+      const iy = oy * stride + r - top;
       if (iy < 0 || iy >= s.h) continue;
       for (let ox = 0; ox < ow; ox++) {
-        const ix = ox + q - s.pad;
+        const ix = ox * stride + q - left;
         if (ix < 0 || ix >= s.w) continue;
         sum += dy[((n * s.k + k) * oh + oy) * ow + ox] * x[((n * s.c + c) * s.h + iy) * s.w + ix];
       }

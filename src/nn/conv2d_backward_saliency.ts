@@ -81,10 +81,12 @@ export async function conv2dBackwardSaliency(
 
 /**
  * The variant that measured faster on lavapipe than conv2dBackwardInput's default followed by saliencyMap,
- * or undefined where neither was (the graph then runs the two): 2 where that default is variant 5, which
- * 2 is with the map stored as well; 1 where the default is the general gather v8 (a ResNet's 7×7 stride-2
- * stem at 224×224: 73 ms against 104, bench/results/saliency-fusion-2026-12-03-lavapipe.md). At 3×3 stride-1
- * layers variant 1 took 1.3 times as long as v5 with the map, and elsewhere nothing was measured.
+ * or undefined where neither was (the graph then runs the two), from
+ * bench/results/saliency-fusion-2026-12-03-lavapipe.json (bench/saliency_fusion.ts): 2 where that default
+ * is variant 5, which 2 is with the map stored as well (0.84–1.02 of v5 alone's time: the map pass is saved);
+ * 1 where the default is the general gather v8 (a ResNet's 7×7 stride-2 stem at 224×224: 59 ms against 96).
+ * At 3×3 stride-1 layers variant 1 took 1.35–1.61 times as long as v5 with the map; elsewhere nothing was
+ * measured.
  */
 export function conv2dBackwardSaliencyVariant(gpu: Gpu, s: Conv2dShape): Conv2dBackwardSaliencyVariant | undefined {
   const unfused = conv2dBackwardInputVariant(gpu, s, false);
