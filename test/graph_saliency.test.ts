@@ -77,6 +77,23 @@ for (const [name, graph, n, writer] of CASES) {
   });
 }
 
+test('GraphModel.backward with fuse: false writes the same saliency map by the separate pass', async () => {
+  const graph = vgg(3);
+  const input = random.uniformArray(2 * 3 * 12 * 20);
+  const dLogits = random.uniformArray(12);
+  const maps: Float32Array[] = [];
+  for (const fuse of [true, false]) {
+    const model = GraphModel.create(gpu, graph, { fuse });
+    await model.forward(input, 2);
+    const map = poisoned(480, 'map');
+    const shaders = await shadersOf(() => model.backward(dLogits, 'guided', { saliencyMap: map }));
+    assert.is(shaders.includes('saliency_map'), !fuse || gpu.subgroupSize !== 8, `the separate pass ran (fuse: ${fuse})`);
+    maps.push(await gpu.read(map));
+    model.destroy();
+  }
+  assertEqual('map, fused against fuse: false', maps[0], maps[1], { random });
+});
+
 test('GraphModel.backward refuses a saliency map of the wrong size, or without the gradient to the input', async () => {
   const graph = vgg(3);
   const model = GraphModel.create(gpu, graph);

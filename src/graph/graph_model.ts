@@ -374,7 +374,8 @@ export class GraphModel implements Classifier {
    * neither does the input (fine-tuning with the lower layers frozen). `saliencyMap`, an (n, H, W) tensor,
    * also receives each image's saliency map maxᶜ |∂input| (Simonyan et al. 2014, section 3.1): where the
    * input feeds one conv that conv2d_backward_saliency takes faster than the two passes, that conv's
-   * gradient kernel writes it as it stores the input's gradient; elsewhere a saliency_map pass follows.
+   * gradient kernel writes it as it stores the input's gradient (unless `fuse` is false); elsewhere a
+   * saliency_map pass follows.
    */
   async backward(
     dLogits: Float32Array | GpuTensor,
@@ -466,7 +467,7 @@ export class GraphModel implements Classifier {
             await dx.add();
           } else if (below) {
             const dx = target(t);
-            const fusedMap = map && t === this.graph.input && this.#resolved.consumers.get(t)!.length === 1 ? conv2dBackwardSaliencyVariant(gpu, s) : undefined;
+            const fusedMap = map && this.#fuse && t === this.graph.input && this.#resolved.consumers.get(t)!.length === 1 ? conv2dBackwardSaliencyVariant(gpu, s) : undefined;
             if (fusedMap !== undefined) {
               await conv2dBackwardSaliency(gpu, s, dy, this.#values.get(op.weight)!, dx.tensor, map!, fusedMap);
               mapped = true;
