@@ -66,6 +66,12 @@ export const VGG16_RANDOM = 'VGG16 224×224, random weights';
 export const RESNET50_RANDOM = 'ResNet-50 224×224, random weights (BN folded)';
 
 /** An end-to-end time in ms: two decimals under 10 ms (the small shipped model), whole ms above. */
+/** The adapter's short name in results files: 'lavapipe' for Mesa's llvmpipe, else its name in lower-case words joined by '-'. */
+export function adapterSlug(adapterName: string): string {
+  const name = adapterName.toLowerCase();
+  return name.includes('llvmpipe') ? 'lavapipe' : name.replace(/[^a-z0-9]+/g, '-').slice(0, 40);
+}
+
 export const formatMs = (x: number): string => (x < 10 ? x.toFixed(2) : x.toFixed(0));
 
 const percent = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : '–');

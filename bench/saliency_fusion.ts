@@ -14,6 +14,7 @@ import * as nn from '../src/nn/mod.ts';
 import { Random } from '../src/random/mod.ts';
 import { type Conv2dShape, conv2dOutputSize } from '../src/shapes/mod.ts';
 import { conv2dBackwardInputAt } from './sampled_reference.ts';
+import { adapterSlug } from './results.ts';
 import { Timer } from './timer.ts';
 
 const SHAPES: Array<[string, Conv2dShape]> = [
@@ -78,7 +79,7 @@ for (const [layer, s] of SHAPES) {
   for (const t of [dy, w, dx, map]) t.buffer.destroy();
 }
 const date = new Date().toISOString().slice(0, 10);
-const slug = gpu.adapterName.toLowerCase().includes('llvmpipe') ? 'lavapipe' : gpu.adapterName.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 40);
+const slug = adapterSlug(gpu.adapterName);
 const path = `bench/results/saliency-fusion-${date}-${slug}.json`;
 writeFileSync(path, `${JSON.stringify({ date, adapter: gpu.adapterName, timing: timer.method, rounds, loadAverage: load, rows }, null, 2)}\n`);
 console.log(`results: ${path}`);

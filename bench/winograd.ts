@@ -17,6 +17,7 @@ import * as nn from '../src/nn/mod.ts';
 import { Random } from '../src/random/mod.ts';
 import type { Conv2dShape } from '../src/shapes/mod.ts';
 import { conv2dBackwardInputAt, conv2dForwardAt } from './sampled_reference.ts';
+import { adapterSlug } from './results.ts';
 import { Timer } from './timer.ts';
 
 /** VGG16's distinct 3×3 conv shapes at 224×224: name, input channels, output channels, size. */
@@ -179,7 +180,7 @@ for (const [layer, c, k, size] of [...VGG16_3X3, ...SHIPPED_3X3]) {
 
 const date = new Date().toISOString();
 const load = { start: loadStart, end: loadavg()[0] };
-const slug = gpu.adapterName.toLowerCase().includes('llvmpipe') ? 'lavapipe' : gpu.adapterName.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 40);
+const slug = adapterSlug(gpu.adapterName);
 const name = outName || `winograd-${date.slice(0, 10)}-${slug}${batch > 1 ? `-batch${batch}` : ''}`;
 const path = name.includes('/') ? name : `bench/results/${name}`;
 writeFileSync(`${path}.json`, `${JSON.stringify({ date, adapter: gpu.adapterName, timing: timer.method, runs, batch, samples: SAMPLES, loadAverage: load, rows }, null, 2)}\n`);
