@@ -5,14 +5,17 @@
 // zero), and the last row and column of windows also zero the rows and columns floor mode drops, so dx
 // is written whole. Version 1 gathers per input element and pays seven integer divisions for each;
 // lavapipe runs those lane by lane, and VGG's 2×2 pools then cost as much as the conv beside them.
-// The grid is (window groups, planes): only the window's place within its plane needs a division.
+// The grid is (columns, rows, planes) of windows in 8 × ROWS workgroups, so that no lane divides. TWO
+// (2×2 windows) writes the four elements at constant offsets, with no loop: lavapipe runs a loop whose
+// bounds differ between lanes under a mask, at several times the cost of its stores.
 
-override WG: u32;
+override ROWS: u32;
+override TWO: bool = false;
 
 struct Params {
   n: u32, c: u32, h: u32, w: u32,
   oh: u32, ow: u32, n0: u32, dy_base: u32,
-  dx_base: u32, size: u32, m_base: u32,
+  dx_base: u32, size: u32, m_base: u32, plane0: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -26,15 +29,13 @@ struct Params {
 override EPILOGUE: u32 = 0u;
 @group(0) @binding(4) var<storage, read> mask: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u,
-        @builtin(local_invocation_index) lid: u32) {
-  let j = wid.x * WG + lid;
-  let plane = wid.z * groups.y + wid.y;
-  if (j >= p.oh * p.ow || plane >= p.n * p.c) { return; }
-  let oy = j / p.ow;
-  let ox = j - oy * p.ow;
-  let o = plane * p.oh * p.ow + j;
+@compute @workgroup_size(8, ROWS)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let ox = wid.x * 8u + lid.x;
+  let oy = wid.y * ROWS + lid.y;
+  if (ox >= p.ow || oy >= p.oh) { return; }
+  let plane = p.plane0 + wid.z;
+  let o = (plane * p.oh + oy) * p.ow + ox;
   var g = dy[p.dy_base + o];
   if (EPILOGUE >= 2u) {
     var keep = true;
@@ -48,6 +49,15 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   let y1 = select(y0 + p.size, p.h, oy + 1u == p.oh);
   let x1 = select(x0 + p.size, p.w, ox + 1u == p.ow);
   let first = p.n0 * p.c * p.h * p.w;
+  // The rows and columns that floor mode drops go to the last windows' loop below.
+  if (TWO && y1 == y0 + 2u && x1 == x0 + 2u) {
+    let at = (plane * p.h + y0) * p.w + x0;
+    dx[p.dx_base + at] = select(0.0, g, first + at == chosen);
+    dx[p.dx_base + at + 1u] = select(0.0, g, first + at + 1u == chosen);
+    dx[p.dx_base + at + p.w] = select(0.0, g, first + at + p.w == chosen);
+    dx[p.dx_base + at + p.w + 1u] = select(0.0, g, first + at + p.w + 1u == chosen);
+    return;
+  }
   for (var iy = y0; iy < y1; iy++) {
     let row = (plane * p.h + iy) * p.w;
     for (var ix = x0; ix < x1; ix++) {

@@ -158,6 +158,17 @@ for (const variant of [1, 2] as const) {
     checkBackward(sliced, SLICED, FILLS[2][1](sizes(SLICED).inLength), variant));
 }
 
+// A dispatch limit of 4 workgroups a dimension: the 2·5 planes take three dispatches, and the grid's
+// columns and rows of windows still fit (2×2 windows, whose fast path reads constant offsets, and 3×3/3).
+const narrow = new Gpu(gpu.device, gpu.adapterName, { maxWorkgroupsPerDimension: 4 });
+for (const [name, s] of [['2×2/2', { n: 2, c: 5, h: 9, w: 10 }], ['3×3/3', { n: 2, c: 5, h: 11, w: 10, size: 3, stride: 3 }]] as const) {
+  test(`max_pool2d_forward and max_pool2d_backward version 2 match the reference for ${name} on (2, 5) planes in dispatches of 4 planes`, async () => {
+    if (s.n * s.c <= 2 * narrow.limits.workgroupsPerDimension) throw new Error('the case no longer needs three dispatches');
+    await checkForward(narrow, s, FILLS[1][1](sizes(s).inLength));
+    await checkBackward(narrow, s, FILLS[2][1](sizes(s).inLength), 2);
+  });
+}
+
 test('max_pool2d_backward refuses version 2 for overlapping or padded windows', async () => {
   const s: MaxPool2dShape = { n: 1, c: 1, h: 5, w: 5, size: 3, stride: 2, pads: [1, 1, 1, 1] };
   await assertRejectsWith(

@@ -59,7 +59,8 @@ export class Gpu {
 
   /**
    * `maxBindingBytes` lowers the binding limit below the adapter's, so that tests can drive the sliced
-   * paths with small tensors; it cannot raise it. `kernels` defaults to `tuned`, `fillInvocations` to a GPU's
+   * paths with small tensors; it cannot raise it. `maxWorkgroupsPerDimension` lowers the dispatch limit
+   * likewise, for the paths that split a grid into several dispatches. `kernels` defaults to `tuned`, `fillInvocations` to a GPU's
    * 16384. `subgroups: false` makes the kernels act as if the device had no subgroups.
    */
   constructor(
@@ -67,6 +68,7 @@ export class Gpu {
     adapterName: string,
     options: {
       readonly maxBindingBytes?: number;
+      readonly maxWorkgroupsPerDimension?: number;
       readonly kernels?: KernelSet;
       readonly fillInvocations?: number;
       readonly subgroups?: boolean;
@@ -83,7 +85,7 @@ export class Gpu {
       bindingAlignment: l.minStorageBufferOffsetAlignment,
       workgroupStorageBytes: l.maxComputeWorkgroupStorageSize,
       invocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
-      workgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+      workgroupsPerDimension: Math.min(l.maxComputeWorkgroupsPerDimension, options.maxWorkgroupsPerDimension ?? Infinity),
     };
     this.hasTimestamps = device.features.has('timestamp-query');
     const info = device.adapterInfo as GPUAdapterInfo | undefined;

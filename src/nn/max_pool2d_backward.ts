@@ -8,8 +8,8 @@ import { checkEpilogue, type Epilogue, epilogueCode, epilogueWindow } from './ep
 
 const SHADER = { name: 'max_pool2d_backward', code };
 const SHADER_V2 = { name: 'max_pool2d_backward_v2', code: v2 };
-// v2's windows a workgroup: planes of 14×14 windows and smaller keep most lanes busy.
-const V2_WORKGROUP = 64;
+// v2's workgroups: 8 window columns (one 8-lane subgroup on lavapipe) × this many window rows.
+const V2_ROWS = 16;
 
 /** 1 gathers per input element (any window); 2 scatters per window, for windows that tile without overlap or padding. */
 export type MaxPool2dBackwardVariant = 1 | 2;
@@ -45,16 +45,19 @@ export async function maxPool2dBackward(
   const inImage = s.c * s.h * s.w;
   const outImage = s.c * oh * ow;
   if (variant === 2) {
-    const pipeline = await gpu.pipeline(SHADER_V2, { WG: V2_WORKGROUP, EPILOGUE: epilogueCode(epilogue) });
+    const pipeline = await gpu.pipeline(SHADER_V2, { ROWS: V2_ROWS, TWO: size === 2 ? 1 : 0, EPILOGUE: epilogueCode(epilogue) });
+    const most = gpu.limits.workgroupsPerDimension;
+    if (Math.ceil(oh / V2_ROWS) > most || Math.ceil(ow / 8) > most) throw new RangeError(`max_pool2d_backward: a ${oh}×${ow} output needs more than ${most} workgroups a dimension`);
     for (const [n0, n] of itemSlices(gpu, 'max_pool2d_backward', s.n, { dx: inImage, dy: outImage })) {
       const dyw = gpu.window(dy, n0 * outImage, n * outImage);
       const sw = gpu.window(switches, n0 * outImage, n * outImage);
       const dxw = gpu.window(dx, n0 * inImage, n * inImage);
       // Without a mask to read, the mask binding takes dy (read-only, never read through it).
       const mw = epilogueWindow(gpu, epilogue, n0 * outImage, n * outImage);
-      const params = new Uint32Array([n, s.c, s.h, s.w, oh, ow, n0, dyw.base, dxw.base, size, mw?.base ?? 0]);
-      const [planesX, planesY] = gpu.grid(n * s.c);
-      gpu.dispatch(pipeline, params, [dyw.binding, sw.binding, dxw.binding, (mw ?? dyw).binding], [Math.ceil((oh * ow) / V2_WORKGROUP), planesX, planesY]);
+      for (let plane0 = 0; plane0 < n * s.c; plane0 += most) {
+        const params = new Uint32Array([n, s.c, s.h, s.w, oh, ow, n0, dyw.base, dxw.base, size, mw?.base ?? 0, plane0]);
+        gpu.dispatch(pipeline, params, [dyw.binding, sw.binding, dxw.binding, (mw ?? dyw).binding], [Math.ceil(ow / 8), Math.ceil(oh / V2_ROWS), Math.min(most, n * s.c - plane0)]);
+      }
     }
     return;
   }

@@ -5,8 +5,8 @@ import { checkPool, checkWindow } from './pool_check.ts';
 import { itemSlices } from './slices.ts';
 
 const SHADER = { name: 'max_pool2d_forward', code };
-// Windows a workgroup: planes of 14×14 windows and smaller keep most lanes busy.
-const WORKGROUP = 64;
+// A workgroup is 8 output columns (one 8-lane subgroup on lavapipe) × ROWS output rows.
+const ROWS = 16;
 
 /**
  * Max-pool with the shape's window, stride and padding (default 2×2, stride 2, none; padding counts as
@@ -20,13 +20,17 @@ export async function maxPool2dForward(gpu: Gpu, s: MaxPool2dShape, x: GpuTensor
   checkPool('max_pool2d_forward', s, oh, ow, { x, y, switches });
   const inImage = s.c * s.h * s.w;
   const outImage = s.c * oh * ow;
-  const pipeline = await gpu.pipeline(SHADER, { WG: WORKGROUP });
+  const two = size === 2 && stride === 2 && pads.every((pad) => pad === 0);
+  const pipeline = await gpu.pipeline(SHADER, { ROWS, TWO: two ? 1 : 0 });
+  const most = gpu.limits.workgroupsPerDimension;
+  if (Math.ceil(oh / ROWS) > most || Math.ceil(ow / 8) > most) throw new RangeError(`max_pool2d_forward: a ${oh}×${ow} output needs more than ${most} workgroups a dimension`);
   for (const [n0, n] of itemSlices(gpu, 'max_pool2d_forward', s.n, { x: inImage, y: outImage })) {
     const xw = gpu.window(x, n0 * inImage, n * inImage);
     const yw = gpu.window(y, n0 * outImage, n * outImage);
     const sw = gpu.window(switches, n0 * outImage, n * outImage);
-    const params = new Uint32Array([n, s.c, s.h, s.w, oh, ow, n0, xw.base, yw.base, size, stride, pads[0], pads[1]]);
-    const [planesX, planesY] = gpu.grid(n * s.c);
-    gpu.dispatch(pipeline, params, [xw.binding, yw.binding, sw.binding], [Math.ceil((oh * ow) / WORKGROUP), planesX, planesY]);
+    for (let plane0 = 0; plane0 < n * s.c; plane0 += most) {
+      const params = new Uint32Array([n, s.c, s.h, s.w, oh, ow, n0, xw.base, yw.base, size, stride, pads[0], pads[1], plane0]);
+      gpu.dispatch(pipeline, params, [xw.binding, yw.binding, sw.binding], [Math.ceil(ow / 8), Math.ceil(oh / ROWS), Math.min(most, n * s.c - plane0)]);
+    }
   }
 }
