@@ -8,26 +8,34 @@
 // Bᵀ is Lavin & Gray's (2016): for M = 2 the rows (1, 0, −1, 0), (0, 1, 1, 0), (0, −1, 1, 0),
 // (0, 1, 0, −1); for M = 4, with points 0, ±1, ±2, those in input_1d. src/reference/conv2d_winograd.ts
 // holds the same matrices in float64, checked there against the plain convolution.
-// One invocation a (channel, tile) pair, tiles fastest, so neighbouring lanes write neighbouring t.
+// One invocation a (channel, tile) pair on a (tile column, tile row, plane) grid: no lane divides (on
+// lavapipe each of the five divisions of a flat index cost as much as the tile's 36 loads), every
+// index is a constant, so nothing goes through a per-lane array, and each load is clamped into the
+// image and then zeroed with a select instead of branched around.
 
-override WG: u32;
 override M: u32;
+override ROWS: u32;
 
 struct Params {
   c: u32, h: u32, w: u32, pad: u32,
   th: u32, tw: u32, t: u32, tp: u32,
-  x_base: u32,
+  x_base: u32, plane0: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> v: array<f32>;
 
-// Bᵀ applied to one column (or row) of A values.
-fn input_1d(d: array<f32, 6>) -> array<f32, 6> {
-  if (M == 2u) {
-    return array<f32, 6>(d[0] - d[2], d[1] + d[2], d[2] - d[1], d[1] - d[3], 0.0, 0.0);
-  }
+// x at (row, column) of the plane starting at `plane`, or 0 outside the image.
+fn at(plane: u32, row: i32, column: i32) -> f32 {
+  let inside = row >= 0 && row < i32(p.h) && column >= 0 && column < i32(p.w);
+  let r = u32(clamp(row, 0, i32(p.h) - 1));
+  let c = u32(clamp(column, 0, i32(p.w) - 1));
+  return select(0.0, x[plane + r * p.w + c], inside);
+}
+
+// Bᵀ applied to one column (or row) of 6 values, for M = 4.
+fn b6(d: array<f32, 6>) -> array<f32, 6> {
   return array<f32, 6>(
     4.0 * d[0] - 5.0 * d[2] + d[4],
     -4.0 * (d[1] + d[2]) + d[3] + d[4],
@@ -38,43 +46,72 @@ fn input_1d(d: array<f32, 6>) -> array<f32, 6> {
   );
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.y * groups.x + wid.x) * WG + lid;
-  if (i >= p.c * p.tp) { return; }
-  let t = i % p.tp;
-  let c = i / p.tp;
-  let a = M + 2u;
-  let out = c * p.tp + t;
+// Bᵀ applied to one column (or row) of 4 values, for M = 2.
+fn b4(d: array<f32, 4>) -> array<f32, 4> {
+  return array<f32, 4>(d[0] - d[2], d[1] + d[2], d[2] - d[1], d[1] - d[3]);
+}
+
+fn column6(plane: u32, top: i32, ix: i32) -> array<f32, 6> {
+  return b6(array<f32, 6>(at(plane, top, ix), at(plane, top + 1, ix), at(plane, top + 2, ix),
+                          at(plane, top + 3, ix), at(plane, top + 4, ix), at(plane, top + 5, ix)));
+}
+
+fn column4(plane: u32, top: i32, ix: i32) -> array<f32, 4> {
+  return b4(array<f32, 4>(at(plane, top, ix), at(plane, top + 1, ix), at(plane, top + 2, ix), at(plane, top + 3, ix)));
+}
+
+// Row r of Bᵀ d B from the columns e0 … e5 (each already Bᵀ d), stored at points 6r … 6r + 5.
+fn row6(r: u32, e: array<f32, 6>, out: u32, step: u32) {
+  let b = b6(e);
+  let first = 6u * r * step + out;
+  v[first] = b[0]; v[first + step] = b[1]; v[first + 2u * step] = b[2];
+  v[first + 3u * step] = b[3]; v[first + 4u * step] = b[4]; v[first + 5u * step] = b[5];
+}
+
+fn row4(r: u32, e: array<f32, 4>, out: u32, step: u32) {
+  let b = b4(e);
+  let first = 4u * r * step + out;
+  v[first] = b[0]; v[first + step] = b[1]; v[first + 2u * step] = b[2]; v[first + 3u * step] = b[3];
+}
+
+@compute @workgroup_size(8, ROWS)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let plane = p.plane0 + wid.z;  // n · C + c within this run of images
+  let n = plane / p.c;
+  let c = plane - n * p.c;
   let step = p.c * p.tp;
-  if (t >= p.t) {
-    for (var xi = 0u; xi < a * a; xi++) { v[xi * step + out] = 0.0; }
-    return;
+  // The padding tiles T … TP − 1 of channel c, zeroed by the first group of its first image.
+  if (n == 0u && wid.x == 0u && wid.y == 0u && lid.y == 0u && p.t + lid.x < p.tp) {
+    for (var xi = 0u; xi < (M + 2u) * (M + 2u); xi++) { v[xi * step + c * p.tp + p.t + lid.x] = 0.0; }
   }
-  let per_image = p.th * p.tw;
-  let n = t / per_image;
-  let ty = (t % per_image) / p.tw;
-  let tx = t % p.tw;
-  let plane = p.x_base + (n * p.c + c) * p.h * p.w;
+  let tx = wid.x * 8u + lid.x;
+  let ty = wid.y * ROWS + lid.y;
+  if (tx >= p.tw || ty >= p.th) { return; }
+  let out = c * p.tp + (n * p.th + ty) * p.tw + tx;
+  let base = p.x_base + plane * p.h * p.w;
   let top = i32(ty * M) - i32(p.pad);
   let left = i32(tx * M) - i32(p.pad);
-  // e[r] = Bᵀ applied down column r of the tile, then each row of e across.
-  var e: array<array<f32, 6>, 6>;
-  for (var col = 0u; col < a; col++) {
-    let ix = left + i32(col);
-    var d = array<f32, 6>(0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-    if (ix >= 0 && ix < i32(p.w)) {
-      for (var r = 0u; r < a; r++) {
-        let iy = top + i32(r);
-        if (iy >= 0 && iy < i32(p.h)) { d[r] = x[plane + u32(iy) * p.w + u32(ix)]; }
-      }
-    }
-    let b = input_1d(d);
-    for (var r = 0u; r < a; r++) { e[r][col] = b[r]; }
+  if (M == 2u) {
+    let e0 = column4(base, top, left);
+    let e1 = column4(base, top, left + 1);
+    let e2 = column4(base, top, left + 2);
+    let e3 = column4(base, top, left + 3);
+    row4(0u, array<f32, 4>(e0[0], e1[0], e2[0], e3[0]), out, step);
+    row4(1u, array<f32, 4>(e0[1], e1[1], e2[1], e3[1]), out, step);
+    row4(2u, array<f32, 4>(e0[2], e1[2], e2[2], e3[2]), out, step);
+    row4(3u, array<f32, 4>(e0[3], e1[3], e2[3], e3[3]), out, step);
+    return;
   }
-  for (var r = 0u; r < a; r++) {
-    let b = input_1d(e[r]);
-    for (var col = 0u; col < a; col++) { v[(r * a + col) * step + out] = b[col]; }
-  }
+  let e0 = column6(base, top, left);
+  let e1 = column6(base, top, left + 1);
+  let e2 = column6(base, top, left + 2);
+  let e3 = column6(base, top, left + 3);
+  let e4 = column6(base, top, left + 4);
+  let e5 = column6(base, top, left + 5);
+  row6(0u, array<f32, 6>(e0[0], e1[0], e2[0], e3[0], e4[0], e5[0]), out, step);
+  row6(1u, array<f32, 6>(e0[1], e1[1], e2[1], e3[1], e4[1], e5[1]), out, step);
+  row6(2u, array<f32, 6>(e0[2], e1[2], e2[2], e3[2], e4[2], e5[2]), out, step);
+  row6(3u, array<f32, 6>(e0[3], e1[3], e2[3], e3[3], e4[3], e5[3]), out, step);
+  row6(4u, array<f32, 6>(e0[4], e1[4], e2[4], e3[4], e4[4], e5[4]), out, step);
+  row6(5u, array<f32, 6>(e0[5], e1[5], e2[5], e3[5], e4[5], e5[5]), out, step);
 }

@@ -3,16 +3,17 @@
 // m: (A·A, KP, TP), the products of step 2  b: (K)  →  y: (N, K, OH, OW), each tile's M×M pixels
 // (those inside the output; tiles are laid out as in conv2d_winograd_input).
 // Aᵀ is Lavin & Gray's (2016): for M = 2 the rows (1, 1, 1, 0), (0, 1, −1, −1); for M = 4 those in
-// output_1d. (The gradient to the input, which has no bias, passes zeros.)
-// One invocation a (channel, tile) pair, tiles fastest.
+// a6. (The gradient to the input, which has no bias, passes zeros.)
+// One invocation a (channel, tile) pair on a (tile column, tile row, plane) grid, as in
+// conv2d_winograd_input: no lane divides, and every index is a constant.
 
-override WG: u32;
 override M: u32;
+override ROWS: u32;
 
 struct Params {
   k: u32, kp: u32, oh: u32, ow: u32,
   th: u32, tw: u32, t: u32, tp: u32,
-  y_base: u32, m_base: u32,
+  y_base: u32, m_base: u32, plane0: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -34,11 +35,8 @@ fn epilogue(v: f32, at: u32) -> f32 {
   return select(0.0, v, keep);
 }
 
-// Aᵀ applied to one column (or row) of A values.
-fn output_1d(v: array<f32, 6>) -> array<f32, 4> {
-  if (M == 2u) {
-    return array<f32, 4>(v[0] + v[1] + v[2], v[1] - v[2] - v[3], 0.0, 0.0);
-  }
+// Aᵀ applied to one column (or row) of 6 values, for M = 4.
+fn a6(v: array<f32, 6>) -> array<f32, 4> {
   let s1 = v[1] + v[2];
   let d1 = v[1] - v[2];
   let s2 = v[3] + v[4];
@@ -46,38 +44,79 @@ fn output_1d(v: array<f32, 6>) -> array<f32, 4> {
   return array<f32, 4>(v[0] + s1 + s2, d1 + 2.0 * d2, s1 + 4.0 * s2, d1 + 8.0 * d2 + v[5]);
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.y * groups.x + wid.x) * WG + lid;
-  if (i >= p.k * p.t) { return; }
-  let t = i % p.t;
-  let k = i / p.t;
-  let a = M + 2u;
+// Aᵀ applied to one column (or row) of 4 values, for M = 2.
+fn a4(v: array<f32, 4>) -> array<f32, 2> {
+  return array<f32, 2>(v[0] + v[1] + v[2], v[1] - v[2] - v[3]);
+}
+
+// Aᵀ down column `col` of the tile's 6×6 products (point ξ = 6r + col at m[ξ·step + first]).
+fn column6(col: u32, first: u32, step: u32) -> array<f32, 4> {
+  return a6(array<f32, 6>(m[col * step + first], m[(6u + col) * step + first], m[(12u + col) * step + first],
+                          m[(18u + col) * step + first], m[(24u + col) * step + first], m[(30u + col) * step + first]));
+}
+
+fn column4(col: u32, first: u32, step: u32) -> array<f32, 2> {
+  return a4(array<f32, 4>(m[col * step + first], m[(4u + col) * step + first], m[(8u + col) * step + first],
+                          m[(12u + col) * step + first]));
+}
+
+// Stores v at column ox of the output row that starts at `row`, where ox is inside the output.
+fn put(row: u32, ox: u32, v: f32) {
+  if (ox < p.ow) {
+    let at = row + ox;
+    y[at] = epilogue(v, at);
+  }
+}
+
+// Stores output row oy0 + r of the tile (Aᵀ m A's row r, plus the bias b) where it is inside the output;
+// `rows` is where row oy0 starts.
+fn row4(r: u32, v: array<f32, 4>, oy0: u32, rows: u32, ox0: u32, b: f32) {
+  if (oy0 + r >= p.oh) { return; }
+  let at = rows + r * p.ow;
+  put(at, ox0, v[0] + b);
+  put(at, ox0 + 1u, v[1] + b);
+  put(at, ox0 + 2u, v[2] + b);
+  put(at, ox0 + 3u, v[3] + b);
+}
+
+fn row2(r: u32, v: array<f32, 2>, oy0: u32, rows: u32, ox0: u32, b: f32) {
+  if (oy0 + r >= p.oh) { return; }
+  let at = rows + r * p.ow;
+  put(at, ox0, v[0] + b);
+  put(at, ox0 + 1u, v[1] + b);
+}
+
+@compute @workgroup_size(8, ROWS)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let tx = wid.x * 8u + lid.x;
+  let ty = wid.y * ROWS + lid.y;
+  if (tx >= p.tw || ty >= p.th) { return; }
+  let plane = p.plane0 + wid.z;  // n · K + k within this run of images
+  let n = plane / p.k;
+  let k = plane - n * p.k;
   let step = p.kp * p.tp;
-  let first = k * p.tp + t;
-  // e[r] = Aᵀ applied down column r of the tile's A×A values, then each row of e across.
-  var e: array<array<f32, 6>, 4>;
-  for (var col = 0u; col < a; col++) {
-    var d: array<f32, 6>;
-    for (var r = 0u; r < a; r++) { d[r] = m[(r * a + col) * step + first]; }
-    let b = output_1d(d);
-    for (var r = 0u; r < M; r++) { e[r][col] = b[r]; }
-  }
+  let first = k * p.tp + (n * p.th + ty) * p.tw + tx;
   let b0 = bias[k];
-  let per_image = p.th * p.tw;
-  let n = t / per_image;
-  let oy0 = ((t % per_image) / p.tw) * M;
-  let ox0 = (t % p.tw) * M;
-  let plane = p.y_base + (n * p.k + k) * p.oh * p.ow;
-  for (var r = 0u; r < M; r++) {
-    let row = output_1d(e[r]);
-    if (oy0 + r >= p.oh) { break; }
-    for (var col = 0u; col < M; col++) {
-      if (ox0 + col < p.ow) {
-        let at = plane + (oy0 + r) * p.ow + ox0 + col;
-        y[at] = epilogue(row[col] + b0, at);
-      }
-    }
+  let oy0 = ty * M;
+  let ox0 = tx * M;
+  let rows = p.y_base + plane * p.oh * p.ow + oy0 * p.ow;
+  if (M == 2u) {
+    let e0 = column4(0u, first, step);
+    let e1 = column4(1u, first, step);
+    let e2 = column4(2u, first, step);
+    let e3 = column4(3u, first, step);
+    row2(0u, a4(array<f32, 4>(e0[0], e1[0], e2[0], e3[0])), oy0, rows, ox0, b0);
+    row2(1u, a4(array<f32, 4>(e0[1], e1[1], e2[1], e3[1])), oy0, rows, ox0, b0);
+    return;
   }
+  let e0 = column6(0u, first, step);
+  let e1 = column6(1u, first, step);
+  let e2 = column6(2u, first, step);
+  let e3 = column6(3u, first, step);
+  let e4 = column6(4u, first, step);
+  let e5 = column6(5u, first, step);
+  row4(0u, a6(array<f32, 6>(e0[0], e1[0], e2[0], e3[0], e4[0], e5[0])), oy0, rows, ox0, b0);
+  row4(1u, a6(array<f32, 6>(e0[1], e1[1], e2[1], e3[1], e4[1], e5[1])), oy0, rows, ox0, b0);
+  row4(2u, a6(array<f32, 6>(e0[2], e1[2], e2[2], e3[2], e4[2], e5[2])), oy0, rows, ox0, b0);
+  row4(3u, a6(array<f32, 6>(e0[3], e1[3], e2[3], e3[3], e4[3], e5[3])), oy0, rows, ox0, b0);
 }

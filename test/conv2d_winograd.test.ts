@@ -212,6 +212,40 @@ test('Winograd splits the batch into runs whose work tensors fit a small binding
   }
 });
 
+test('the Winograd transforms cover every plane when a dispatch takes at most 40 workgroups a dimension', async () => {
+  // 2 images × 24 input and 41 output channels: planes in two and three transform dispatches (the
+  // products' 36 points still take one).
+  const s: Conv2dShape = { n: 2, c: 24, h: 9, w: 11, k: 41, size: 3, pad: 1 };
+  const narrow = new Gpu(gpu.device, gpu.adapterName, { maxWorkgroupsPerDimension: 40 });
+  const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
+  const weight = randomTensor(random, s.k * s.c * 9, 'weight');
+  const bias = randomTensor(random, s.k, 'bias');
+  const expected = refForward(s, x.data, weight.data, bias.data);
+  for (const tile of TILES) {
+    const y = poisoned(expected.length, 'y');
+    const u = await conv2dWinogradWeight(narrow, weight.tensor, s.k, s.c, tile, false);
+    await conv2dWinograd(narrow, s, x.tensor, u, bias.tensor, y);
+    assertWithin(`y, F(${tile}×${tile})`, maxRelative(await narrow.read(y), (i) => expected[i], every(expected.length)));
+  }
+});
+
+test('the input transform writes zeros to the padding tiles that round the tile count up for the products', async () => {
+  // F(2×2) on 9×11: 5 × 6 = 30 tiles, padded to 32; the scratch starts poisoned with NaN.
+  const s: Conv2dShape = { n: 1, c: 3, h: 9, w: 11, k: 5, size: 3, pad: 1 };
+  const [t, tp, points] = [30, 32, 16];
+  const fresh = new Gpu(gpu.device, gpu.adapterName);
+  fresh.poison(fresh.scratch('conv2d winograd input', points * s.c * tp));
+  const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
+  const weight = randomTensor(random, s.k * s.c * 9, 'weight');
+  const bias = randomTensor(random, s.k, 'bias');
+  await conv2dWinograd(fresh, s, x.tensor, await conv2dWinogradWeight(fresh, weight.tensor, s.k, s.c, 2, false), bias.tensor, poisoned(s.n * s.k * s.h * s.w, 'y'));
+  const v = await fresh.read(fresh.scratch('conv2d winograd input', points * s.c * tp), 0, points * s.c * tp);
+  for (let row = 0; row < points * s.c; row++) {
+    assert.ok(v.subarray(row * tp, row * tp + t).every(Number.isFinite), `row ${row} has tiles never written`);
+    assert.equal(Array.from(v.subarray(row * tp + t, (row + 1) * tp)), [0, 0], `padding tiles of row ${row}`);
+  }
+});
+
 test('the default kernel follows WINOGRAD_TABLE for a caller that keeps transforms where subgroups have 8 lanes, and stays direct elsewhere, for other callers and in a small binding', () => {
   const layer = (c: number, k: number, size: number, n = 1): Conv2dShape => ({ n, c, h: size, w: size, k, size: 3, pad: 1 });
   const noSubgroups = new Gpu(gpu.device, gpu.adapterName, { subgroups: false });

@@ -25,6 +25,17 @@ const PRODUCT = {
 export type WinogradProduct = keyof typeof PRODUCT;
 export const WINOGRAD_PRODUCTS = [1, 2] as const;
 
+// The transforms' workgroups: 8 tile columns (one 8-lane subgroup) × this many tile rows, on a grid of
+// (tile columns, tile rows, planes).
+const TRANSFORM_ROWS = 4;
+
+/** [start, count] runs of `count` planes, at most `most` a run (a dispatch's workgroups in z). */
+function runs(count: number, most: number): Array<readonly [number, number]> {
+  const out: Array<readonly [number, number]> = [];
+  for (let start = 0; start < count; start += most) out.push([start, Math.min(most, count - start)]);
+  return out;
+}
+
 // Tile counts are padded to a multiple of this: the product kernels load 8 tiles as two vec4s.
 const TILE_BLOCK = 8;
 
@@ -88,12 +99,14 @@ export async function conv2dWinograd(
   }
   const { shader, channels, tiles: tilesPerGroup } = PRODUCT[product];
   const [inputPipeline, productPipeline, outputPipeline] = await Promise.all([
-    gpu.pipeline(INPUT, { WG: ELEMENTWISE_WORKGROUP, M: tile }),
+    gpu.pipeline(INPUT, { ROWS: TRANSFORM_ROWS, M: tile }),
     gpu.pipeline(shader, product === 1 ? { WG: PRODUCT_WORKGROUP } : {}),
-    gpu.pipeline(OUTPUT, { WG: ELEMENTWISE_WORKGROUP, M: tile, EPILOGUE: epilogueCode(epilogue) }),
+    gpu.pipeline(OUTPUT, { ROWS: TRANSFORM_ROWS, M: tile, EPILOGUE: epilogueCode(epilogue) }),
   ]);
   const inImage = s.c * s.h * s.w;
   const outImage = s.k * oh * ow;
+  const most = gpu.limits.workgroupsPerDimension;
+  if (th > most * TRANSFORM_ROWS || tw > most * 8) throw new RangeError(`conv2d_winograd: ${th}×${tw} tiles an image exceed ${most} workgroups a dimension`);
   const uw = gpu.window(u.u, 0, a2 * s.c * u.padded);
   for (let n0 = 0; n0 < s.n; n0 += step) {
     const n = Math.min(step, s.n - n0);
@@ -105,14 +118,18 @@ export async function conv2dWinograd(
     const mw = gpu.window(m, 0, a2 * u.padded * tp);
     const xw = gpu.window(x, n0 * inImage, n * inImage);
     const yw = gpu.window(y, n0 * outImage, n * outImage);
-    gpu.dispatch(inputPipeline, new Uint32Array([s.c, s.h, s.w, s.pad, th, tw, t, tp, xw.base]), [xw.binding, vw.binding],
-      gpu.grid(Math.ceil((s.c * tp) / ELEMENTWISE_WORKGROUP)));
+    for (const [plane0, planes] of runs(n * s.c, most)) {
+      gpu.dispatch(inputPipeline, new Uint32Array([s.c, s.h, s.w, s.pad, th, tw, t, tp, xw.base, plane0]), [xw.binding, vw.binding],
+        [Math.ceil(tw / 8), Math.ceil(th / TRANSFORM_ROWS), planes]);
+    }
     gpu.dispatch(productPipeline, new Uint32Array([s.c, u.padded, tp]), [uw.binding, vw.binding, mw.binding],
       [Math.ceil(tp / tilesPerGroup), u.padded / channels, a2]);
     // Without a mask to read, the mask binding takes the bias (read-only, never read).
     const bw = gpu.window(bias, 0, s.k);
     const rw = epilogueWindow(gpu, epilogue, n0 * outImage, n * outImage);
-    gpu.dispatch(outputPipeline, new Uint32Array([s.k, u.padded, oh, ow, th, tw, t, tp, yw.base, rw?.base ?? 0]), [mw.binding, bw.binding, yw.binding, (rw ?? bw).binding],
-      gpu.grid(Math.ceil((s.k * t) / ELEMENTWISE_WORKGROUP)));
+    for (const [plane0, planes] of runs(n * s.k, most)) {
+      gpu.dispatch(outputPipeline, new Uint32Array([s.k, u.padded, oh, ow, th, tw, t, tp, yw.base, rw?.base ?? 0, plane0]),
+        [mw.binding, bw.binding, yw.binding, (rw ?? bw).binding], [Math.ceil(tw / 8), Math.ceil(th / TRANSFORM_ROWS), planes]);
+    }
   }
 }
