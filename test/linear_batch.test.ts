@@ -1,6 +1,7 @@
 import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { Gpu } from '../src/gpu/mod.ts';
-import { linearBackwardInput, linearBackwardWeight, linearForward } from '../src/nn/mod.ts';
+import { linearBackwardInput, linearBackwardInputVariant, linearBackwardWeight, linearForward } from '../src/nn/mod.ts';
 import { linearBackwardInput as refBackwardInput, linearBackwardWeight as refBackwardWeight, linearForward as refForward } from '../src/reference/mod.ts';
 import type { LinearShape } from '../src/shapes/mod.ts';
 import { assertClose } from './support/compare.ts';
@@ -79,6 +80,22 @@ test('linear_forward, linear_backward_input and linear_backward_weight match the
   const expected = refBackwardWeight(s, d.x, d.dy);
   assertClose('dWeight (default)', await gpu.read(dWeight), expected.dWeight, { random });
   assertClose('dBias (default)', await gpu.read(dBias), expected.dBias, { random });
+});
+
+test('linear_backward_input picks v2 for batches of 1 or 2 with rows of 16384 or more, v3 for shorter rows, v4 or v2 for larger batches, and v1 for widths no multiple of 4', () => {
+  const pick = (n: number, inFeatures: number, outFeatures = 4096) => linearBackwardInputVariant(gpu, { n, inFeatures, outFeatures });
+  assert.equal([pick(1, 25088), pick(2, 16384), pick(1, 4096), pick(2, 8192), pick(1, 4098)], [2, 2, 3, 3, 1]);
+  assert.equal(pick(8, 25088), subgroups8 ? 4 : 2);
+});
+
+// The default at fc6's row length, batch 1: variant 2 over a short weight.
+test('linear_backward_input matches the reference with its default kernel for 16384 → 6, batch 1', async () => {
+  const s: LinearShape = { n: 1, inFeatures: 16384, outFeatures: 6 };
+  if (linearBackwardInputVariant(gpu, s) !== 2) throw new Error('the default for 16384-wide rows is no longer v2');
+  const d = randomLinear(random, s);
+  const dx = poisoned(s.inFeatures, 'dx');
+  await linearBackwardInput(gpu, s, upload(d.dy, 'dy'), upload(d.weight, 'weight'), dx);
+  assertClose('dx (default)', await gpu.read(dx), refBackwardInput(s, d.dy, d.weight), { random });
 });
 
 // 36 → 45, batch 20, in 2048-byte windows: the weight in 4 blocks of at most 14 rows (blocks that end

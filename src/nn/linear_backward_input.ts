@@ -52,12 +52,8 @@ export async function linearBackwardInput(
 ): Promise<void> {
   checkLinear('linear_backward_input', s, { dy, weight, dx });
   const vectors = s.inFeatures % 4 === 0;
-  // v3 binds the whole of dy and dx (at most 2 rows), and its partial sums as large.
-  const pairs = s.n <= 2 && s.n * Math.max(s.inFeatures, s.outFeatures) <= gpu.maxWindowElements;
-  // Measured on lavapipe (2 shared cores, noisy; fastest of 2 to 7 runs, ms): fc6 (25088 → 4096) batch 1
-  // v3 414, v4 500; batch 2 v3 494, v4 596; batch 8 v2 1381, v4 522. 4096 → 1000 batch 3 v2 56, v4 13;
-  // batch 8 v2 61, v4 15; batch 32 v2 207, v4 81. 3136 → 256 batch 10 v2 12.0, v4 5.5.
-  variant ??= vectors ? (pairs ? 3 : gpu.subgroupSize === 8 ? 4 : 2) : 1;
+  const pairs = takesPairs(gpu, s);
+  variant ??= linearBackwardInputVariant(gpu, s);
   if (!LINEAR_BACKWARD_INPUT_VARIANTS.includes(variant)) throw new RangeError(`linear_backward_input: no variant ${variant}; known: ${LINEAR_BACKWARD_INPUT_VARIANTS.join(', ')}`);
   if (variant !== 1 && !vectors) throw new RangeError(`linear_backward_input: variant ${variant} needs an input width that is a multiple of 4, not ${s.inFeatures}`);
   if (variant === 4) {
@@ -86,6 +82,26 @@ export async function linearBackwardInput(
         (variant === 1 ? n * s.inFeatures : Math.ceil(s.inFeatures / 8) * Math.ceil(n / 2)) / workgroup)));
     });
   }
+}
+
+// v3 binds the whole of dy and dx (at most 2 rows), and its partial sums as large.
+const takesPairs = (gpu: Gpu, s: LinearShape) => s.n <= 2 && s.n * Math.max(s.inFeatures, s.outFeatures) <= gpu.maxWindowElements;
+
+/**
+ * The variant linearBackwardInput picks for `s` when given none: 1 for widths that are no multiple of 4;
+ * for batches of 1 or 2 rows, 3, or 2 for rows of 16384 or more; 4 for larger batches where subgroups
+ * have 8 lanes, else 2.
+ */
+export function linearBackwardInputVariant(gpu: Gpu, s: LinearShape): LinearBackwardInputVariant {
+  if (s.inFeatures % 4 !== 0) return 1;
+  // Measured on lavapipe (2 shared cores, noisy; fastest of 2 to 7 runs, ms): fc6 (25088 → 4096) batch 1
+  // v3 414, v4 500; batch 2 v3 494, v4 596; batch 8 v2 1381, v4 522. 4096 → 1000 batch 3 v2 56, v4 13;
+  // batch 8 v2 61, v4 15; batch 32 v2 207, v4 81. 3136 → 256 batch 10 v2 12.0, v4 5.5.
+  // Then idle (bench/results/2026-12-03-lavapipe-kernel-notes.md), batch 1, v2 against v3: 25088 → 4096
+  // 115 against 146, 16384 → 4096 95 against 103, 25088 → 1024 29 against 32; but 8192 → 4096 85 against
+  // 50 and 4096 → 4096 40 against 28.
+  if (takesPairs(gpu, s)) return s.inFeatures >= 16384 ? 2 : 3;
+  return gpu.subgroupSize === 8 ? 4 : 2;
 }
 
 /** Variant 3: per batch run of at most 2 rows and weight window, the row-block pass, then the sum into dx. */

@@ -55,7 +55,7 @@ export { gradCam } from './grad_cam.ts';
 export { gradCamWeights } from './grad_cam_weights.ts';
 export { inputProductMap } from './input_product_map.ts';
 export { integrationPoints, type IntegrationShape } from './integration_points.ts';
-export { LINEAR_BACKWARD_INPUT_VARIANTS, linearBackwardInput, type LinearBackwardInputVariant } from './linear_backward_input.ts';
+export { LINEAR_BACKWARD_INPUT_VARIANTS, linearBackwardInput, linearBackwardInputVariant, type LinearBackwardInputVariant } from './linear_backward_input.ts';
 export { LINEAR_BACKWARD_WEIGHT_VARIANTS, linearBackwardWeight, type LinearBackwardWeightVariant } from './linear_backward_weight.ts';
 export { LINEAR_FORWARD_VARIANTS, linearForward, type LinearForwardVariant } from './linear_forward.ts';
 export { maxPool2dBackward, type MaxPool2dBackwardVariant, maxPool2dBackwardVariant } from './max_pool2d_backward.ts';
