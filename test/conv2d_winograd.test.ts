@@ -9,6 +9,7 @@ import {
   conv2dWinogradWeight,
   conv3x3Variant,
   WINOGRAD_PRODUCTS,
+  winogradProduct,
   type WinogradTile,
   WinogradWeightCache,
 } from '../src/nn/mod.ts';
@@ -109,7 +110,9 @@ for (const [name, s] of SHAPES) {
       assertWithin('dx', maxRelative(await gpu.read(dx), (i) => expectedDx[i], every(xLength)));
     });
     for (const product of WINOGRAD_PRODUCTS) {
-      if (product === 2 && gpu.subgroupSize !== 8) continue;
+      if (product !== 1 && gpu.subgroupSize !== 8) continue;
+      // Version 3 takes output channels padded to 64 (33 and 64 here; the others pad to 32 or 96).
+      if (product === 3 && Math.ceil(s.k / 32) % 2 !== 0) continue;
       test(`conv2dWinograd with product kernel v${product}, F(${tile}×${tile}), matches the reference for ${name}`, async () => {
         const y = poisoned(yLength, 'y');
         const u = await conv2dWinogradWeight(gpu, weight.tensor, s.k, s.c, tile, false);
@@ -227,6 +230,17 @@ test('the Winograd transforms cover every plane when a dispatch takes at most 40
     await conv2dWinograd(narrow, s, x.tensor, u, bias.tensor, y);
     assertWithin(`y, F(${tile}×${tile})`, maxRelative(await narrow.read(y), (i) => expected[i], every(expected.length)));
   }
+});
+
+test('conv2dWinograd refuses product kernel 3 for output channels padded to 32 or 96, and picks 2 there by default', async () => {
+  for (const k of [5, 70]) {
+    const s: Conv2dShape = { n: 1, c: 2, h: 4, w: 4, k, size: 3, pad: 1 };
+    const u = await conv2dWinogradWeight(gpu, randomTensor(random, k * 2 * 9, 'weight').tensor, k, 2, 4, false);
+    const run = () => conv2dWinograd(gpu, s, poisoned(32, 'x'), u, poisoned(k, 'bias'), poisoned(k * 16, 'y'), 3);
+    await assertRejectsWith(run, RangeError, new RegExp(`product kernel 3 takes output channels padded to a multiple of 64, not ${u.padded}`));
+    assert.equal(winogradProduct(gpu, u.padded), gpu.subgroupSize === 8 ? 2 : 1);
+  }
+  assert.equal(winogradProduct(gpu, 64), gpu.subgroupSize === 8 ? 3 : 1);
 });
 
 test('the input transform writes zeros to the padding tiles that round the tile count up for the products', async () => {
