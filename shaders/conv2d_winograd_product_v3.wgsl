@@ -6,8 +6,9 @@
 // tiles 8·i … 8·i + 7 of the workgroup's 64. Per input channel, lane j loads vec4s j and j + 8 of u's 64
 // channels and the subgroup broadcasts them, and each lane loads its 2 vec4s of v: 4 loads for 512 FMAs,
 // where version 2 makes 3 for 256, so each element of v is loaded KP/64 times instead of KP/32. On
-// lavapipe the accumulators live on the stack either way, so twice as many cost nothing per FMA: 10–13%
-// faster than version 2 at VGG16's shapes (bench/results/2026-12-03-lavapipe-kernel-notes.md). Needs
+// lavapipe the accumulators live on the stack either way, so twice as many cost nothing per FMA: VGG16's
+// saliency map took 1.4% less time at batch 1 and 2.7% less at batch 8 than with version 2
+// (bench/results/2026-12-03-lavapipe-kernel-notes.md). Needs
 // subgroups of exactly 8 lanes (the dispatcher checks); every lane stays to the end of the loop, lanes
 // past TP read tile 0 and store nothing.
 // Workgroup x covers 64 tiles, y the 64-channel block, z the point ξ.

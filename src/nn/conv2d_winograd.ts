@@ -44,7 +44,7 @@ const TILE_BLOCK = 8;
 
 /**
  * The product kernel this adapter runs by default for `padded` output channels (a WinogradWeight's):
- * where subgroups have 8 lanes, version 3 for multiples of 64 (10–13% faster than 2 at VGG16's layers on
+ * where subgroups have 8 lanes, version 3 for multiples of 64 (VGG16's map 1–3% faster than with 2 on
  * lavapipe) and 2 for the others; elsewhere 1.
  */
 export function winogradProduct(gpu: Gpu, padded: number): WinogradProduct {
