@@ -60,8 +60,9 @@ export class Gpu {
   /**
    * `maxBindingBytes` lowers the binding limit below the adapter's, so that tests can drive the sliced
    * paths with small tensors; it cannot raise it. `maxWorkgroupsPerDimension` lowers the dispatch limit
-   * likewise, for the paths that split a grid into several dispatches. `kernels` defaults to `tuned`, `fillInvocations` to a GPU's
-   * 16384. `subgroups: false` makes the kernels act as if the device had no subgroups.
+   * likewise, for the paths that split a grid into several dispatches. `kernels` defaults to `tuned`,
+   * `fillInvocations` to a GPU's 16384. `subgroups: false` makes the kernels act as if the device had no
+   * subgroups.
    */
   constructor(
     device: GPUDevice,

@@ -7,7 +7,7 @@ import product2 from '../../shaders/conv2d_winograd_product_v2.wgsl';
 import product3 from '../../shaders/conv2d_winograd_product_v3.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
 import { checkSubgroups } from './check_subgroups.ts';
-import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
+import { countRuns, itemSlices } from './slices.ts';
 import { checkEpilogue, type Epilogue, epilogueCode, epilogueWindow } from './epilogue.ts';
 import type { WinogradTile, WinogradWeight } from './conv2d_winograd_weight.ts';
 
@@ -31,13 +31,6 @@ export const WINOGRAD_PRODUCTS = [1, 2, 3] as const;
 // The transforms' workgroups: 8 tile columns (one 8-lane subgroup) × this many tile rows, on a grid of
 // (tile columns, tile rows, planes).
 const TRANSFORM_ROWS = 4;
-
-/** [start, count] runs of `count` planes, at most `most` a run (a dispatch's workgroups in z). */
-function runs(count: number, most: number): Array<readonly [number, number]> {
-  const out: Array<readonly [number, number]> = [];
-  for (let start = 0; start < count; start += most) out.push([start, Math.min(most, count - start)]);
-  return out;
-}
 
 // Tile counts are padded to a multiple of this: the product kernels load 8 tiles as two vec4s.
 const TILE_BLOCK = 8;
@@ -129,7 +122,7 @@ export async function conv2dWinograd(
     const mw = gpu.window(m, 0, a2 * u.padded * tp);
     const xw = gpu.window(x, n0 * inImage, n * inImage);
     const yw = gpu.window(y, n0 * outImage, n * outImage);
-    for (const [plane0, planes] of runs(n * s.c, most)) {
+    for (const [plane0, planes] of countRuns(n * s.c, most)) {
       gpu.dispatch(inputPipeline, new Uint32Array([s.c, s.h, s.w, s.pad, th, tw, t, tp, xw.base, plane0]), [xw.binding, vw.binding],
         [Math.ceil(tw / 8), Math.ceil(th / TRANSFORM_ROWS), planes]);
     }
@@ -138,7 +131,7 @@ export async function conv2dWinograd(
     // Without a mask to read, the mask binding takes the bias (read-only, never read).
     const bw = gpu.window(bias, 0, s.k);
     const rw = epilogueWindow(gpu, epilogue, n0 * outImage, n * outImage);
-    for (const [plane0, planes] of runs(n * s.k, most)) {
+    for (const [plane0, planes] of countRuns(n * s.k, most)) {
       gpu.dispatch(outputPipeline, new Uint32Array([s.k, u.padded, oh, ow, th, tw, t, tp, yw.base, rw?.base ?? 0, plane0]),
         [mw.binding, bw.binding, yw.binding, (rw ?? bw).binding], [Math.ceil(tw / 8), Math.ceil(th / TRANSFORM_ROWS), planes]);
     }

@@ -3,7 +3,7 @@ import { type MaxPool2dShape, maxPool2dOutputSize, maxPool2dWindow } from '../sh
 import code from '../../shaders/max_pool2d_backward.wgsl';
 import v2 from '../../shaders/max_pool2d_backward_v2.wgsl';
 import { checkPool, checkWindow } from './pool_check.ts';
-import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
+import { countRuns, ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 import { checkEpilogue, type Epilogue, epilogueCode, epilogueWindow } from './epilogue.ts';
 
 const SHADER = { name: 'max_pool2d_backward', code };
@@ -54,9 +54,9 @@ export async function maxPool2dBackward(
       const dxw = gpu.window(dx, n0 * inImage, n * inImage);
       // Without a mask to read, the mask binding takes dy (read-only, never read through it).
       const mw = epilogueWindow(gpu, epilogue, n0 * outImage, n * outImage);
-      for (let plane0 = 0; plane0 < n * s.c; plane0 += most) {
+      for (const [plane0, planes] of countRuns(n * s.c, most)) {
         const params = new Uint32Array([n, s.c, s.h, s.w, oh, ow, n0, dyw.base, dxw.base, size, mw?.base ?? 0, plane0]);
-        gpu.dispatch(pipeline, params, [dyw.binding, sw.binding, dxw.binding, (mw ?? dyw).binding], [Math.ceil(ow / 8), Math.ceil(oh / V2_ROWS), Math.min(most, n * s.c - plane0)]);
+        gpu.dispatch(pipeline, params, [dyw.binding, sw.binding, dxw.binding, (mw ?? dyw).binding], [Math.ceil(ow / 8), Math.ceil(oh / V2_ROWS), planes]);
       }
     }
     return;

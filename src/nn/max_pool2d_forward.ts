@@ -2,7 +2,7 @@ import type { Gpu, GpuTensor } from '../gpu/mod.ts';
 import { type MaxPool2dShape, maxPool2dOutputSize, maxPool2dWindow } from '../shapes/mod.ts';
 import code from '../../shaders/max_pool2d_forward.wgsl';
 import { checkPool, checkWindow } from './pool_check.ts';
-import { itemSlices } from './slices.ts';
+import { countRuns, itemSlices } from './slices.ts';
 
 const SHADER = { name: 'max_pool2d_forward', code };
 // A workgroup is 8 output columns (one 8-lane subgroup on lavapipe) × ROWS output rows.
@@ -28,9 +28,9 @@ export async function maxPool2dForward(gpu: Gpu, s: MaxPool2dShape, x: GpuTensor
     const xw = gpu.window(x, n0 * inImage, n * inImage);
     const yw = gpu.window(y, n0 * outImage, n * outImage);
     const sw = gpu.window(switches, n0 * outImage, n * outImage);
-    for (let plane0 = 0; plane0 < n * s.c; plane0 += most) {
+    for (const [plane0, planes] of countRuns(n * s.c, most)) {
       const params = new Uint32Array([n, s.c, s.h, s.w, oh, ow, n0, xw.base, yw.base, size, stride, pads[0], pads[1], plane0]);
-      gpu.dispatch(pipeline, params, [xw.binding, yw.binding, sw.binding], [Math.ceil(ow / 8), Math.ceil(oh / ROWS), Math.min(most, n * s.c - plane0)]);
+      gpu.dispatch(pipeline, params, [xw.binding, yw.binding, sw.binding], [Math.ceil(ow / 8), Math.ceil(oh / ROWS), planes]);
     }
   }
 }

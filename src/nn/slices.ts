@@ -30,11 +30,15 @@ export function itemSlices(gpu: Gpu, kernel: string, n: number, perItem: Readonl
  * each (a dispatch's workgroups per dimension, for kernels that run over planes in y).
  */
 export function planeSlices(gpu: Gpu, kernel: string, s: { n: number; c: number; h: number; w: number }, most: number): Array<readonly [start: number, count: number]> {
-  return itemSlices(gpu, kernel, s.n * s.c, { plane: s.h * s.w }).flatMap(([start, count]) => {
-    const runs: Array<readonly [number, number]> = [];
-    for (let at = 0; at < count; at += most) runs.push([start + at, Math.min(most, count - at)]);
-    return runs;
-  });
+  return itemSlices(gpu, kernel, s.n * s.c, { plane: s.h * s.w })
+    .flatMap(([start, count]) => countRuns(count, most).map(([at, planes]) => [start + at, planes] as const));
+}
+
+/** [start, count] runs of `count` items, at most `most` a run (a dispatch's workgroups in one dimension). */
+export function countRuns(count: number, most: number): Array<readonly [start: number, count: number]> {
+  const runs: Array<readonly [number, number]> = [];
+  for (let start = 0; start < count; start += most) runs.push([start, Math.min(most, count - start)]);
+  return runs;
 }
 
 /** Splits `count` elements into runs that fit one binding. */
