@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ATTRIBUTION_METHODS } from '../src/attribution/mod.ts';
 import { decodePng, saliencyCommand, segmentCommand } from '../src/cli/mod.ts';
-import { maskIou, type OpenCv, openCv, rgbBytes, saliencySeeds } from '../src/evaluation/mod.ts';
+import { DegenerateMapError, maskIou, type OpenCv, openCv, rgbBytes, saliencySeeds } from '../src/evaluation/mod.ts';
 import { readNpy, writeNpy } from '../src/io/mod.ts';
 import { largestComponentReference } from '../src/reference/mod.ts';
 import { commandError, runCommand, temporaryFolder, writePng } from './support/cli_fixture.ts';
@@ -73,11 +73,26 @@ test('segment --map … --npy agrees with OpenCV’s own GrabCut run with the sa
 
 for (const method of ATTRIBUTION_METHODS) {
   test(`segment --model --method ${method} seeds from the same map saliency --npy writes (class given by label), writing a 0/1 mask and its record`, async () => {
-    const image = randomImage(random, 20, 24, 3);
-    const path = writePng(join(folder, `model-${method}.png`), image);
+    const path = join(folder, `model-${method}.png`);
     const label = COLOUR_SPEC.labels[1];
     const mapPath = join(folder, `model-${method}-map.npy`);
-    await runCommand(saliencyCommand, ['--model', colour.path, '--image', path, '--method', method, '--class', label, '--out', join(folder, `model-${method}-map.png`), '--npy', mapPath]);
+    // With random weights a map can be flat (Grad-CAM is 0 everywhere when every weighted sum of the
+    // channels is negative), and segment rightly refuses that: draw images until one has seeds.
+    for (let tries = 0; ; tries++) {
+      writePng(path, randomImage(random, 20, 24, 3));
+      await runCommand(saliencyCommand, ['--model', colour.path, '--image', path, '--method', method, '--class', label, '--out', join(folder, `model-${method}-map.png`), '--npy', mapPath]);
+      const flat = (() => {
+        try {
+          saliencySeeds(readNpy(readFileSync(mapPath)).data);
+          return false;
+        } catch (error) {
+          if (error instanceof DegenerateMapError) return true;
+          throw error;
+        }
+      })();
+      if (!flat) break;
+      if (tries === 10) throw new Error(`${method}: 10 random images gave flat maps (seed ${random.seed})`);
+    }
     const npy = join(folder, `model-${method}.npy`);
     const json = join(folder, `model-${method}.json`);
     const { code } = await runCommand(segmentCommand, ['--model', colour.path, '--image', path, '--method', method, '--class', label, '--out', join(folder, `model-${method}.png`), '--npy', npy, '--json', json]);
