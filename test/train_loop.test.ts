@@ -41,7 +41,11 @@ test('training a tiny VGG on 256 Fashion-MNIST items lowers its loss epoch after
   const losses = summaries.map((s) => s.loss);
   // The first loss is near log 10: the last layer starts small.
   assert.ok(losses[0] < 2.6, `first epoch's loss ${losses[0]} (seed ${random.seed})`);
-  assert.ok(losses[3] < 0.75 * losses[0], `losses ${losses.map((l) => l.toFixed(3)).join(', ')} (seed ${random.seed})`);
+  // Every epoch lower than the one before, and the fourth well below the first. Over 13 seeds the fourth
+  // was 0.53 to 0.79 of the first (a start near log 10 sometimes stays flat for an epoch): 0.75 failed.
+  const shown = `losses ${losses.map((l) => l.toFixed(3)).join(', ')} (seed ${random.seed})`;
+  for (let e = 1; e < 4; e++) assert.ok(losses[e] < losses[e - 1], shown);
+  assert.ok(losses[3] < 0.85 * losses[0], shown);
   assert.ok(summaries[3].accuracy > summaries[0].accuracy, 'accuracy rises');
   model.destroy();
 });
