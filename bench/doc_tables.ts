@@ -10,6 +10,7 @@ import { type BenchResults, formatMs, type KernelResult, RESNET50_RANDOM, VGG16_
 import { segmentationResultFile, segmentationTable } from './segmentation_table.ts';
 import { LOCALISE_RESULTS, localiseTable } from './localise_table.ts';
 import { docValues, withValues } from './doc_values.ts';
+import { hostLine } from './host.ts';
 import { attributionMethodsTable, type AttributionMethodsResults } from './attribution_methods_table.ts';
 import { onnxCheckTable, readOnnxCheck } from './onnx_check_table.ts';
 import { malformedRunTable } from './malformed_run_table.ts';
@@ -190,7 +191,7 @@ function vgg16TorchTable(mapsOnly = false): string {
     }
   }
   const kernels = r.winograd ? 'Winograd where WINOGRAD_TABLE picks it, fused ReLUs' : 'direct kernels, fused ReLUs';
-  return `${table([`VGG16 224×224 (${kernels})`, 'batch', 'deepinside ms', 'ms an image', 'PyTorch CPU, same run', 'deepinside speed-up'], ['---', '---:', '---:', '---:', '---', '---:'], rows)}\n\nFrom [\`bench/results/${VGG16_TORCH}\`](../bench/results/${VGG16_TORCH}): ${r.adapter}; \`${r.command}\`.`;
+  return `${table([`VGG16 224×224 (${kernels})`, 'batch', 'deepinside ms', 'ms an image', 'PyTorch CPU, same run', 'deepinside speed-up'], ['---', '---:', '---:', '---:', '---', '---:'], rows)}\n\nFrom [\`bench/results/${VGG16_TORCH}\`](../bench/results/${VGG16_TORCH}): ${r.adapter}${r.host ? ` on ${hostLine(r.host)}` : ''}; \`${r.command}\`.`;
 }
 
 /** Where ResNet-50's saliency map at batch 1 spends its time: by pass and node type, then its costliest conv shapes. */

@@ -1,5 +1,7 @@
 // The benchmark's saved results (bench/results/*.json), their Markdown table, and the comparison of two runs.
 
+import { type HostInfo, hostLine } from './host.ts';
+
 export interface KernelResult {
   readonly kernel: string;
   readonly layer: string;
@@ -26,6 +28,8 @@ export interface BenchResults {
   readonly ceilings: { readonly copyGBs: number; readonly arithmeticGFLOPs: number; readonly arithmeticFrom: string };
   /** The machine's load averages (1, 5, 15 minutes) when the run began and ended: other jobs on the same CPU (absent in older files). */
   readonly load?: { readonly before: readonly number[]; readonly after: readonly number[] };
+  /** The CPU, which a CPU adapter's name does not tell (absent in older files). */
+  readonly host?: HostInfo;
   readonly kernels: readonly KernelResult[];
   /** Whether the end-to-end models ran their 3×3 layers by Winograd where WINOGRAD_TABLE picks it (absent: they did not). */
   readonly winograd?: boolean;
@@ -83,6 +87,7 @@ export function markdownTable(r: BenchResults): string {
     '',
     `${r.date}, \`${r.command}\`; ${r.timing}, median of ${r.runs} runs.`,
     `Ceilings measured in the same run: copy ${r.ceilings.copyGBs.toFixed(2)} GB/s; arithmetic ${r.ceilings.arithmeticGFLOPs.toFixed(2)} GFLOP/s (${r.ceilings.arithmeticFrom}).`,
+    ...(r.host ? [`Host: ${hostLine(r.host)}.`] : []),
     ...(r.load ? [`Load average (1, 5, 15 min) at the start ${r.load.before.map((x) => x.toFixed(1)).join(', ')}, at the end ${r.load.after.map((x) => x.toFixed(1)).join(', ')}.`] : []),
     '',
     '| kernel | layer | batch | shape | ms | GFLOP/s | GB/s | % of copy | % of arithmetic |',

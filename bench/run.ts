@@ -23,6 +23,7 @@ import { Random } from '../src/random/mod.ts';
 import { type BenchCase, benchCases } from './cases.ts';
 import { endToEndCases } from './end_to_end.ts';
 import { GRAPH_PEER_LIMITS, graphPeerCases } from './graph_peers.ts';
+import { describeHost, hostLine } from './host.ts';
 import { profileNodes } from './node_profile.ts';
 import { fidelityCases } from './fidelity_cases.ts';
 import { PEER_LAYERS, peerOps } from './peer_cases.ts';
@@ -46,6 +47,7 @@ const gpu = await requestGpu();
 const timer = new Timer(gpu);
 const random = new Random(20140101);
 console.log(`adapter: ${gpu.adapterName}`);
+console.log(`host: ${hostLine(describeHost())}`);
 console.log(`timing: ${timer.method}, median of ${runs} runs after one warm-up\n`);
 
 // Bandwidth ceiling: a copy reads and writes every byte once.
@@ -254,6 +256,7 @@ const results: BenchResults = {
   command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
   ceilings: { copyGBs, arithmeticGFLOPs, arithmeticFrom: 'fastest conv2d kernel of this run' },
   load: { before: loadBefore, after: loadavg() },
+  host: describeHost(),
   kernels,
   ...(winograd ? { winograd } : {}),
   endToEnd: endToEndResults,
