@@ -1,11 +1,11 @@
 // `node .ci/build.mjs winograd && node .build/bench/winograd.mjs [--runs R] [--batch N] [--out NAME] [words…]`
 // Times the 3×3 stride-1 conv kernels side by side at VGG16's 3×3 layer shapes (224×224 input), or the
 // shipped models' (SHIPPED_3X3, when a word names them): the
-// direct kernel the dispatcher picked before Winograd (`directVariant`), Winograd F(2×2, 3×3) (variant 10)
-// and F(4×4, 3×3) (variant 11), for the forward pass and the gradient to the input, each after checking
+// direct kernel the dispatcher picked before Winograd (`directVariant`), Winograd F(2×2, 3×3) (variant 10),
+// F(4×4, 3×3) (11) and F(6×6, 3×3) (12), for the forward pass and the gradient to the input, each after checking
 // it against the float64 convolution at sampled elements (max|got − ref| / max|ref| over the samples,
 // the issue's accuracy measure; every element is also checked finite). Winograd is timed with its
-// weight transform (as conv2d_forward v10/v11 run it) and without (the transformed weight kept, as a
+// weight transform (as conv2d_forward v10 to v12 run it) and without (the transformed weight kept, as a
 // model can keep it); the weight transform is also timed alone. Writes
 // bench/results/NAME.json and .md (NAME defaults to winograd-<date>-<adapter>), from which
 // src/nn/winograd_table.ts takes its choices by hand.
@@ -155,15 +155,16 @@ for (const [layer, c, k, size] of [...VGG16_3X3, ...SHIPPED_3X3]) {
     const back = direction === 'backward_input';
     const contenders: Contender[] = [];
     const direct = nn.directVariant(gpu, size, size, back ? c : k);
-    for (const variant of [direct, 10, 11] as const) {
-      const kernel = variant === 10 ? 'winograd F(2×2)' : variant === 11 ? 'winograd F(4×4)' : `direct v${variant}`;
+    for (const variant of [direct, 10, 11, 12] as const) {
+      const tile = nn.WINOGRAD_VARIANT_TILES[variant as 10 | 11 | 12] as nn.WinogradTile | undefined;
+      const kernel = tile ? `winograd F(${tile}×${tile})` : `direct v${variant}`;
       const run = back
         ? () => nn.conv2dBackwardInput(gpu, s, dy.tensor, w.tensor, dx, variant)
         : () => nn.conv2dForward(gpu, s, x.tensor, w.tensor, b.tensor, y, variant);
       contenders.push({ kernel, direction, run, check: async () => (await run(), await (back ? checkDx : checkY)()) });
     }
     // Winograd with the transformed weight kept (as a model keeps it), and the transform alone.
-    for (const tile of [2, 4] as const) {
+    for (const tile of [2, 4, 6] as const) {
       const into = gpu.tensor(nn.winogradWeightLength(k, c, tile, back), 'kept transformed weight');
       owned.push(into);
       const u = await nn.conv2dWinogradWeight(gpu, w.tensor, k, c, tile, back, into);

@@ -56,7 +56,7 @@ const direct = (variant: number) => variant >= 3 && variant <= 7;
 const subgroupVariant = (variant: number) => variant >= 5 && variant <= 9 && variant !== 8;
 /** Whether variant 9 (1×1 kernels without padding, any stride) takes the shape. */
 const pointwise = (s: Conv2dShape) => s.size === 1 && (s.pads ?? [s.pad, s.pad, s.pad, s.pad]).every((p) => p === 0);
-/** Whether it is one of the Winograd variants (10, 11), whose own tests (conv2d_winograd) bound their error. */
+/** Whether it is one of the Winograd variants (10 to 12), whose own tests (conv2d_winograd) bound their error. */
 const winograd = (variant: number) => variant >= 10;
 /** Whether a forward or backward-input variant runs on this adapter for the shape, and is tested here. */
 const runs = (variant: number, s: Conv2dShape) =>

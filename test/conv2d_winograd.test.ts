@@ -7,6 +7,7 @@ import {
   conv2dForward,
   conv2dWinograd,
   conv2dWinogradWeight,
+  WINOGRAD_VARIANTS,
   conv3x3Variant,
   WINOGRAD_PRODUCTS,
   winogradProduct,
@@ -64,10 +65,10 @@ const SHAPES: Array<[string, Conv2dShape]> = [
   ['64→64 channels at 12×12 (whole tiles of both sizes)', { n: 1, c: 64, h: 12, w: 12, k: 64, size: 3, pad: 1 }],
 ];
 
-const TILES: readonly WinogradTile[] = [2, 4];
-const variantOf = (tile: WinogradTile) => (tile === 2 ? 10 : 11);
+const TILES: readonly WinogradTile[] = [2, 4, 6];
+const variantOf = (tile: WinogradTile) => WINOGRAD_VARIANTS[tile];
 
-test('the float64 Winograd F(2×2, 3×3) and F(4×4, 3×3) equal the plain convolution (their matrices are right)', () => {
+test('the float64 Winograd F(2×2, 3×3), F(4×4, 3×3) and F(6×6, 3×3) equal the plain convolution (their matrices are right)', () => {
   for (const [name, s] of SHAPES) {
     const x = random.uniformArray(s.n * s.c * s.h * s.w);
     const w = random.uniformArray(s.k * s.c * 9);
@@ -128,19 +129,22 @@ test('a small hand-checked case: F(2×2) of a 2×2 image with a kernel of ones a
   const x = gpu.tensorFrom(new Float32Array([1, 2, 3, 4]), 'x');
   const weight = gpu.tensorFrom(new Float32Array(9).fill(1), 'weight');
   const bias = gpu.tensorFrom(new Float32Array([0.5]), 'bias');
-  for (const variant of [10, 11] as const) {
+  for (const variant of [10, 11, 12] as const) {
     const y = poisoned(4, 'y');
     await conv2dForward(gpu, s, x, weight, bias, y, variant);
     // Every 3×3 window of a 2×2 image padded by 1 holds all four pixels: 10, plus the bias (to f32
-    // rounding: F(4×4)'s transforms divide by 6 and 24, and F(2×2)'s by 2).
-    for (const value of await gpu.read(y)) assert.ok(Math.abs(value - 10.5) < 1e-5, `v${variant}: ${value}`);
+    // rounding: F(4×4)'s transforms divide by 6 and 24, F(6×6)'s by 9, 45 and 90 (10.500011 seen), and
+    // F(2×2)'s by 2).
+    for (const value of await gpu.read(y)) assert.ok(Math.abs(value - 10.5) < 2e-5, `v${variant}: ${value}`);
   }
 });
 
-// VGG16's layer shapes at 224×224, two of them (the largest image and the most channels), checked at
-// sampled elements against the float64 convolution and in full for values never written.
+// VGG16's layer shapes at 224×224, three of them (the largest image, a layer F(6×6) runs by default, the
+// most channels), checked at sampled elements against the float64 convolution and in full for values
+// never written.
 const VGG: Array<[string, Conv2dShape]> = [
   ["VGG16's conv1_2, 64→64 at 224×224", { n: 1, c: 64, h: 224, w: 224, k: 64, size: 3, pad: 1 }],
+  ["VGG16's conv3_3, 256→256 at 56×56", { n: 1, c: 256, h: 56, w: 56, k: 256, size: 3, pad: 1 }],
   ["VGG16's conv5_3, 512→512 at 14×14", { n: 1, c: 512, h: 14, w: 14, k: 512, size: 3, pad: 1 }],
 ];
 const SAMPLES = 3000;
@@ -203,7 +207,7 @@ test('Winograd splits the batch into runs whose work tensors fit a small binding
   // F(4×4)'s products: 36 points × 32 padded channels × 9 tiles an image (plus up to 7 of padding) × 4
   // bytes; a 128 KB binding takes 2 images a run, and F(2×2)'s 16 × 32 × 25 tiles too: 3 runs.
   const small = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: 128 * 1024 });
-  for (const variant of [10, 11] as const) {
+  for (const variant of [10, 11, 12] as const) {
     const y = poisoned(s.n * s.k * s.h * s.w, 'y');
     await conv2dForward(small, s, x.tensor, weight.tensor, bias.tensor, y, variant);
     const expected = refForward(s, x.data, weight.data, bias.data);
@@ -215,11 +219,11 @@ test('Winograd splits the batch into runs whose work tensors fit a small binding
   }
 });
 
-test('the Winograd transforms cover every plane when a dispatch takes at most 40 workgroups a dimension', async () => {
-  // 2 images × 24 input and 41 output channels: planes in two and three transform dispatches (the
-  // products' 36 points still take one).
-  const s: Conv2dShape = { n: 2, c: 24, h: 9, w: 11, k: 41, size: 3, pad: 1 };
-  const narrow = new Gpu(gpu.device, gpu.adapterName, { maxWorkgroupsPerDimension: 40 });
+test('the Winograd transforms cover every plane when a dispatch takes at most 64 workgroups a dimension', async () => {
+  // 2 images × 40 input and 70 output channels: planes in two and three transform dispatches (the
+  // products' 64 points at most still take one, WebGPU's least limit being 65535).
+  const s: Conv2dShape = { n: 2, c: 40, h: 9, w: 11, k: 70, size: 3, pad: 1 };
+  const narrow = new Gpu(gpu.device, gpu.adapterName, { maxWorkgroupsPerDimension: 64 });
   const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
   const weight = randomTensor(random, s.k * s.c * 9, 'weight');
   const bias = randomTensor(random, s.k, 'bias');
@@ -268,6 +272,10 @@ test('the default kernel follows WINOGRAD_TABLE for a caller that keeps transfor
     [layer(3, 64, 224), undefined], // conv1_1
     [layer(64, 3, 224), undefined], // its gradient to the input, as a convolution of dy
     [layer(64, 64, 224), 11], // conv1_2
+    [layer(64, 128, 112), 11], // conv2_1: 64 channels take F(4×4)
+    [layer(128, 128, 112), 12], // conv2_2: F(6×6) from 128 channels at 56×56 to 112×112
+    [layer(128, 256, 56), 12], // conv3_1
+    [layer(256, 256, 56, 8), 12], // conv3_2 at batch 8
     [layer(512, 512, 28), 11], // conv4_3
     [layer(512, 512, 14), 10], // conv5_3
     [layer(512, 512, 7), undefined],

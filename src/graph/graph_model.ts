@@ -70,9 +70,9 @@ export interface GraphModelOptions {
   readonly onNode?: (node: GraphNode, pass: 'forward' | 'backward') => void;
   /**
    * Run the 3×3 stride-1 layers by Winograd where WINOGRAD_TABLE measured it faster (default false), each
-   * weight's transform made once and kept: (M + 2)²/9 times the weight per direction, 344.9 MB for VGG16.
+   * weight's transform made once and kept: (M + 2)²/9 times the weight per direction, 385.2 MB for VGG16.
    * Weights with a gradient (training) keep the direct kernels. Winograd's float32 results differ from the
-   * direct kernels' by up to about 1e-5 of a layer's largest value, enough to take the other side of a
+   * direct kernels' by up to about 3e-5 of a layer's largest value, enough to take the other side of a
    * near-tie in a max-pool or a ReLU near zero elsewhere than they do; see docs/winograd.md.
    */
   readonly winograd?: boolean;

@@ -7,7 +7,7 @@ import { checkConv2d } from './conv2d_check.ts';
 import { checkSubgroups } from './check_subgroups.ts';
 import { conv2dForwardDirect, conv2dPointwise, conv2dPointwiseShape, conv3x3Variant, DIRECT_WORKGROUP, pointwiseLayoutFits, V9_CHANNELS } from './conv2d_forward.ts';
 import { conv2dWinograd } from './conv2d_winograd.ts';
-import { conv2dWinogradWeight } from './conv2d_winograd_weight.ts';
+import { conv2dWinogradWeight, WINOGRAD_VARIANT_TILES } from './conv2d_winograd_weight.ts';
 import type { WinogradWeightCache } from './winograd_weight_cache.ts';
 import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
@@ -19,13 +19,13 @@ import { checkEpilogue, type Epilogue, epilogueCode, epilogueWindow } from './ep
  * 180° with its channel roles swapped, padding size − 1 − pad). 1 and 2 take any kernel size, stride and
  * padding (with a stride, each input pixel gathers only the taps that read it), as does 8, the general
  * direct gather (8 channels × 8 pixels of one phase modulo the stride an invocation); 3 to 7 only 3×3
- * kernels with stride 1 and the same padding on every side, as do 10 and 11, Winograd's F(2×2, 3×3) and
- * F(4×4, 3×3) run as the same transposed convolution; 9, conv2d_forward_v9's matrix product with the
+ * kernels with stride 1 and the same padding on every side, as do 10, 11 and 12, Winograd's F(2×2, 3×3),
+ * F(4×4, 3×3) and F(6×6, 3×3) run as the same transposed convolution; 9, conv2d_forward_v9's matrix product with the
  * weight transposed (dx = wᵀ·dy per image, written every stride pixels, the rest zero), only 1×1 kernels
  * without padding. With `gpu.kernels` tuned the default is the measured choice of `conv3x3Variant` for
  * those 3×3 kernels, 9 for 1×1 kernels without padding and 8 for every other shape; portable kernels use 2.
  */
-export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] as const;
+export const CONV2D_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
 export type Conv2dBackwardInputVariant = (typeof CONV2D_BACKWARD_INPUT_VARIANTS)[number];
 
 const SHADER_V1 = { name: 'conv2d_backward_input_v1', code: v1 };
@@ -113,8 +113,8 @@ export async function conv2dBackwardInput(
   if (variant !== 1 && variant !== 2) {
     if (s.size !== 3) throw new RangeError(`conv2d_backward_input: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
     if (!transposed) throw new RangeError(`conv2d_backward_input: variant ${variant} takes stride 1 and the same padding on every side, not stride ${s.stride ?? 1} and pads (${conv2dPads(s).join(', ')})`);
-    if (variant === 10 || variant === 11) {
-      const tile = variant === 10 ? 2 : 4;
+    if (variant === 10 || variant === 11 || variant === 12) {
+      const tile = WINOGRAD_VARIANT_TILES[variant];
       const u = kept ? await kept.get(gpu, weight, s.k, s.c, tile, true) : await conv2dWinogradWeight(gpu, weight, s.k, s.c, tile, true);
       await conv2dWinograd(gpu, transposed, dy, u, gpu.scratch('zeros', s.c), dx, undefined, epilogue);
       return;
@@ -140,7 +140,7 @@ export async function conv2dBackwardInput(
 }
 
 /** The variants that take an epilogue (a ReLU rule applied as dx is stored): all but the naive and the tiled implicit GEMM (1, 2). */
-export const BACKWARD_INPUT_EPILOGUE_VARIANTS: readonly Conv2dBackwardInputVariant[] = [3, 4, 5, 6, 7, 8, 9, 10, 11];
+export const BACKWARD_INPUT_EPILOGUE_VARIANTS: readonly Conv2dBackwardInputVariant[] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 
 /**
  * The variant conv2dBackwardInput picks for `s` when given none (`winograd`: the caller keeps Winograd

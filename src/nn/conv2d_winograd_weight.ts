@@ -4,8 +4,14 @@ import { ELEMENTWISE_WORKGROUP } from './slices.ts';
 
 const SHADER = { name: 'conv2d_winograd_weight', code };
 
-/** The output tile sizes M of the Winograd convolutions F(M×M, 3×3): 2 (4×4 points) or 4 (6×6 points). */
-export type WinogradTile = 2 | 4;
+/** The output tile sizes M of the Winograd convolutions F(M×M, 3×3): 2, 4 or 6 (4×4, 6×6 or 8×8 points). */
+export type WinogradTile = 2 | 4 | 6;
+
+/** The conv2d variants that run Winograd (forward and gradient to the input alike), by tile. */
+export const WINOGRAD_VARIANTS = { 2: 10, 4: 11, 6: 12 } as const;
+
+/** The tile each of those variants runs. */
+export const WINOGRAD_VARIANT_TILES = { 10: 2, 11: 4, 12: 6 } as const;
 
 /**
  * Output channels are padded to a multiple of this in the transformed weight: the product kernels

@@ -46,7 +46,15 @@ export {
 } from './conv2d_forward.ts';
 export { type Epilogue, epilogueCode } from './epilogue.ts';
 export { conv2dWinograd, WINOGRAD_PRODUCTS, type WinogradProduct, winogradProduct } from './conv2d_winograd.ts';
-export { conv2dWinogradWeight, WINOGRAD_CHANNEL_BLOCK, type WinogradTile, type WinogradWeight, winogradWeightLength } from './conv2d_winograd_weight.ts';
+export {
+  conv2dWinogradWeight,
+  WINOGRAD_CHANNEL_BLOCK,
+  WINOGRAD_VARIANT_TILES,
+  WINOGRAD_VARIANTS,
+  type WinogradTile,
+  type WinogradWeight,
+  winogradWeightLength,
+} from './conv2d_winograd_weight.ts';
 export { fidelityPerturb, type FidelityPerturbShape, type FidelitySubstrates } from './fidelity_perturb.ts';
 export { blurRadius, gaussianBlur2d, MAX_BLUR_SIGMA } from './gaussian_blur2d.ts';
 export { globalAvgPool2dBackward } from './global_avg_pool2d_backward.ts';

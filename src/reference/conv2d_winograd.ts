@@ -2,12 +2,13 @@ import { type Conv2dShape, conv2dOutputSize, conv2dPlain } from '../shapes/mod.t
 import { expectLength } from './expect_length.ts';
 
 /** The output tile sizes M of the Winograd algorithms F(M×M, 3×3) the GPU kernels run. */
-export type WinogradTile = 2 | 4;
+export type WinogradTile = 2 | 4 | 6;
 
 /**
  * Lavin & Gray's (2016) matrices for F(M×M, 3×3) with A = M + 2 points: Bᵀ (A×A), G (A×3), Aᵀ (M×A),
  * so that Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d Bᵀᵀ)] A for a 3×3 kernel g and an A×A input tile d. The points are
- * 0, ±1 and ∞ for M = 2, and 0, ±1, ±2 and ∞ for M = 4. The WGSL kernels (shaders/conv2d_winograd_*.wgsl)
+ * 0, ±1 and ∞ for M = 2, 0, ±1, ±2 and ∞ for M = 4, and 0, ±1, ±2, ±½ and ∞ for M = 6 (the scaling
+ * NNPACK uses). The WGSL kernels (shaders/conv2d_winograd_*.wgsl)
  * spell the same matrices out; this copy is checked against the plain convolution.
  */
 export const WINOGRAD_MATRICES: Readonly<Record<WinogradTile, { readonly bt: number[][]; readonly g: number[][]; readonly at: number[][] }>> = {
@@ -27,6 +28,36 @@ export const WINOGRAD_MATRICES: Readonly<Record<WinogradTile, { readonly bt: num
     ],
     g: [[1 / 4, 0, 0], [-1 / 6, -1 / 6, -1 / 6], [-1 / 6, 1 / 6, -1 / 6], [1 / 24, 1 / 12, 1 / 6], [1 / 24, -1 / 12, 1 / 6], [0, 0, 1]],
     at: [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]],
+  },
+  6: {
+    bt: [
+      [1, 0, -21 / 4, 0, 21 / 4, 0, -1, 0],
+      [0, 1, 1, -17 / 4, -17 / 4, 1, 1, 0],
+      [0, -1, 1, 17 / 4, -17 / 4, -1, 1, 0],
+      [0, 1 / 2, 1 / 4, -5 / 2, -5 / 4, 2, 1, 0],
+      [0, -1 / 2, 1 / 4, 5 / 2, -5 / 4, -2, 1, 0],
+      [0, 2, 4, -5 / 2, -5, 1 / 2, 1, 0],
+      [0, -2, 4, 5 / 2, -5, -1 / 2, 1, 0],
+      [0, -1, 0, 21 / 4, 0, -21 / 4, 0, 1],
+    ],
+    g: [
+      [1, 0, 0],
+      [-2 / 9, -2 / 9, -2 / 9],
+      [-2 / 9, 2 / 9, -2 / 9],
+      [1 / 90, 1 / 45, 2 / 45],
+      [1 / 90, -1 / 45, 2 / 45],
+      [32 / 45, 16 / 45, 8 / 45],
+      [32 / 45, -16 / 45, 8 / 45],
+      [0, 0, 1],
+    ],
+    at: [
+      [1, 1, 1, 1, 1, 1, 1, 0],
+      [0, 1, -1, 2, -2, 1 / 2, -1 / 2, 0],
+      [0, 1, 1, 4, 4, 1 / 4, 1 / 4, 0],
+      [0, 1, -1, 8, -8, 1 / 8, -1 / 8, 0],
+      [0, 1, 1, 16, 16, 1 / 16, 1 / 16, 0],
+      [0, 1, -1, 32, -32, 1 / 32, -1 / 32, 1],
+    ],
   },
 };
 
