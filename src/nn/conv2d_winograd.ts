@@ -65,8 +65,8 @@ export function winogradImagesPerRun(gpu: Gpu, s: Conv2dShape, tile: WinogradTil
  * is h×w when pad = 1), by Winograd's F(M×M, 3×3) with M = u.tile: each M×M output tile is
  * Aᵀ [Σ_c U[k, c] ⊙ (Bᵀ d_c B)] A, with U = G g Gᵀ from conv2dWinogradWeight. Three kernels a run of
  * images: the input transform, the A·A batched products (the FLOPs: (M + 2)² multiplications per tile,
- * channel pair against the direct convolution's 9·M², 1/2.25 of them for M = 2 and 1/4 for M = 4) and
- * the output transform. x: (n, c, h, w)  y: (n, k, oh, ow)  bias: (k), zeros for none. The output
+ * channel pair against the direct convolution's 9·M², 1/2.25 of them for M = 2, 1/4 for M = 4 and 1/5.1
+ * for M = 6) and the output transform. x: (n, c, h, w)  y: (n, k, oh, ow)  bias: (k), zeros for none. The output
  * transform stores through `epilogue` (a fused ReLU, see Epilogue).
  */
 export async function conv2dWinograd(
