@@ -7,9 +7,9 @@ import {
   conv2dForward,
   conv2dWinograd,
   conv2dWinogradWeight,
-  WINOGRAD_VARIANTS,
   conv3x3Variant,
   WINOGRAD_PRODUCTS,
+  WINOGRAD_VARIANTS,
   winogradProduct,
   type WinogradTile,
   WinogradWeightCache,
@@ -62,7 +62,7 @@ const SHAPES: Array<[string, Conv2dShape]> = [
   ['no padding, 17→33 channels, 13×15', { n: 2, c: 17, h: 13, w: 15, k: 33, size: 3, pad: 0 }],
   ['padding 2, 9→7 channels, 6×5', { n: 1, c: 9, h: 6, w: 5, k: 7, size: 3, pad: 2 }],
   ['a VGG-like 36→70 layer at 19×21, batch 2', { n: 2, c: 36, h: 19, w: 21, k: 70, size: 3, pad: 1 }],
-  ['64→64 channels at 12×12 (whole tiles of both sizes)', { n: 1, c: 64, h: 12, w: 12, k: 64, size: 3, pad: 1 }],
+  ['64→64 channels at 12×12 (whole tiles of every size)', { n: 1, c: 64, h: 12, w: 12, k: 64, size: 3, pad: 1 }],
 ];
 
 const TILES: readonly WinogradTile[] = [2, 4, 6];
@@ -205,7 +205,8 @@ test('Winograd splits the batch into runs whose work tensors fit a small binding
   const bias = randomTensor(random, s.k, 'bias');
   const dy = randomTensor(random, s.n * s.k * s.h * s.w, 'dy');
   // F(4×4)'s products: 36 points × 32 padded channels × 9 tiles an image (plus up to 7 of padding) × 4
-  // bytes; a 128 KB binding takes 2 images a run, and F(2×2)'s 16 × 32 × 25 tiles too: 3 runs.
+  // bytes; a 128 KB binding takes 2 images a run, and F(2×2)'s 16 × 32 × 25 tiles and F(6×6)'s 64 × 32 × 4
+  // tiles too: 3 runs.
   const small = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: 128 * 1024 });
   for (const variant of [10, 11, 12] as const) {
     const y = poisoned(s.n * s.k * s.h * s.w, 'y');
@@ -276,6 +277,8 @@ test('the default kernel follows WINOGRAD_TABLE for a caller that keeps transfor
     [layer(128, 128, 112), 12], // conv2_2: F(6×6) from 128 channels at 56×56 to 112×112
     [layer(128, 256, 56), 12], // conv3_1
     [layer(256, 256, 56, 8), 12], // conv3_2 at batch 8
+    [layer(128, 128, 224), 11], // 128 channels past F(6×6)'s 112×112
+    [layer(128, 128, 28), 11], // and below its 56×56
     [layer(512, 512, 28), 11], // conv4_3
     [layer(512, 512, 14), 10], // conv5_3
     [layer(512, 512, 7), undefined],
