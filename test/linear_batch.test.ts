@@ -82,16 +82,29 @@ test('linear_forward, linear_backward_input and linear_backward_weight match the
   assertClose('dBias (default)', await gpu.read(dBias), expected.dBias, { random });
 });
 
-test('linear_backward_input picks v2 for batches of 1 or 2 with rows of 16384 or more, v3 for shorter rows, v4 or v2 for larger batches, and v1 for widths no multiple of 4', () => {
+test('linear_backward_input picks v4 for one batch row on 8-lane subgroups, v2 for 2 rows of 16384 or more, v3 for shorter ones, v4 or v2 for larger batches, and v1 for widths no multiple of 4', () => {
   const pick = (n: number, inFeatures: number, outFeatures = 4096) => linearBackwardInputVariant(gpu, { n, inFeatures, outFeatures });
-  assert.equal([pick(1, 25088), pick(2, 16384), pick(1, 4096), pick(2, 8192), pick(1, 4098)], [2, 2, 3, 3, 1]);
+  assert.equal([pick(1, 25088), pick(1, 4096)], subgroups8 ? [4, 4] : [2, 3]);
+  assert.equal([pick(2, 16384), pick(2, 8192), pick(1, 4098), pick(2, 4098)], [2, 3, 1, 1]);
   assert.equal(pick(8, 25088), subgroups8 ? 4 : 2);
 });
 
-// The default at fc6's row length, batch 1: variant 2 over a short weight.
-test('linear_backward_input matches the reference with its default kernel for 16384 → 6, batch 1', async () => {
-  const s: LinearShape = { n: 1, inFeatures: 16384, outFeatures: 6 };
-  if (linearBackwardInputVariant(gpu, s) !== 2) throw new Error('the default for 16384-wide rows is no longer v2');
+// The default at fc6's row length, batches 1 and 2, over a short weight.
+test('linear_backward_input matches the reference with its default kernel for 16384 → 6, batches 1 and 2', async () => {
+  for (const n of [1, 2]) {
+    const s: LinearShape = { n, inFeatures: 16384, outFeatures: 6 };
+    const d = randomLinear(random, s);
+    const dx = poisoned(n * s.inFeatures, 'dx');
+    await linearBackwardInput(gpu, s, upload(d.dy, 'dy'), upload(d.weight, 'weight'), dx);
+    assertClose(`dx (default, batch ${n})`, await gpu.read(dx), refBackwardInput(s, d.dy, d.weight), { random });
+  }
+});
+
+// Variant 4 at one batch row: its B = 1 pipeline, a row split into partial sums (64 columns → one
+// tile, so 64 workgroups are wanted), and a width past the last 64-column tile.
+test('linear_backward_input v4 matches the reference at batch 1 with split rows and a partial tile', async () => {
+  if (!subgroups8) return;
+  const s: LinearShape = { n: 1, inFeatures: 100, outFeatures: 300 };
   const d = randomLinear(random, s);
   const dx = poisoned(s.inFeatures, 'dx');
   await linearBackwardInput(gpu, s, upload(d.dy, 'dy'), upload(d.weight, 'weight'), dx);

@@ -13,9 +13,8 @@ import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
  * The fully connected backward-to-input kernels: 1 is the naive one, 2 reads the weight in vec4s, 8
  * columns × 2 batch rows per invocation, 3 the same in blocks of rows read front to back, summed in a
  * second pass, for batches of 1 or 2, 4 8 columns × up to 8 batch rows per invocation, each lane loading
- * one batch row's value of dy for its 8-lane subgroup (only where `gpu.subgroupSize` is 8). The default,
- * when the input width is a multiple of 4: 3 for batches of 1 or 2, then 4 where it can run, otherwise 2;
- * for other widths 1.
+ * one batch row's value of dy for its 8-lane subgroup (only where `gpu.subgroupSize` is 8). The default
+ * is linearBackwardInputVariant's.
  */
 export const LINEAR_BACKWARD_INPUT_VARIANTS = [1, 2, 3, 4] as const;
 export type LinearBackwardInputVariant = (typeof LINEAR_BACKWARD_INPUT_VARIANTS)[number];
@@ -89,8 +88,8 @@ const takesPairs = (gpu: Gpu, s: LinearShape) => s.n <= 2 && s.n * Math.max(s.in
 
 /**
  * The variant linearBackwardInput picks for `s` when given none: 1 for widths that are no multiple of 4;
- * for batches of 1 or 2 rows, 3, or 2 for rows of 16384 or more; 4 for larger batches where subgroups
- * have 8 lanes, else 2.
+ * 4 for one batch row where subgroups have 8 lanes; otherwise, for batches of 1 or 2 rows, 3, or 2 for
+ * rows of 16384 or more; 4 for larger batches where subgroups have 8 lanes, else 2.
  */
 export function linearBackwardInputVariant(gpu: Gpu, s: LinearShape): LinearBackwardInputVariant {
   if (s.inFeatures % 4 !== 0) return 1;
@@ -100,6 +99,11 @@ export function linearBackwardInputVariant(gpu: Gpu, s: LinearShape): LinearBack
   // Then idle (bench/results/2026-12-03-lavapipe-kernel-notes.md), batch 1, v2 against v3: 25088 → 4096
   // 115 against 146, 16384 → 4096 95 against 103, 25088 → 1024 29 against 32; but 8192 → 4096 85 against
   // 50 and 4096 → 4096 40 against 28.
+  // On an AVX-512 EPYC (bench/results/2026-12-04-lavapipe-kernel-notes.md), batch 1, fastest of 7
+  // alternating rounds, v2 / v3 / v4: 25088 → 4096 96.7 / 67.9 / 57.7, 16384 → 4096 42.8 / 48.6 / 41.4,
+  // 8192 → 4096 21.4 / 24.8 / 18.6, 4096 → 4096 11.4 / 11.1 / 10.4, 25088 → 1024 26.4 / 17.4 / 17.3;
+  // at batch 2, 25088 → 4096, v2 75.4, v3 79.8, v4 83.6.
+  if (s.n === 1 && gpu.subgroupSize === 8) return 4;
   if (takesPairs(gpu, s)) return s.inFeatures >= 16384 ? 2 : 3;
   return gpu.subgroupSize === 8 ? 4 : 2;
 }
