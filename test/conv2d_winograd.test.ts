@@ -11,6 +11,7 @@ import {
   WINOGRAD_PRODUCTS,
   WINOGRAD_VARIANTS,
   winogradProduct,
+  winogradQuadTransforms,
   type WinogradTile,
   WinogradWeightCache,
 } from '../src/nn/mod.ts';
@@ -20,10 +21,12 @@ import {
   conv2dWinograd as refWinograd,
   referenceGraphBackward,
   referenceGraphForward,
+  reluBackward as refReluBackward,
+  reluForward as refRelu,
 } from '../src/reference/mod.ts';
-import { type Conv2dShape, conv2dOutputSize } from '../src/shapes/mod.ts';
+import { type Conv2dShape, conv2dOutputSize, RELU_RULES } from '../src/shapes/mod.ts';
 import { assertClose } from './support/compare.ts';
-import { gpu, poisoned, randomTensor } from './support/gpu.ts';
+import { gpu, poisoned, randomTensor, upload } from './support/gpu.ts';
 import { testRandom } from './support/seed.ts';
 import { assertRejectsWith } from './support/throws_with.ts';
 
@@ -63,6 +66,10 @@ const SHAPES: Array<[string, Conv2dShape]> = [
   ['padding 2, 9→7 channels, 6×5', { n: 1, c: 9, h: 6, w: 5, k: 7, size: 3, pad: 2 }],
   ['a VGG-like 36→70 layer at 19×21, batch 2', { n: 2, c: 36, h: 19, w: 21, k: 70, size: 3, pad: 1 }],
   ['64→64 channels at 12×12 (whole tiles of every size)', { n: 1, c: 64, h: 12, w: 12, k: 64, size: 3, pad: 1 }],
+  // Widths that are multiples of 16, where F(4×4) transforms four tiles an invocation: a half-empty last
+  // tile row, one quad a row and three, 4 tiles of padding (T = 12, TP = 16) and none.
+  ['whole quads of tiles: 5→7 channels at 3×16, batch 3', { n: 3, c: 5, h: 3, w: 16, k: 7, size: 3, pad: 1 }],
+  ['whole quads of tiles: 33→64 channels at 10×48, batch 2', { n: 2, c: 33, h: 10, w: 48, k: 64, size: 3, pad: 1 }],
 ];
 
 const TILES: readonly WinogradTile[] = [2, 4, 6];
@@ -222,18 +229,56 @@ test('Winograd splits the batch into runs whose work tensors fit a small binding
 
 test('the Winograd transforms cover every plane when a dispatch takes at most 64 workgroups a dimension', async () => {
   // 2 images × 40 input and 70 output channels: planes in two and three transform dispatches (the
-  // products' 64 points at most still take one, WebGPU's least limit being 65535).
-  const s: Conv2dShape = { n: 2, c: 40, h: 9, w: 11, k: 70, size: 3, pad: 1 };
+  // products' 64 points at most still take one, WebGPU's least limit being 65535); at width 32, F(4×4)'s
+  // transforms four tiles an invocation.
   const narrow = new Gpu(gpu.device, gpu.adapterName, { maxWorkgroupsPerDimension: 64 });
+  for (const w of [11, 32]) {
+    const s: Conv2dShape = { n: 2, c: 40, h: 9, w, k: 70, size: 3, pad: 1 };
+    const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
+    const weight = randomTensor(random, s.k * s.c * 9, 'weight');
+    const bias = randomTensor(random, s.k, 'bias');
+    const expected = refForward(s, x.data, weight.data, bias.data);
+    for (const tile of TILES) {
+      const y = poisoned(expected.length, 'y');
+      const u = await conv2dWinogradWeight(narrow, weight.tensor, s.k, s.c, tile, false);
+      await conv2dWinograd(narrow, s, x.tensor, u, bias.tensor, y);
+      assertWithin(`y, F(${tile}×${tile}), width ${w}`, maxRelative(await narrow.read(y), (i) => expected[i], every(expected.length)));
+    }
+  }
+});
+
+test('F(4×4) transforms four tiles an invocation only with padding 1 and a width that is a multiple of 16', () => {
+  const layer = (w: number, pad = 1): Conv2dShape => ({ n: 1, c: 64, h: 7, w, k: 64, size: 3, pad });
+  assert.equal([16, 224, 112, 64].map((w) => winogradQuadTransforms(layer(w), 4)), [true, true, true, true]);
+  assert.equal([56, 28, 14, 24, 15].map((w) => winogradQuadTransforms(layer(w), 4)), [false, false, false, false, false]);
+  assert.equal([winogradQuadTransforms(layer(32, 0), 4), winogradQuadTransforms(layer(32, 2), 4)], [false, false]);
+  assert.equal([winogradQuadTransforms(layer(32), 2), winogradQuadTransforms(layer(48), 6)], [false, false]);
+});
+
+test('four-tile transforms apply the ReLU and each ReLU rule to the right elements of a batch in runs of 2 images', async () => {
+  // 3→12 channels at 5×16: F(4×4)'s products take 36 × 32 × 8 tiles an image, so a 128 KB binding takes
+  // 2 images a run (runs 2, 2, 1); an image of x or dx is 240 values, so their windows after the first
+  // begin 32 values past an aligned offset, and the mask's with them.
+  const s: Conv2dShape = { n: 5, c: 3, h: 5, w: 16, k: 12, size: 3, pad: 1 };
+  const small = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: 128 * 1024 });
+  assert.ok(winogradQuadTransforms(s, 4));
   const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
   const weight = randomTensor(random, s.k * s.c * 9, 'weight');
   const bias = randomTensor(random, s.k, 'bias');
-  const expected = refForward(s, x.data, weight.data, bias.data);
-  for (const tile of TILES) {
-    const y = poisoned(expected.length, 'y');
-    const u = await conv2dWinogradWeight(narrow, weight.tensor, s.k, s.c, tile, false);
-    await conv2dWinograd(narrow, s, x.tensor, u, bias.tensor, y);
-    assertWithin(`y, F(${tile}×${tile})`, maxRelative(await narrow.read(y), (i) => expected[i], every(expected.length)));
+  const y = poisoned(s.n * s.k * s.h * s.w, 'y');
+  await conv2dForward(small, s, x.tensor, weight.tensor, bias.tensor, y, 11, undefined, { kind: 'relu' });
+  const expectedY = refRelu(refForward(s, x.data, weight.data, bias.data));
+  assertWithin('relu(y)', maxRelative(await small.read(y), (i) => expectedY[i], every(expectedY.length)));
+  const dy = randomTensor(random, s.n * s.k * s.h * s.w, 'dy');
+  // A ReLU's output: uniform in [-1, 1) clamped at 0, about half of it zero.
+  const maskData = Float32Array.from(random.uniformArray(x.data.length), (v) => Math.max(v, 0));
+  const mask = upload(maskData, 'mask');
+  const plain = refBackwardInput(s, dy.data, weight.data);
+  for (const rule of RELU_RULES) {
+    const dx = poisoned(x.data.length, `dx (${rule})`);
+    await conv2dBackwardInput(small, s, dy.tensor, weight.tensor, dx, 11, undefined, { kind: rule, mask });
+    const expected = refReluBackward(maskData, plain, rule);
+    assertWithin(`dx under ${rule}`, maxRelative(await small.read(dx), (i) => expected[i], every(expected.length)));
   }
 });
 
@@ -249,19 +294,25 @@ test('conv2dWinograd refuses product kernel 3 for output channels padded to 32 o
 });
 
 test('the input transform writes zeros to the padding tiles that round the tile count up for the products', async () => {
-  // F(2×2) on 9×11: 5 × 6 = 30 tiles, padded to 32; the scratch starts poisoned with NaN.
-  const s: Conv2dShape = { n: 1, c: 3, h: 9, w: 11, k: 5, size: 3, pad: 1 };
-  const [t, tp, points] = [30, 32, 16];
-  const fresh = new Gpu(gpu.device, gpu.adapterName);
-  fresh.poison(fresh.scratch('conv2d winograd input', points * s.c * tp));
-  const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
-  const weight = randomTensor(random, s.k * s.c * 9, 'weight');
-  const bias = randomTensor(random, s.k, 'bias');
-  await conv2dWinograd(fresh, s, x.tensor, await conv2dWinogradWeight(fresh, weight.tensor, s.k, s.c, 2, false), bias.tensor, poisoned(s.n * s.k * s.h * s.w, 'y'));
-  const v = await fresh.read(fresh.scratch('conv2d winograd input', points * s.c * tp), 0, points * s.c * tp);
-  for (let row = 0; row < points * s.c; row++) {
-    assert.ok(v.subarray(row * tp, row * tp + t).every(Number.isFinite), `row ${row} has tiles never written`);
-    assert.equal(Array.from(v.subarray(row * tp + t, (row + 1) * tp)), [0, 0], `padding tiles of row ${row}`);
+  // F(2×2) on 9×11: 5 × 6 = 30 tiles, padded to 32; F(4×4) on 4×16, four tiles an invocation: 4 tiles,
+  // padded to 8. The scratch starts poisoned with NaN.
+  const cases: Array<[Conv2dShape, WinogradTile, number, number]> = [
+    [{ n: 1, c: 3, h: 9, w: 11, k: 5, size: 3, pad: 1 }, 2, 30, 32],
+    [{ n: 1, c: 3, h: 4, w: 16, k: 5, size: 3, pad: 1 }, 4, 4, 8],
+  ];
+  for (const [s, tile, t, tp] of cases) {
+    const points = (tile + 2) ** 2;
+    const fresh = new Gpu(gpu.device, gpu.adapterName);
+    fresh.poison(fresh.scratch('conv2d winograd input', points * s.c * tp));
+    const x = randomTensor(random, s.n * s.c * s.h * s.w, 'x');
+    const weight = randomTensor(random, s.k * s.c * 9, 'weight');
+    const bias = randomTensor(random, s.k, 'bias');
+    await conv2dWinograd(fresh, s, x.tensor, await conv2dWinogradWeight(fresh, weight.tensor, s.k, s.c, tile, false), bias.tensor, poisoned(s.n * s.k * s.h * s.w, 'y'));
+    const v = await fresh.read(fresh.scratch('conv2d winograd input', points * s.c * tp), 0, points * s.c * tp);
+    for (let row = 0; row < points * s.c; row++) {
+      assert.ok(v.subarray(row * tp, row * tp + t).every(Number.isFinite), `F(${tile}×${tile}): row ${row} has tiles never written`);
+      assert.equal(Array.from(v.subarray(row * tp + t, (row + 1) * tp)), Array(tp - t).fill(0), `F(${tile}×${tile}): padding tiles of row ${row}`);
+    }
   }
 });
 

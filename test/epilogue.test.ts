@@ -35,6 +35,7 @@ const SHAPES: Array<[string, Conv2dShape]> = [
   ['no padding, 17→33 channels, batch 2', { n: 2, c: 17, h: 13, w: 15, k: 33, size: 3, pad: 0 }],
   ['rows of whole vec4s over three 16-pixel groups, 5→9 channels', { n: 2, c: 5, h: 6, w: 36, k: 9, size: 3, pad: 1 }],
   ['a VGG-like 36→70 layer at 19×21', { n: 2, c: 36, h: 19, w: 21, k: 70, size: 3, pad: 1 }],
+  ['a width of 32, where F(4×4) transforms four tiles an invocation, 6→9 channels at 7×32', { n: 2, c: 6, h: 7, w: 32, k: 9, size: 3, pad: 1 }],
   // Shapes only v8 (any kernel, stride and padding) and v9 (1×1 without padding) take.
   ['3×3 stride 2, pad 1, 5→12 channels, batch 2', { n: 2, c: 5, h: 11, w: 9, k: 12, size: 3, pad: 1, stride: 2, pads: [1, 1, 1, 1] }],
   ['7×7 stride 2, pad 3, 3→8 channels', { n: 1, c: 3, h: 15, w: 13, k: 8, size: 7, pad: 3, stride: 2, pads: [3, 3, 3, 3] }],

@@ -45,7 +45,7 @@ export {
   winogradFits,
 } from './conv2d_forward.ts';
 export { type Epilogue, epilogueCode } from './epilogue.ts';
-export { conv2dWinograd, WINOGRAD_PRODUCTS, type WinogradProduct, winogradProduct } from './conv2d_winograd.ts';
+export { conv2dWinograd, WINOGRAD_PRODUCTS, type WinogradProduct, winogradProduct, winogradQuadTransforms } from './conv2d_winograd.ts';
 export {
   conv2dWinogradWeight,
   WINOGRAD_CHANNEL_BLOCK,
