@@ -20,7 +20,7 @@ import { fusionTable, saliencyFusionTable } from './fusion_table.ts';
 
 const RESULTS = join('bench', 'results');
 const LAVAPIPE = '2026-11-26-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-6.json';
-const LAVAPIPE_BEFORE_SUBGROUPS = '2026-11-26-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-3.json';
+const LAVAPIPE_BEFORE_SUBGROUPS = '2026-11-26-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-6.json';
 const H100_V3 = '2026-11-26-nvidia-h100-80gb-hbm3.json';
 const H100_V4 = '2026-11-26-nvidia-nvidia-h100-80gb-hbm3-nvidia-580-159-04-580-159-4-0.json';
 
@@ -175,7 +175,7 @@ function resnet50Table(): string {
 
 // VGG16 end to end beside PyTorch's CPU build in the same run, with Winograd and fused ReLUs (npm run bench --
 // VGG16 --peers torch --winograd --vgg-batches 1,8,32).
-const VGG16_TORCH = '2026-12-04-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-3.json';
+const VGG16_TORCH = '2026-12-04-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-6.json';
 
 /** VGG16's forward pass (unless `mapsOnly`, the README's short form) and saliency map at each batch beside PyTorch's, from one run. */
 function vgg16TorchTable(mapsOnly = false): string {
