@@ -76,6 +76,17 @@ fn tile(d: array<array<f32, 18>, 6>, i: u32) -> array<f32, 36> {
   );
 }
 
+// Stores row r (0 … 5) of the four tiles' transforms, points 6·r … 6·r + 5, one vec4 a point.
+fn put_row(r: u32, out: u32, step: u32, t0: array<f32, 36>, t1: array<f32, 36>, t2: array<f32, 36>, t3: array<f32, 36>) {
+  let j = 6u * r;
+  v[out + j * step] = vec4f(t0[j], t1[j], t2[j], t3[j]);
+  v[out + (j + 1u) * step] = vec4f(t0[j + 1u], t1[j + 1u], t2[j + 1u], t3[j + 1u]);
+  v[out + (j + 2u) * step] = vec4f(t0[j + 2u], t1[j + 2u], t2[j + 2u], t3[j + 2u]);
+  v[out + (j + 3u) * step] = vec4f(t0[j + 3u], t1[j + 3u], t2[j + 3u], t3[j + 3u]);
+  v[out + (j + 4u) * step] = vec4f(t0[j + 4u], t1[j + 4u], t2[j + 4u], t3[j + 4u]);
+  v[out + (j + 5u) * step] = vec4f(t0[j + 5u], t1[j + 5u], t2[j + 5u], t3[j + 5u]);
+}
+
 @compute @workgroup_size(8, ROWS)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let plane = p.plane0 + wid.z;  // n · C + c within this run of images
@@ -99,40 +110,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   let t2 = tile(d, 2u);
   let t3 = tile(d, 3u);
   let out = (c * p.tp + (n * p.th + ty) * p.tw) / 4u + q;
-  v[out + 0u * step] = vec4f(t0[0], t1[0], t2[0], t3[0]);
-  v[out + 1u * step] = vec4f(t0[1], t1[1], t2[1], t3[1]);
-  v[out + 2u * step] = vec4f(t0[2], t1[2], t2[2], t3[2]);
-  v[out + 3u * step] = vec4f(t0[3], t1[3], t2[3], t3[3]);
-  v[out + 4u * step] = vec4f(t0[4], t1[4], t2[4], t3[4]);
-  v[out + 5u * step] = vec4f(t0[5], t1[5], t2[5], t3[5]);
-  v[out + 6u * step] = vec4f(t0[6], t1[6], t2[6], t3[6]);
-  v[out + 7u * step] = vec4f(t0[7], t1[7], t2[7], t3[7]);
-  v[out + 8u * step] = vec4f(t0[8], t1[8], t2[8], t3[8]);
-  v[out + 9u * step] = vec4f(t0[9], t1[9], t2[9], t3[9]);
-  v[out + 10u * step] = vec4f(t0[10], t1[10], t2[10], t3[10]);
-  v[out + 11u * step] = vec4f(t0[11], t1[11], t2[11], t3[11]);
-  v[out + 12u * step] = vec4f(t0[12], t1[12], t2[12], t3[12]);
-  v[out + 13u * step] = vec4f(t0[13], t1[13], t2[13], t3[13]);
-  v[out + 14u * step] = vec4f(t0[14], t1[14], t2[14], t3[14]);
-  v[out + 15u * step] = vec4f(t0[15], t1[15], t2[15], t3[15]);
-  v[out + 16u * step] = vec4f(t0[16], t1[16], t2[16], t3[16]);
-  v[out + 17u * step] = vec4f(t0[17], t1[17], t2[17], t3[17]);
-  v[out + 18u * step] = vec4f(t0[18], t1[18], t2[18], t3[18]);
-  v[out + 19u * step] = vec4f(t0[19], t1[19], t2[19], t3[19]);
-  v[out + 20u * step] = vec4f(t0[20], t1[20], t2[20], t3[20]);
-  v[out + 21u * step] = vec4f(t0[21], t1[21], t2[21], t3[21]);
-  v[out + 22u * step] = vec4f(t0[22], t1[22], t2[22], t3[22]);
-  v[out + 23u * step] = vec4f(t0[23], t1[23], t2[23], t3[23]);
-  v[out + 24u * step] = vec4f(t0[24], t1[24], t2[24], t3[24]);
-  v[out + 25u * step] = vec4f(t0[25], t1[25], t2[25], t3[25]);
-  v[out + 26u * step] = vec4f(t0[26], t1[26], t2[26], t3[26]);
-  v[out + 27u * step] = vec4f(t0[27], t1[27], t2[27], t3[27]);
-  v[out + 28u * step] = vec4f(t0[28], t1[28], t2[28], t3[28]);
-  v[out + 29u * step] = vec4f(t0[29], t1[29], t2[29], t3[29]);
-  v[out + 30u * step] = vec4f(t0[30], t1[30], t2[30], t3[30]);
-  v[out + 31u * step] = vec4f(t0[31], t1[31], t2[31], t3[31]);
-  v[out + 32u * step] = vec4f(t0[32], t1[32], t2[32], t3[32]);
-  v[out + 33u * step] = vec4f(t0[33], t1[33], t2[33], t3[33]);
-  v[out + 34u * step] = vec4f(t0[34], t1[34], t2[34], t3[34]);
-  v[out + 35u * step] = vec4f(t0[35], t1[35], t2[35], t3[35]);
+  put_row(0u, out, step, t0, t1, t2, t3);
+  put_row(1u, out, step, t0, t1, t2, t3);
+  put_row(2u, out, step, t0, t1, t2, t3);
+  put_row(3u, out, step, t0, t1, t2, t3);
+  put_row(4u, out, step, t0, t1, t2, t3);
+  put_row(5u, out, step, t0, t1, t2, t3);
 }

@@ -65,6 +65,17 @@ fn tile(g: array<vec4f, 36>, i: u32) -> array<f32, 16> {
   );
 }
 
+// Stores output row oy0 + r of the quad (r = 0 … 3), where it is inside the output: tile i's 4 pixels,
+// plus the bias, at y's vec4 `at` + i.
+fn put_row(r: u32, oy0: u32, at: u32, t0: array<f32, 16>, t1: array<f32, 16>, t2: array<f32, 16>, t3: array<f32, 16>, b: vec4f) {
+  if (oy0 + r >= p.oh) { return; }
+  let j = 4u * r;
+  y[at] = epilogue(vec4f(t0[j], t0[j + 1u], t0[j + 2u], t0[j + 3u]) + b, at);
+  y[at + 1u] = epilogue(vec4f(t1[j], t1[j + 1u], t1[j + 2u], t1[j + 3u]) + b, at + 1u);
+  y[at + 2u] = epilogue(vec4f(t2[j], t2[j + 1u], t2[j + 2u], t2[j + 3u]) + b, at + 2u);
+  y[at + 3u] = epilogue(vec4f(t3[j], t3[j + 1u], t3[j + 2u], t3[j + 3u]) + b, at + 3u);
+}
+
 @compute @workgroup_size(8, ROWS)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let q = wid.x * 8u + lid.x;
@@ -91,32 +102,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   let oy0 = ty * 4u;
   let rows = (p.y_base + plane * p.oh * p.ow + oy0 * p.ow) / 4u + 4u * q;
   let row4 = p.ow / 4u;
-  if (oy0 + 0u < p.oh) {
-    let at = rows + 0u * row4;
-    y[at + 0u] = epilogue(vec4f(t0[0], t0[1], t0[2], t0[3]) + b, at + 0u);
-    y[at + 1u] = epilogue(vec4f(t1[0], t1[1], t1[2], t1[3]) + b, at + 1u);
-    y[at + 2u] = epilogue(vec4f(t2[0], t2[1], t2[2], t2[3]) + b, at + 2u);
-    y[at + 3u] = epilogue(vec4f(t3[0], t3[1], t3[2], t3[3]) + b, at + 3u);
-  }
-  if (oy0 + 1u < p.oh) {
-    let at = rows + 1u * row4;
-    y[at + 0u] = epilogue(vec4f(t0[4], t0[5], t0[6], t0[7]) + b, at + 0u);
-    y[at + 1u] = epilogue(vec4f(t1[4], t1[5], t1[6], t1[7]) + b, at + 1u);
-    y[at + 2u] = epilogue(vec4f(t2[4], t2[5], t2[6], t2[7]) + b, at + 2u);
-    y[at + 3u] = epilogue(vec4f(t3[4], t3[5], t3[6], t3[7]) + b, at + 3u);
-  }
-  if (oy0 + 2u < p.oh) {
-    let at = rows + 2u * row4;
-    y[at + 0u] = epilogue(vec4f(t0[8], t0[9], t0[10], t0[11]) + b, at + 0u);
-    y[at + 1u] = epilogue(vec4f(t1[8], t1[9], t1[10], t1[11]) + b, at + 1u);
-    y[at + 2u] = epilogue(vec4f(t2[8], t2[9], t2[10], t2[11]) + b, at + 2u);
-    y[at + 3u] = epilogue(vec4f(t3[8], t3[9], t3[10], t3[11]) + b, at + 3u);
-  }
-  if (oy0 + 3u < p.oh) {
-    let at = rows + 3u * row4;
-    y[at + 0u] = epilogue(vec4f(t0[12], t0[13], t0[14], t0[15]) + b, at + 0u);
-    y[at + 1u] = epilogue(vec4f(t1[12], t1[13], t1[14], t1[15]) + b, at + 1u);
-    y[at + 2u] = epilogue(vec4f(t2[12], t2[13], t2[14], t2[15]) + b, at + 2u);
-    y[at + 3u] = epilogue(vec4f(t3[12], t3[13], t3[14], t3[15]) + b, at + 3u);
-  }
+  put_row(0u, oy0, rows, t0, t1, t2, t3, b);
+  put_row(1u, oy0, rows + row4, t0, t1, t2, t3, b);
+  put_row(2u, oy0, rows + 2u * row4, t0, t1, t2, t3, b);
+  put_row(3u, oy0, rows + 3u * row4, t0, t1, t2, t3, b);
 }
