@@ -257,8 +257,8 @@ test('F(4×4) transforms four tiles an invocation only with padding 1 and a widt
 
 test('four-tile transforms apply the ReLU and each ReLU rule to the right elements of a batch in runs of 2 images', async () => {
   // 3→12 channels at 5×16: F(4×4)'s products take 36 × 32 × 8 tiles an image, so a 128 KB binding takes
-  // 2 images a run (runs 2, 2, 1); an image of x or dx is 240 values, so their windows after the first
-  // begin 32 values past an aligned offset, and the mask's with them.
+  // 2 images a run (runs 2, 2, 1); an image of x or dx is 240 values, so the second run's windows begin
+  // at 480, 32 values past an aligned offset, and the mask's with them.
   const s: Conv2dShape = { n: 5, c: 3, h: 5, w: 16, k: 12, size: 3, pad: 1 };
   const small = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: 128 * 1024 });
   assert.ok(winogradQuadTransforms(s, 4));
