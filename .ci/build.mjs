@@ -45,6 +45,8 @@ const targets = {
   'png-sheet': () => build({ ...common, entryPoints: ['bench/png_sheet.ts'], outfile: '.build/bench/png-sheet.mjs' }),
   // The tables of numbers in docs/, printed from bench/results (npm run docs; --check for CI).
   docs: () => build({ ...common, entryPoints: ['bench/doc_tables.ts'], outfile: '.build/bench/doc_tables.mjs' }),
+  // The fully connected kernels' variants side by side at fc6 and fc8 (bench/linear_variants.ts).
+  'linear-variants': () => build({ ...common, entryPoints: ['bench/linear_variants.ts'], outfile: '.build/bench/linear-variants.mjs' }),
   // The 3×3 conv kernels side by side, direct against Winograd (bench/winograd.ts).
   winograd: () => build({ ...common, entryPoints: ['bench/winograd.ts'], outfile: '.build/bench/winograd.mjs' }),
   // The browser demo as a static folder (DEEPINSIDE_DEMO_OUT, default demo/dist) with the models and images

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Gpu } from '../src/gpu/mod.ts';
-import { linearBackwardInput, linearBackwardInputVariant, linearBackwardWeight, linearForward } from '../src/nn/mod.ts';
+import { linearBackwardInput, linearBackwardInputVariant, linearBackwardWeight, linearForward, linearForwardVariant } from '../src/nn/mod.ts';
 import { linearBackwardInput as refBackwardInput, linearBackwardWeight as refBackwardWeight, linearForward as refForward } from '../src/reference/mod.ts';
 import type { LinearShape } from '../src/shapes/mod.ts';
 import { assertClose } from './support/compare.ts';
@@ -11,7 +11,8 @@ import { testRandom } from './support/seed.ts';
 import { assertRejectsWith } from './support/throws_with.ts';
 
 // The batched fully connected kernels, each forced by number: linear_forward v3 (4 outputs × up to 8
-// batch rows an invocation, x shared through 8-lane subgroups), linear_backward_input v4 (8 columns ×
+// batch rows an invocation, x shared through 8-lane subgroups) and v4 (4 outputs split over the input
+// across a workgroup × up to 8 batch rows), linear_backward_input v4 (8 columns ×
 // up to 8 batch rows, dy shared the same way) and linear_backward_weight v3 (8 rows × 4 columns, summed
 // over the batch, dy shared the same way). Batches that fill a group of 8, miss it by one either way,
 // or split into groups of unequal use (9 = 5 + 4, 17 = 6 + 6 + 5, 33 = 7·4 + 5); input widths that are
@@ -24,6 +25,12 @@ async function checkForward(device: Gpu, s: LinearShape, d: LinearData): Promise
   const y = poisoned(s.n * s.outFeatures, 'y');
   await linearForward(device, s, upload(d.x, 'x'), upload(d.weight, 'weight'), upload(d.bias, 'bias'), y, 3);
   assertClose('y (v3)', await device.read(y), refForward(s, d.x, d.weight, d.bias), { random });
+}
+
+async function checkForwardSplit(device: Gpu, s: LinearShape, d: LinearData): Promise<void> {
+  const y = poisoned(s.n * s.outFeatures, 'y');
+  await linearForward(device, s, upload(d.x, 'x'), upload(d.weight, 'weight'), upload(d.bias, 'bias'), y, 4);
+  assertClose('y (v4)', await device.read(y), refForward(s, d.x, d.weight, d.bias), { random });
 }
 
 async function checkBackwardInput(device: Gpu, s: LinearShape, d: LinearData): Promise<void> {
@@ -58,6 +65,7 @@ const SHAPES: Array<[string, LinearShape]> = [
 
 for (const [name, s] of SHAPES) {
   const d = randomLinear(random, s);
+  test(`linear_forward v4 matches the reference for ${name}`, () => checkForwardSplit(gpu, s, d));
   if (!subgroups8) continue;
   test(`linear_forward v3 matches the reference for ${name}`, () => checkForward(gpu, s, d));
   test(`linear_backward_input v4 matches the reference for ${name}`, () => checkBackwardInput(gpu, s, d));
@@ -87,6 +95,48 @@ test('linear_backward_input picks v4 for one batch row on 8-lane subgroups, v2 f
   assert.equal([pick(1, 25088), pick(1, 4096)], subgroups8 ? [4, 4] : [2, 3]);
   assert.equal([pick(2, 16384), pick(2, 8192), pick(1, 4098), pick(2, 4098)], [2, 3, 1, 1]);
   assert.equal(pick(8, 25088), subgroups8 ? 4 : 2);
+});
+
+// An adapter that asks for a GPU's fill (16384 invocations) and has no 8-lane subgroups, as an NVIDIA
+// card through Dawn: the pickers' GPU side, run on this adapter.
+const gpuLike = new Gpu(gpu.device, gpu.adapterName, { fillInvocations: 16384, subgroups: false });
+
+test('linear_forward picks v4 where v2 would leave a GPU idle, v2 on a CPU driver at batch 1, v3 for batches on 8-lane subgroups, and v1 for widths no multiple of 4', () => {
+  const pick = (device: Gpu, n: number, inFeatures: number, outFeatures = 4096) => linearForwardVariant(device, { n, inFeatures, outFeatures });
+  // fc6 at batch 1 and 16 (v2: 1024 and 8192 invocations), fc8 at batch 1; at batch 32 v2 has 32768.
+  assert.equal([pick(gpuLike, 1, 25088), pick(gpuLike, 16, 25088), pick(gpuLike, 1, 4096, 1000), pick(gpuLike, 32, 25088)], [4, 4, 4, 2]);
+  assert.equal([pick(gpu, 1, 25088), pick(gpu, 1, 4096, 1000)], [2, 2]);
+  assert.equal(pick(gpu, 16, 25088), subgroups8 ? 3 : 2);
+  assert.equal([pick(gpuLike, 1, 25090), pick(gpu, 1, 25090)], [1, 1]);
+});
+
+test('linear_backward_input picks v3 for fc6 at batches 1 and 2 where v2 would leave a GPU idle, and v2 from batch 3 up there', () => {
+  const pick = (n: number) => linearBackwardInputVariant(gpuLike, { n, inFeatures: 25088, outFeatures: 4096 });
+  assert.equal([pick(1), pick(2), pick(16)], [3, 3, 2]);
+});
+
+// The defaults on the GPU side: v4 forward and v3 backward to the input, against the reference.
+test('linear_forward and linear_backward_input match the reference with their GPU defaults for 16384 → 6, batch 2, and 516 → 70, batch 11', async () => {
+  for (const s of [{ n: 2, inFeatures: 16384, outFeatures: 6 }, { n: 11, inFeatures: 516, outFeatures: 70 }]) {
+    const d = randomLinear(random, s);
+    const y = poisoned(s.n * s.outFeatures, 'y');
+    assert.is(linearForwardVariant(gpuLike, s), 4);
+    await linearForward(gpuLike, s, upload(d.x, 'x'), upload(d.weight, 'weight'), upload(d.bias, 'bias'), y);
+    assertClose(`y (GPU default, ${s.inFeatures} → ${s.outFeatures})`, await gpuLike.read(y), refForward(s, d.x, d.weight, d.bias), { random });
+  }
+  const s: LinearShape = { n: 2, inFeatures: 16384, outFeatures: 6 };
+  const d = randomLinear(random, s);
+  assert.is(linearBackwardInputVariant(gpuLike, s), 3);
+  const dx = poisoned(s.n * s.inFeatures, 'dx');
+  await linearBackwardInput(gpuLike, s, upload(d.dy, 'dy'), upload(d.weight, 'weight'), dx);
+  assertClose('dx (GPU default)', await gpuLike.read(dx), refBackwardInput(s, d.dy, d.weight), { random });
+});
+
+// v4 with at most 3 workgroups a grid dimension: 255 rows in blocks of 12 (21 full and one of 3), each
+// its own dispatch and window, for 9 batch rows (groups of 5 and 4).
+test('linear_forward v4 matches the reference for 68 → 255, batch 9, when a grid dimension takes 3 workgroups', async () => {
+  const narrow = new Gpu(gpu.device, gpu.adapterName, { maxWorkgroupsPerDimension: 3 });
+  await checkForwardSplit(narrow, { n: 9, inFeatures: 68, outFeatures: 255 }, randomLinear(random, { n: 9, inFeatures: 68, outFeatures: 255 }));
 });
 
 // The default at fc6's row length, batches 1 and 2, over a short weight.
@@ -125,6 +175,11 @@ function assertSliced(): void {
   const batchRuns = Math.ceil(SLICED.n / Math.floor(most / Math.max(SLICED.inFeatures, SLICED.outFeatures)));
   if (weightBlocks < 3 || batchRuns < 2) throw new Error(`the sliced case no longer slices (${weightBlocks} blocks, ${batchRuns} runs)`);
 }
+
+test(`linear_forward v4 matches the reference for 36 → 45, batch 20, bound in ${SLICED_BYTES}-byte windows`, async () => {
+  assertSliced();
+  await checkForwardSplit(sliced, SLICED, slicedData);
+});
 
 if (subgroups8) {
   test(`linear_forward v3 matches the reference for 36 → 45, batch 20, bound in ${SLICED_BYTES}-byte windows`, async () => {

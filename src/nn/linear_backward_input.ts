@@ -83,13 +83,17 @@ export async function linearBackwardInput(
   }
 }
 
+// Invocations of variant 2 for `s`: 8 columns × 2 batch rows each.
+const v2Invocations = (s: LinearShape) => Math.ceil(s.inFeatures / 8) * Math.ceil(s.n / 2);
+
 // v3 binds the whole of dy and dx (at most 2 rows), and its partial sums as large.
 const takesPairs = (gpu: Gpu, s: LinearShape) => s.n <= 2 && s.n * Math.max(s.inFeatures, s.outFeatures) <= gpu.maxWindowElements;
 
 /**
  * The variant linearBackwardInput picks for `s` when given none: 1 for widths that are no multiple of 4;
  * 4 for one batch row where subgroups have 8 lanes; otherwise, for batches of 1 or 2 rows, 3, or 2 for
- * rows of 16384 or more; 4 for larger batches where subgroups have 8 lanes, else 2.
+ * rows of 16384 or more where 2 dispatches at least `gpu.fillInvocations` invocations; 4 for larger
+ * batches where subgroups have 8 lanes, else 2.
  */
 export function linearBackwardInputVariant(gpu: Gpu, s: LinearShape): LinearBackwardInputVariant {
   if (s.inFeatures % 4 !== 0) return 1;
@@ -104,7 +108,9 @@ export function linearBackwardInputVariant(gpu: Gpu, s: LinearShape): LinearBack
   // 8192 → 4096 21.4 / 24.8 / 18.6, 4096 → 4096 11.4 / 11.1 / 10.4, 25088 → 1024 26.4 / 17.4 / 17.3;
   // at batch 2, 25088 → 4096, v2 75.4, v3 79.8, v4 83.6.
   if (s.n === 1 && gpu.subgroupSize === 8) return 4;
-  if (takesPairs(gpu, s)) return s.inFeatures >= 16384 ? 2 : 3;
+  // On a GPU, v2 at fc6's batch 1 is 3136 invocations, and an H100 read the weight at 84 GB/s of its 3 TB/s
+  // (bench/results/2026-11-26-nvidia-h100-80gb-hbm3.md): v3's blocks of 32 rows fill it.
+  if (takesPairs(gpu, s)) return s.inFeatures >= 16384 && v2Invocations(s) >= gpu.fillInvocations ? 2 : 3;
   return gpu.subgroupSize === 8 ? 4 : 2;
 }
 

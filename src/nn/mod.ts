@@ -65,7 +65,7 @@ export { inputProductMap } from './input_product_map.ts';
 export { integrationPoints, type IntegrationShape } from './integration_points.ts';
 export { LINEAR_BACKWARD_INPUT_VARIANTS, linearBackwardInput, linearBackwardInputVariant, type LinearBackwardInputVariant } from './linear_backward_input.ts';
 export { LINEAR_BACKWARD_WEIGHT_VARIANTS, linearBackwardWeight, type LinearBackwardWeightVariant } from './linear_backward_weight.ts';
-export { LINEAR_FORWARD_VARIANTS, linearForward, type LinearForwardVariant } from './linear_forward.ts';
+export { LINEAR_FORWARD_VARIANTS, linearForward, type LinearForwardVariant, linearForwardVariant } from './linear_forward.ts';
 export { maxPool2dBackward, type MaxPool2dBackwardVariant, maxPool2dBackwardVariant } from './max_pool2d_backward.ts';
 export { maxPool2dForward } from './max_pool2d_forward.ts';
 export { noisyCopies, type NoisyCopiesShape } from './noisy_copies.ts';
