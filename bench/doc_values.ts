@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCALISE_RESULTS, type LocaliseResults, readLocaliseResults } from './localise_table.ts';
 import { onnxCheckError, pythonExponent, readOnnxCheck } from './onnx_check_table.ts';
-import type { BenchResults, KernelResult } from './results.ts';
+import { type BenchResults, type KernelResult, VGG16_RANDOM } from './results.ts';
 import { segmentationResultFile } from './segmentation_table.ts';
 
 const RESULTS = join('bench', 'results');
@@ -15,6 +15,7 @@ const LAVAPIPE_RUN = (suffix: string) => `2026-11-26-mesa-software-llvmpipe-llvm
 const LAVAPIPE = LAVAPIPE_RUN('-6');
 const H100_V3 = '2026-11-26-nvidia-h100-80gb-hbm3.json';
 const H100_V4 = '2026-11-26-nvidia-nvidia-h100-80gb-hbm3-nvidia-580-159-04-580-159-4-0.json';
+const H200 = '2026-12-04-nvidia-nvidia-h200-nvidia-580-159-04-580-159-4-0.json';
 const NPM_START = '2026-12-03-npm-start-lavapipe-idle-3.json';
 
 /**
@@ -87,7 +88,26 @@ function performanceValues(): DocValue[] {
     { document: doc, name: 'h100-v3-first-layers', text: `${kernel(h100, 'conv2d_backward_weight', 'conv1_1').gflops.toFixed(0)} (conv1_1) and ${kernel(h100, 'conv2d_backward_weight', 'conv1_2').gflops.toFixed(0)} (conv1_2) GFLOP/s` },
     { document: doc, name: 'h100-conv3_3', text: `${unsplit[0].ms.toFixed(2)} then ${unsplit[1].ms.toFixed(2)} ms` },
     { document: doc, name: 'h100-conv3_3-fold', text: `${(unsplit[0].ms / unsplit[1].ms).toFixed(0)}-fold` },
+    { document: doc, name: 'h100-fc6', text: `${kernel(h100, 'linear_forward', 'fc6').gbs.toFixed(0)} GB/s forward and ${kernel(h100, 'linear_backward_input', 'fc6').gbs.toFixed(0)} GB/s backward` },
     { document: doc, name: 'h100-split-folds', text: `${Math.min(...folds).toFixed(0)}- to ${Math.max(...folds).toFixed(0)}-fold` },
+    ...h200Values(),
+  ];
+}
+
+/** The H200 run after fc6 was split over the input: VGG16's saliency map at batch 1 and 16. */
+function h200Values(): DocValue[] {
+  const h200 = read(H200);
+  const map = (batch: number) => {
+    const found = h200.endToEnd.find((e) => e.model === VGG16_RANDOM && e.batch === batch && e.name.startsWith('saliency map'));
+    if (!found) throw new RangeError(`doc values: no VGG16 saliency map at batch ${batch} in ${H200}`);
+    return found;
+  };
+  const text = `${map(1).ms.toFixed(0)} ms at batch 1 and ${map(16).msPerImage.toFixed(2)} ms an image at batch 16`;
+  const linear = (name: string, batch: number) => `${kernel(h200, name, 'fc6', batch).gbs.toFixed(0)} GB/s`;
+  return [
+    { document: 'docs/performance.md', name: 'h200-saliency', text },
+    { document: 'README.md', name: 'h200-saliency', text },
+    { document: 'docs/performance.md', name: 'h200-fc6-forward', text: `${linear('linear_forward', 1)} at batch 1` },
   ];
 }
 

@@ -86,7 +86,7 @@ export function markdownTable(r: BenchResults): string {
     `# Benchmark: ${r.adapter}`,
     '',
     `${r.date}, \`${r.command}\`; ${r.timing}, median of ${r.runs} runs.`,
-    `Ceilings measured in the same run: copy ${r.ceilings.copyGBs.toFixed(2)} GB/s; arithmetic ${r.ceilings.arithmeticGFLOPs.toFixed(2)} GFLOP/s (${r.ceilings.arithmeticFrom}).`,
+    `Ceilings measured in the same run: copy ${r.ceilings.copyGBs.toFixed(2)} GB/s; ${Number.isFinite(r.ceilings.arithmeticGFLOPs) ? `arithmetic ${r.ceilings.arithmeticGFLOPs.toFixed(2)} GFLOP/s (${r.ceilings.arithmeticFrom})` : 'no arithmetic ceiling (no conv2d kernel ran)'}.`,
     ...(r.host ? [`Host: ${hostLine(r.host)}.`] : []),
     ...(r.load ? [`Load average (1, 5, 15 min) at the start ${r.load.before.map((x) => x.toFixed(1)).join(', ')}, at the end ${r.load.after.map((x) => x.toFixed(1)).join(', ')}.`] : []),
     '',
