@@ -99,6 +99,13 @@ for (const [name, s] of SHAPES) {
       assertClose('dx', await gpu.read(dx), refBackwardInput(s, dy.data, weight.data), { random });
     });
   }
+  // The direct kernels split over the input channels where a run would leave a GPU idle (any shape with
+  // more than one block of 8 input channels here); the gradient to the input splits over dy's channels.
+  for (const variant of CONV2D_FORWARD_VARIANTS) {
+    if (!direct(variant) || !runs(variant, s) || (s.c <= 8 && s.k <= 8)) continue;
+    test(`conv2d_forward and conv2d_backward_input v${variant} match the reference for ${name}, split over the input channels as on a GPU`, () =>
+      checkBothPasses(splitting, s, x, weight, bias, dy, variant as Conv2dForwardVariant & Conv2dBackwardInputVariant));
+  }
   for (const variant of CONV2D_BACKWARD_WEIGHT_VARIANTS) {
     if ((variant === 2 && s.size !== 3) || (variant >= 3 && !streams(s)) || (variant >= 5 && (!subgroups8 || s.c % 8 !== 0))) continue;
     // v5 and v6 also unsplit, where their one partial sum is copied out instead of summed.
@@ -319,6 +326,13 @@ const SLICED: Conv2dShape = { n: 5, c: 3, h: 9, w: 11, k: 4, size: 3, pad: 1 };
       await conv2dBackwardInput(sliced, s, dy.tensor, weight.tensor, dx, variant);
       assertClose('dx', await sliced.read(dx), refBackwardInput(s, dy.data, weight.data), { random });
     });
+  }
+  // The direct kernels split over the input channels where a run would leave a GPU idle (any shape with
+  // more than one block of 8 input channels here); the gradient to the input splits over dy's channels.
+  for (const variant of CONV2D_FORWARD_VARIANTS) {
+    if (!direct(variant) || !runs(variant, s) || (s.c <= 8 && s.k <= 8)) continue;
+    test(`conv2d_forward and conv2d_backward_input v${variant} match the reference for ${name}, split over the input channels as on a GPU`, () =>
+      checkBothPasses(splitting, s, x, weight, bias, dy, variant as Conv2dForwardVariant & Conv2dBackwardInputVariant));
   }
   for (const variant of CONV2D_BACKWARD_WEIGHT_VARIANTS) {
     if (variant >= 3) continue;

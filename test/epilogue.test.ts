@@ -4,6 +4,7 @@ import {
   BACKWARD_INPUT_EPILOGUE_VARIANTS,
   conv2dBackwardInput,
   conv2dForward,
+  directSplit,
   EPILOGUE_VARIANTS,
   maxPool2dBackward,
   maxPool2dForward,
@@ -130,6 +131,26 @@ for (const variant of [3, 4, 5, 6, 7, 8] as const) {
     await checkForward(sliced, SLICED, variant);
     await checkBackward(sliced, SLICED, variant);
   });
+}
+
+// On an adapter that asks for a GPU's fill, the direct kernels split a run that would leave it idle over
+// the input channels, and conv2d_split_sum applies the epilogue after adding the splits up: 17 channels
+// (blocks of 8, 8 and 1) and 36 (5 blocks), forward and backward (where the gradient's 33 and 70
+// channels split too), each kernel with its epilogue against the same split sums and a separate ReLU pass.
+const gpuFill = new Gpu(gpu.device, gpu.adapterName, { fillInvocations: 16384 });
+for (const [name, s] of SHAPES.filter(([, s]) => s.c === 17 || s.c === 36)) {
+  for (const variant of [3, 4, 5, 6, 7] as const) {
+    if (!runs(variant, s)) continue;
+    test(`conv2d_forward and conv2d_backward_input v${variant}, split over the input channels as on a GPU, apply their epilogues after the split sum for ${name}`, async () => {
+      const [oh, ow] = conv2dOutputSize(s);
+      const transposed = { ...s, c: s.k, k: s.c, h: oh, w: ow, pad: 2 - s.pad };
+      if (directSplit(gpuFill, s, oh, ow, variant, s.n) === undefined || directSplit(gpuFill, transposed, s.h, s.w, variant, s.n) === undefined) {
+        throw new Error('the shape no longer splits');
+      }
+      await checkForward(gpuFill, s, variant);
+      await checkBackward(gpuFill, s, variant);
+    });
+  }
 }
 
 const POOLS: Array<[string, MaxPool2dShape]> = [

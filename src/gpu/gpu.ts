@@ -25,6 +25,12 @@ export interface GpuLimits {
 export type KernelSet = 'tuned' | 'portable';
 
 /**
+ * The `fillInvocations` of a GPU (a CPU driver's is 1024). Kernels whose split-K variants were measured only on
+ * GPUs take them where an adapter asks for at least this many.
+ */
+export const GPU_FILL_INVOCATIONS = 16384;
+
+/**
  * One WebGPU device and what the engine keeps for it: compiled pipelines (once per shader and
  * constants), the command encoder that dispatches go into until the next read, and the first error the
  * device reported, which the next read throws with the shader's name.
@@ -39,7 +45,7 @@ export class Gpu {
   /**
    * About how many invocations keep this adapter busy: kernels that can split a long sum (split-K) split
    * it until a dispatch has this many. A CPU driver's few threads want few (each split costs a
-   * partial sum); a GPU's thousands of lanes want many.
+   * partial sum); a GPU's thousands of lanes want many (GPU_FILL_INVOCATIONS).
    */
   readonly fillInvocations: number;
   /**
@@ -61,7 +67,7 @@ export class Gpu {
    * `maxBindingBytes` lowers the binding limit below the adapter's, so that tests can drive the sliced
    * paths with small tensors; it cannot raise it. `maxWorkgroupsPerDimension` lowers the dispatch limit
    * likewise, for the paths that split a grid into several dispatches. `kernels` defaults to `tuned`,
-   * `fillInvocations` to a GPU's 16384. `subgroups: false` makes the kernels act as if the device had no
+   * `fillInvocations` to a GPU's GPU_FILL_INVOCATIONS. `subgroups: false` makes the kernels act as if the device had no
    * subgroups.
    */
   constructor(
@@ -78,7 +84,7 @@ export class Gpu {
     this.device = device;
     this.adapterName = adapterName;
     this.kernels = options.kernels ?? 'tuned';
-    this.fillInvocations = options.fillInvocations ?? 16384;
+    this.fillInvocations = options.fillInvocations ?? GPU_FILL_INVOCATIONS;
     const l = device.limits;
     this.limits = {
       maxBindingBytes: Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize, options.maxBindingBytes ?? Infinity),

@@ -4,7 +4,7 @@
  * @module
  */
 export type { BindingWindow } from './binding_window.ts';
-export { f32Bits, formatBytes, Gpu, type GpuLimits, type KernelSet } from './gpu.ts';
+export { f32Bits, formatBytes, Gpu, GPU_FILL_INVOCATIONS, type GpuLimits, type KernelSet } from './gpu.ts';
 export type { GpuTensor } from './gpu_tensor.ts';
 export { GpuFailureError } from './gpu_failure_error.ts';
 export { NoWebGpuError } from './no_webgpu_error.ts';

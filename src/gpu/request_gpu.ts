@@ -1,4 +1,4 @@
-import { Gpu } from './gpu.ts';
+import { Gpu, GPU_FILL_INVOCATIONS } from './gpu.ts';
 import { NoWebGpuError } from './no_webgpu_error.ts';
 
 // The limits a VGG needs raised above WebGPU's defaults; each is asked for at the adapter's own value.
@@ -69,7 +69,7 @@ async function openGpu(): Promise<Gpu> {
   // finishing, where every other shader compiles in about 2 s.
   // On lavapipe, splitting conv2_2's weight gradient four ways (16384 invocations) cost 12–24%.
   const cpu = /llvmpipe|lavapipe|swiftshader/i.test(name);
-  return new Gpu(device, name || 'unknown adapter', { kernels: /swiftshader/i.test(name) ? 'portable' : 'tuned', fillInvocations: cpu ? 1024 : 16384 });
+  return new Gpu(device, name || 'unknown adapter', { kernels: /swiftshader/i.test(name) ? 'portable' : 'tuned', fillInvocations: cpu ? 1024 : GPU_FILL_INVOCATIONS });
 }
 
 async function findGpu(): Promise<GPU> {

@@ -1,4 +1,4 @@
-import type { Gpu, GpuTensor } from '../gpu/mod.ts';
+import { type Gpu, GPU_FILL_INVOCATIONS, type GpuTensor } from '../gpu/mod.ts';
 import type { LinearShape } from '../shapes/mod.ts';
 import v1 from '../../shaders/linear_forward_v1.wgsl';
 import v2 from '../../shaders/linear_forward_v2.wgsl';
@@ -28,8 +28,6 @@ const SHADER_V4 = { name: 'linear_forward_v4', code: v4 };
 // v4's workgroup: this many invocations share a group of 4 rows, or fewer for short rows.
 const V4_WORKGROUP = 128;
 const V4_BATCH_ROWS = 8;
-// The least fillInvocations for which the default takes v4 (a GPU's; a CPU driver's is 1024).
-const V4_FILL = 16384;
 
 /**
  * y = x·weightᵀ + bias.  x: (n, in)  weight: (out, in)  bias: (out)  y: (n, out).
@@ -94,8 +92,9 @@ export function linearForwardVariant(gpu: Gpu, s: LinearShape): LinearForwardVar
   // On lavapipe v4 lost at batch 1 even where v2 dispatches a few hundred invocations (fastest of 6
   // alternating rounds, v2 / v4, ms: 4096 → 1000 1.90 / 3.67, 3136 → 256 0.54 / 0.85, fc6 63 / 104):
   // its 2 threads are filled by far fewer than its fillInvocations (1024). So v4 only where the adapter
-  // asks for a GPU's fill.
-  return gpu.fillInvocations >= V4_FILL && v2Invocations(s) < gpu.fillInvocations ? 4 : 2;
+  // asks for a GPU's fill. On an H200 (bench/results/2026-12-04-nvidia-h200-linear-variants-wg128.md),
+  // v2 / v4, ms: fc6 at batch 1 4.489 / 0.093, at batch 16 3.080 / 0.276; fc8 at batch 1 0.373 / 0.006.
+  return gpu.fillInvocations >= GPU_FILL_INVOCATIONS && v2Invocations(s) < gpu.fillInvocations ? 4 : 2;
 }
 
 /** Variant 3: per batch run and weight window, workgroups of 32 output rows × B batch rows. */

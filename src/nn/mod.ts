@@ -39,6 +39,7 @@ export {
   type Conv2dForwardVariant,
   conv2dForwardVariant,
   conv3x3Variant,
+  directSplit,
   directVariant,
   EPILOGUE_VARIANTS,
   winogradChoice,
