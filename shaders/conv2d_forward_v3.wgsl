@@ -13,6 +13,11 @@
 
 override WG: u32;
 override VEC_X: bool;
+// Blocks of input channels each image is split into (split-K, on GPUs that one image leaves idle): z is
+// then image · SPLITS + block, x's channels c … of block j are that block's (p.c of them), the weight is
+// read from block j's channels on, and y receives the block's partial sums (bias 0, no epilogue), which
+// conv2d_split_sum adds up. 1 compiles the offset out.
+override SPLITS: u32 = 1u;
 
 struct Params {
   n: u32, c: u32, h: u32, w: u32,
@@ -95,7 +100,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
       let u0 = vec4f(lo.w, hi.xyz);
       let u1 = hi;
       let u2 = vec4f(hi.yzw, h1);
-      let tap = ((c * 3u + r) * 3u * p.kp + k0) / 4u;
+      let tap = ((((n % SPLITS) * p.c + c) * 3u + r) * 3u * p.kp + k0) / 4u;
       let step = p.kp / 4u;
       let w0l = wt[tap];
       let w0h = wt[tap + 1u];

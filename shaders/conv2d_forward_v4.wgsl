@@ -11,6 +11,11 @@
 
 override WG: u32;
 override VEC_X: bool;
+// Blocks of input channels each image is split into (split-K, on GPUs that one image leaves idle): z is
+// then image · SPLITS + block, x's channels c … of block j are that block's (p.c of them), the weight is
+// read from block j's channels on, and y receives the block's partial sums (bias 0, no epilogue), which
+// conv2d_split_sum adds up. 1 compiles the offset out.
+override SPLITS: u32 = 1u;
 
 struct Params {
   n: u32, c: u32, h: u32, w: u32,
@@ -94,7 +99,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
       let s10 = vec4f(q0.w, q1.xyz); let s11 = q1; let s12 = vec4f(q1.yzw, q2.x);
       let s20 = vec4f(q1.w, q2.xyz); let s21 = q2; let s22 = vec4f(q2.yzw, q3.x);
       let s30 = vec4f(q2.w, q3.xyz); let s31 = q3; let s32 = vec4f(q3.yzw, h1);
-      let tap = ((c * 3u + r) * 3u * p.kp + k0) / 4u;
+      let tap = ((((n % SPLITS) * p.c + c) * 3u + r) * 3u * p.kp + k0) / 4u;
       let step = p.kp / 4u;
       let w0l = wt[tap];
       let w0h = wt[tap + 1u];

@@ -5,6 +5,7 @@ import {
   CONV2D_BACKWARD_INPUT_VARIANTS,
   CONV2D_BACKWARD_WEIGHT_VARIANTS,
   CONV2D_FORWARD_VARIANTS,
+  directSplits,
   conv2dBackwardInput,
   conv2dBackwardWeight,
   type Conv2dBackwardInputVariant,
@@ -99,12 +100,15 @@ for (const [name, s] of SHAPES) {
       assertClose('dx', await gpu.read(dx), refBackwardInput(s, dy.data, weight.data), { random });
     });
   }
-  // The direct kernels split over the input channels where a run would leave a GPU idle (any shape with
-  // more than one block of 8 input channels here); the gradient to the input splits over dy's channels.
-  for (const variant of CONV2D_FORWARD_VARIANTS) {
-    if (!direct(variant) || !runs(variant, s) || (s.c <= 8 && s.k <= 8)) continue;
-    test(`conv2d_forward and conv2d_backward_input v${variant} match the reference for ${name}, split over the input channels as on a GPU`, () =>
-      checkBothPasses(splitting, s, x, weight, bias, dy, variant as Conv2dForwardVariant & Conv2dBackwardInputVariant));
+  // Direct kernels 3 and 4 split over the input channels where a run would leave a GPU idle (any shape
+  // whose channels make 2 blocks of 8 or more here); the gradient to the input splits over dy's channels.
+  for (const variant of [3, 4] as const) {
+    if (!runs(variant, s) || (s.c % 8 !== 0 || s.c < 16) && (s.k % 8 !== 0 || s.k < 16)) continue;
+    test(`conv2d_forward and conv2d_backward_input v${variant} match the reference for ${name}, split over the input channels as on a GPU`, async () => {
+      const transposed = { ...s, c: s.k, k: s.c, h: oh, w: ow, pad: 2 - s.pad };
+      if (directSplits(splitting, s, oh, ow, variant, s.n) < 2 && directSplits(splitting, transposed, s.h, s.w, variant, s.n) < 2) throw new Error('neither pass splits');
+      await checkBothPasses(splitting, s, x, weight, bias, dy, variant);
+    });
   }
   for (const variant of CONV2D_BACKWARD_WEIGHT_VARIANTS) {
     if ((variant === 2 && s.size !== 3) || (variant >= 3 && !streams(s)) || (variant >= 5 && (!subgroups8 || s.c % 8 !== 0))) continue;

@@ -1,4 +1,4 @@
-import { type BindingWindow, type Gpu, GPU_FILL_INVOCATIONS, type GpuTensor } from '../gpu/mod.ts';
+import { type Gpu, GPU_FILL_INVOCATIONS, type GpuTensor } from '../gpu/mod.ts';
 import { conv2dPads, conv2dPlain, type Conv2dShape } from '../shapes/mod.ts';
 import v1 from '../../shaders/conv2d_forward_v1.wgsl';
 import v2 from '../../shaders/conv2d_forward_v2.wgsl';
@@ -244,9 +244,9 @@ export function directVariant(gpu: Gpu, oh: number, ow: number, k: number): Dire
  * Runs one of conv2d_forward_v3 to v7 over the batch runs `slices`, with `wt` the weight as
  * conv2dWeightLayout rearranged it (`padded` channels), storing through `epilogue`. Also the gradient to the
  * input, given the flipped weight; then `map` (v5 alone, at most 8 output channels) also receives the
- * saliency map maxᵏ |y| per pixel, (n, oh, ow). Where `directSplit` says a run would leave a GPU idle, each
- * image is split over its input channels: the kernel sums each block of channels into partial sums, and
- * conv2d_split_sum adds them up through the epilogue.
+ * saliency map maxᵏ |y| per pixel, (n, oh, ow). Where `directSplits` says a run would leave a GPU idle, each
+ * image is split over its input channels in the same dispatch: the kernel sums each block of channels into
+ * partial sums, and conv2d_split_sum adds them up with the bias through the epilogue.
  */
 export async function conv2dForwardDirect(
   gpu: Gpu,
@@ -266,65 +266,50 @@ export async function conv2dForwardDirect(
   const { shader, pixels, channels, workgroup, rows } = DIRECT[version];
   if (map && (version !== 5 || s.k > channels)) throw new RangeError(`conv2d: only variant 5 with at most ${channels} channels writes a saliency map, not variant ${version} with ${s.k}`);
   const inImage = s.c * s.h * s.w;
-  const plane = s.h * s.w;
   const outImage = s.k * oh * ow;
   const groups = rows ? Math.ceil(oh / workgroup) * Math.ceil(ow / pixels) : Math.ceil((oh * Math.ceil(ow / pixels)) / workgroup);
-  // One dispatch: n images of c input channels from xw, into yw.
-  const run = async (n: number, c: number, xw: BindingWindow, wtw: BindingWindow, bw: BindingWindow, yw: BindingWindow, code: number, mw?: BindingWindow, sw?: BindingWindow) => {
+  const wtw = gpu.window(wt, 0, s.c * 9 * padded);
+  for (const [n0, n] of slices) {
+    const xw = gpu.window(x, n0 * inImage, n * inImage);
+    const yw = gpu.window(y, n0 * outImage, n * outImage);
+    const mw = epilogueWindow(gpu, epilogue, n0 * outImage, n * outImage);
+    const splits = map ? 1 : directSplits(gpu, s, oh, ow, version, n);
+    // Split, the kernel writes each block's partial sums (bias 0, no epilogue) and conv2d_split_sum adds them up.
+    const partial = splits > 1 ? gpu.window(gpu.scratch('conv2d split partial sums', n * splits * outImage), 0, n * splits * outImage) : undefined;
     // Rows of whole vec4s, starting on a vec4, let the kernel load 4 pixels at once.
     const vectors = s.w % 4 === 0 && xw.base % 4 === 0;
     // v7's workgroup is its subgroup, 8 fixed in the shader.
-    const constants = { VEC_X: vectors ? 1 : 0, EPILOGUE: code, ...(map ? { SALIENCY: 1 } : {}) };
+    const constants = { VEC_X: vectors ? 1 : 0, EPILOGUE: partial ? 0 : epilogueCode(epilogue), ...(map ? { SALIENCY: 1 } : {}), ...(partial ? { SPLITS: splits } : {}) };
     const pipeline = await gpu.pipeline(shader, rows ? constants : { WG: workgroup, ...constants });
-    const params = new Uint32Array([n, c, s.h, s.w, s.k, oh, ow, padded, s.pad, xw.base, yw.base, mw?.base ?? 0, sw?.base ?? 0]);
     // Without a mask to read, the mask binding takes the bias (read-only, never read).
-    const bindings = [xw.binding, xw.binding, wtw.binding, bw.binding, yw.binding, (mw ?? bw).binding];
-    if (sw) bindings.push(sw.binding);
-    gpu.dispatch(pipeline, params, bindings, [groups, Math.ceil(s.k / channels), n]);
-  };
-  for (const [n0, n] of slices) {
-    const chunk = map ? undefined : directSplit(gpu, s, oh, ow, version, n);
-    if (chunk !== undefined) {
-      const splits = Math.ceil(s.c / chunk);
-      const partial = gpu.scratch('conv2d split partial sums', splits * outImage);
-      const zeros = gpu.window(gpu.scratch('zeros', s.k));
-      for (let i = n0; i < n0 + n; i++) {
-        for (let j = 0; j < splits; j++) {
-          const [c0, c] = [j * chunk, Math.min(chunk, s.c - j * chunk)];
-          // Blocks of 8 channels keep the weight's window on its binding alignment (base 0), which the kernel assumes.
-          const wtw = gpu.window(wt, c0 * 9 * padded, c * 9 * padded);
-          if (wtw.base !== 0) throw new Error(`conv2d: the weight's window for channels ${c0}… starts ${wtw.base} elements off its binding`);
-          await run(1, c, gpu.window(x, i * inImage + c0 * plane, c * plane), wtw, j === 0 ? gpu.window(bias) : zeros, gpu.window(partial, j * outImage, outImage), 0,
-            undefined, version === 5 ? gpu.window(gpu.scratch('no saliency map', 1)) : undefined);
-        }
-        await conv2dSplitSum(gpu, gpu.window(partial, 0, splits * outImage), splits, outImage, gpu.window(y, i * outImage, outImage), epilogue,
-          epilogueWindow(gpu, epilogue, i * outImage, outImage));
-      }
-      continue;
-    }
-    const mw = epilogueWindow(gpu, epilogue, n0 * outImage, n * outImage);
+    const bw = partial ? gpu.window(gpu.scratch('zeros', s.k)) : gpu.window(bias);
+    const out = partial ?? yw;
     // v5 alone takes the saliency map; without one, a 1-element scratch fills its binding.
     const sw = version === 5 ? (map ? gpu.window(map, n0 * oh * ow, n * oh * ow) : gpu.window(gpu.scratch('no saliency map', 1))) : undefined;
-    await run(n, s.c, gpu.window(x, n0 * inImage, n * inImage), gpu.window(wt, 0, s.c * 9 * padded), gpu.window(bias), gpu.window(y, n0 * outImage, n * outImage),
-      epilogueCode(epilogue), mw, sw);
+    const params = new Uint32Array([n * splits, s.c / splits, s.h, s.w, s.k, oh, ow, padded, s.pad, xw.base, out.base, partial ? 0 : mw?.base ?? 0, sw?.base ?? 0]);
+    const bindings = [xw.binding, xw.binding, wtw.binding, bw.binding, out.binding, (partial ? bw : mw ?? bw).binding];
+    if (sw) bindings.push(sw.binding);
+    gpu.dispatch(pipeline, params, bindings, [groups, Math.ceil(s.k / channels), n * splits]);
+    if (partial) await conv2dSplitSum(gpu, { images: n, splits, k: s.k, plane: oh * ow }, partial, gpu.window(bias), yw, epilogue, mw);
   }
 }
 
 /**
- * The input channels of each block when conv2dForwardDirect splits a run of `n` images of `s` over them
- * (whole blocks of 8, the last one shorter), or undefined where it does not: only on adapters that ask for
- * a GPU's fill (GPU_FILL_INVOCATIONS) and where the run dispatches fewer invocations than that, VGG16's
- * 14×14 and 28×28 layers at batch 1, into at most as many splits as fill it and as the partial sums of one
- * image fit one binding.
+ * The blocks of input channels conv2dForwardDirect splits each image of a run of `n` images of `s` into, 1
+ * where it does not split: only v3 and v4 (the kernels of adapters without 8-lane subgroups), only on
+ * adapters that ask for a GPU's fill (GPU_FILL_INVOCATIONS) and where the run dispatches fewer invocations
+ * than that (VGG16's 14×14 and 28×28 layers at batch 1), and into whole blocks of 8 channels, as many as
+ * fill it, that divide the channels evenly, and whose partial sums fit one binding.
  */
-export function directSplit(gpu: Gpu, s: Conv2dShape, oh: number, ow: number, version: DirectVariant, n: number): number | undefined {
+export function directSplits(gpu: Gpu, s: Conv2dShape, oh: number, ow: number, version: DirectVariant, n: number): number {
   const { pixels, channels } = DIRECT[version];
   const invocations = oh * Math.ceil(ow / pixels) * Math.ceil(s.k / channels) * n;
-  if (gpu.fillInvocations < GPU_FILL_INVOCATIONS || invocations >= gpu.fillInvocations) return undefined;
-  const blocks = Math.ceil(s.c / CHANNEL_BLOCK);
-  const wanted = Math.min(blocks, Math.ceil(gpu.fillInvocations / invocations), Math.floor(gpu.maxWindowElements / (s.k * oh * ow)));
-  if (wanted < 2) return undefined;
-  return Math.ceil(blocks / wanted) * CHANNEL_BLOCK;
+  if ((version !== 3 && version !== 4) || gpu.fillInvocations < GPU_FILL_INVOCATIONS || invocations >= gpu.fillInvocations || s.c % CHANNEL_BLOCK !== 0) return 1;
+  const blocks = s.c / CHANNEL_BLOCK;
+  const most = Math.min(blocks, Math.ceil(gpu.fillInvocations / invocations), Math.floor(gpu.maxWindowElements / (n * s.k * oh * ow)));
+  let splits = 1;
+  for (let d = 2; d <= most; d++) if (blocks % d === 0) splits = d;
+  return splits;
 }
 
 /** Whether variant 9 takes the shape: a 1×1 kernel without padding (any stride). */

@@ -39,7 +39,7 @@ export {
   type Conv2dForwardVariant,
   conv2dForwardVariant,
   conv3x3Variant,
-  directSplit,
+  directSplits,
   directVariant,
   EPILOGUE_VARIANTS,
   winogradChoice,
