@@ -46,6 +46,10 @@ const targets = {
   // The tables of numbers in docs/, printed from bench/results (npm run docs; --check for CI).
   docs: () => build({ ...common, entryPoints: ['bench/doc_tables.ts'], outfile: '.build/bench/doc_tables.mjs' }),
   // The fully connected kernels' variants side by side at fc6 and fc8 (bench/linear_variants.ts).
+  // The direct convs split over their input channels against unsplit (bench/conv_split.ts), and VGG16's
+  // map by dispatch (bench/dispatch_profile.ts).
+  'conv-split': () => build({ ...common, entryPoints: ['bench/conv_split.ts'], outfile: '.build/bench/conv-split.mjs' }),
+  'dispatch-profile': () => build({ ...common, entryPoints: ['bench/dispatch_profile.ts'], outfile: '.build/bench/dispatch-profile.mjs' }),
   'linear-variants': () => build({ ...common, entryPoints: ['bench/linear_variants.ts'], outfile: '.build/bench/linear-variants.mjs' }),
   // The 3×3 conv kernels side by side, direct against Winograd (bench/winograd.ts).
   winograd: () => build({ ...common, entryPoints: ['bench/winograd.ts'], outfile: '.build/bench/winograd.mjs' }),

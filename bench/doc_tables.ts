@@ -17,6 +17,7 @@ import { malformedRunTable } from './malformed_run_table.ts';
 import { winogradDocTable } from './winograd_doc_table.ts';
 import { linearBatchTable } from './linear_batch_table.ts';
 import { gpuLinearTable } from './gpu_linear_table.ts';
+import { gpuConvSplitTable } from './gpu_conv_split_table.ts';
 import { fusionTable, saliencyFusionTable } from './fusion_table.ts';
 
 const RESULTS = join('bench', 'results');
@@ -215,6 +216,7 @@ export function docTables(): DocTable[] {
     { document: 'docs/performance.md', name: 'shipped-models', markdown: shippedModels() },
     { document: 'docs/performance.md', name: 'h100-weight-gradient', markdown: h100WeightGradient() },
     { document: 'docs/performance.md', name: 'h200-linear', markdown: gpuLinearTable() },
+    { document: 'docs/performance.md', name: 'h200-conv-split', markdown: gpuConvSplitTable() },
     { document: 'docs/performance.md', name: 'resnet50', markdown: resnet50Table() },
     { document: 'docs/performance.md', name: 'vgg16-torch', markdown: vgg16TorchTable() },
     { document: 'README.md', name: 'vgg16-torch', markdown: vgg16TorchTable(true).split('\n\nFrom ')[0] },

@@ -287,7 +287,9 @@ test('conv2dWinograd refuses product kernel 3 for output channels padded to 32 o
     const s: Conv2dShape = { n: 1, c: 2, h: 4, w: 4, k, size: 3, pad: 1 };
     const u = await conv2dWinogradWeight(gpu, randomTensor(random, k * 2 * 9, 'weight').tensor, k, 2, 4, false);
     const run = () => conv2dWinograd(gpu, s, poisoned(32, 'x'), u, poisoned(k, 'bias'), poisoned(k * 16, 'y'), 3);
-    await assertRejectsWith(run, RangeError, new RegExp(`product kernel 3 takes output channels padded to a multiple of 64, not ${u.padded}`));
+    // Without 8-lane subgroups (an NVIDIA card's are 32) kernel 3 is refused for that first.
+    const why = gpu.subgroupSize === 8 ? `product kernel 3 takes output channels padded to a multiple of 64, not ${u.padded}` : 'needs an adapter that runs subgroups of 8 invocations';
+    await assertRejectsWith(run, RangeError, new RegExp(why));
     assert.equal(winogradProduct(gpu, u.padded), gpu.subgroupSize === 8 ? 2 : 1);
   }
   assert.equal(winogradProduct(gpu, 64), gpu.subgroupSize === 8 ? 3 : 1);
