@@ -6,7 +6,7 @@
 import { Gpu, requestGpu } from '../src/gpu/mod.ts';
 import { conv2dBackwardInput, conv2dForward, directSplits, directVariant } from '../src/nn/mod.ts';
 import { Random } from '../src/random/mod.ts';
-import { Timer } from '../bench/timer.ts';
+import { Timer } from './timer.ts';
 const gpu = await requestGpu();
 const unsplit = new Gpu(gpu.device, gpu.adapterName, { fillInvocations: 1024 });
 const timer = new Timer(gpu);
@@ -29,8 +29,12 @@ for (const [layer, c, h] of [['conv3_3', 256, 56], ['conv4_3', 512, 28], ['conv5
       const slow = await unsplitTimer.time(() => run(unsplit, ya), 7);
       const fast = await timer.time(() => run(gpu, yb), 7);
       const [a, bb] = [await unsplit.read(ya), await gpu.read(yb)];
-      let diff = 0, top = 0;
-      for (let i = 0; i < a.length; i++) { diff = Math.max(diff, Math.abs(a[i] - bb[i])); top = Math.max(top, Math.abs(a[i])); }
+      let diff = 0;
+      let top = 0;
+      for (let i = 0; i < a.length; i++) {
+        diff = Math.max(diff, Math.abs(a[i] - bb[i]));
+        top = Math.max(top, Math.abs(a[i]));
+      }
       console.log(`| ${layer} | ${n} | ${pass} | ${splits} | ${slow.medianMs.toFixed(3)} | ${fast.medianMs.toFixed(3)} | ${(diff / top).toExponential(1)} |`);
     }
     for (const t of [x, w, b, ya, yb]) t.buffer.destroy();

@@ -6,6 +6,7 @@ import { Gpu, requestGpu } from '../src/gpu/mod.ts';
 import { GraphModel } from '../src/graph/mod.ts';
 import { initVggWeights, vggGraph, vggPreset } from '../src/model/mod.ts';
 import { Random } from '../src/random/mod.ts';
+import { readTimestamps } from './read_timestamps.ts';
 const gpu = await requestGpu();
 const random = new Random(20140101);
 const spec = vggPreset('vgg16');
@@ -32,18 +33,12 @@ for (const n of [1, 16]) {
     await model.forward(input, n);
     await model.backward(dLogits, 'gradient');
     recording = false;
-    if (round < 2) { await gpu.sync(); continue; }
+    if (round < 2) {
+      await gpu.sync();
+      continue;
+    }
     gpu.timestamp(querySet, labels.length);
-    const stamps = labels.length + 1;
-    const resolve = gpu.device.createBuffer({ size: 8 * stamps, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-    const staging = gpu.device.createBuffer({ size: 8 * stamps, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const encoder = gpu.encoder();
-    encoder.resolveQuerySet(querySet, 0, stamps, resolve, 0);
-    encoder.copyBufferToBuffer(resolve, 0, staging, 0, 8 * stamps);
-    await gpu.sync();
-    await staging.mapAsync(GPUMapMode.READ);
-    const t = new BigUint64Array(staging.getMappedRange().slice(0));
-    staging.destroy();
+    const t = await readTimestamps(gpu, querySet, labels.length + 1);
     const by = new Map<string, { count: number; ms: number }>();
     let total = 0;
     labels.forEach((label, i) => {
@@ -51,7 +46,9 @@ for (const n of [1, 16]) {
       total += ms;
       const key = label.replace(/ [\d×]+$/, '');
       const row = by.get(key) ?? { count: 0, ms: 0 };
-      row.count++; row.ms += ms; by.set(key, row);
+      row.count++;
+      row.ms += ms;
+      by.set(key, row);
     });
     console.log(`\nbatch ${n}: ${labels.length} dispatches, ${total.toFixed(3)} ms`);
     for (const [k, r] of [...by].sort((a, b) => b[1].ms - a[1].ms)) console.log(`  ${k.padEnd(48)}${String(r.count).padStart(5)} ${r.ms.toFixed(3).padStart(9)} ms`);
@@ -60,3 +57,5 @@ for (const n of [1, 16]) {
     for (const [l, ms] of single) console.log(`    ${l.padEnd(56)} ${ms.toFixed(3)} ms`);
   }
 }
+model.destroy();
+querySet.destroy();

@@ -6,6 +6,7 @@
 import type { Gpu } from '../src/gpu/mod.ts';
 import { type Graph, GraphModel, type GraphNode, graphShapes } from '../src/graph/mod.ts';
 import type { Random } from '../src/random/mod.ts';
+import { readTimestamps } from './read_timestamps.ts';
 
 /** Time spent in one kind of node in one pass, summed over the graph's nodes of that kind. */
 export interface NodeTypeTime {
@@ -59,17 +60,7 @@ export async function profileNodes(gpu: Gpu, graph: Graph, random: Random, n: nu
     await model.backward(dLogits, 'gradient');
     recording = false;
     gpu.timestamp(querySet, marks.length);
-    const stamps = marks.length + 1;
-    const resolve = gpu.device.createBuffer({ size: 8 * stamps, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-    const staging = gpu.device.createBuffer({ size: 8 * stamps, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const encoder = gpu.encoder();
-    encoder.resolveQuerySet(querySet, 0, stamps, resolve, 0);
-    encoder.copyBufferToBuffer(resolve, 0, staging, 0, 8 * stamps);
-    await gpu.sync();
-    await staging.mapAsync(GPUMapMode.READ);
-    const times = new BigUint64Array(staging.getMappedRange().slice(0));
-    staging.destroy();
-    resolve.destroy();
+    const times = await readTimestamps(gpu, querySet, marks.length + 1);
     const sums = new Map<string, { pass: 'forward' | 'backward'; op: GraphNode['op']['kind']; nodes: number; ms: number }>();
     const bySize = new Map<string, { pass: 'forward' | 'backward'; op: GraphNode['op']['kind']; layer: string; nodes: number; ms: number; flops: number }>();
     marks.forEach(({ node, pass }, k) => {
