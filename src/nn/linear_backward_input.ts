@@ -109,7 +109,8 @@ export function linearBackwardInputVariant(gpu: Gpu, s: LinearShape): LinearBack
   // at batch 2, 25088 → 4096, v2 75.4, v3 79.8, v4 83.6.
   if (s.n === 1 && gpu.subgroupSize === 8) return 4;
   // On a GPU, v2 at fc6's batch 1 is 3136 invocations, and an H100 read the weight at 84 GB/s of its 3 TB/s
-  // (bench/results/2026-11-26-nvidia-h100-80gb-hbm3.md): v3's blocks of 32 rows fill it.
+  // (bench/results/2026-11-26-nvidia-h100-80gb-hbm3.md): v3's blocks of 32 rows fill it. On an H200, fc6 at
+  // batch 1, v2 1.774 and v3 0.150 ms (bench/results/2026-12-04-nvidia-h200-linear-variants-wg128.md).
   if (takesPairs(gpu, s)) return s.inFeatures >= 16384 && v2Invocations(s) >= gpu.fillInvocations ? 2 : 3;
   return gpu.subgroupSize === 8 ? 4 : 2;
 }

@@ -25,7 +25,8 @@ const SHADER_V3 = { name: 'linear_forward_v3', code: v3 };
 const V3_ROWS = 32;
 const V3_BATCH_ROWS = 8;
 const SHADER_V4 = { name: 'linear_forward_v4', code: v4 };
-// v4's workgroup: this many invocations share a group of 4 rows, or fewer for short rows.
+// v4's workgroup: this many invocations share a group of 4 rows, or fewer for short rows. Its sums, one
+// vec4 a lane and batch row, take 128 × 8 × 16 bytes: WebGPU's default 16 KiB of workgroup memory.
 const V4_WORKGROUP = 128;
 const V4_BATCH_ROWS = 8;
 
