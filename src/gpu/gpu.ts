@@ -5,6 +5,7 @@ import type { ShaderSource } from './shader_source.ts';
 
 const BYTES = 4;
 const MAX_CACHED_PARAMS = 4096;
+const MAX_CACHED_BIND_GROUPS = 4096;
 
 /** What a kernel dispatcher needs to know of the adapter's limits. */
 export interface GpuLimits {
@@ -57,6 +58,11 @@ export class Gpu {
   #pipelines = new Map<string, Promise<GPUComputePipeline>>();
   #scratch = new Map<string, GpuTensor>();
   #params = new Map<string, GPUBuffer>();
+  // Bind groups by pipeline, parameters and bindings: a model's dispatches repeat from map to map, and
+  // building each bind group again through the WebGPU runtime cost more CPU time than its GPU work at batch 1.
+  #bindGroups = new Map<string, GPUBindGroup>();
+  #ids = new WeakMap<object, number>();
+  #nextId = 1;
   #encoder: GPUCommandEncoder | undefined;
   #pass: GPUComputePassEncoder | undefined;
   #errors: string[] = [];
@@ -341,13 +347,32 @@ export class Gpu {
       throw new RangeError(`${pipeline.label}: ${x}×${y}×${z} workgroups exceed the adapter's ${most} per dimension`);
     }
     if (x * y * z === 0) return;
-    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.#uniform(params) } }];
-    bindings.forEach((resource, i) => entries.push({ binding: i + 1, resource }));
-    const bindGroup = this.device.createBindGroup({ label: pipeline.label, layout: pipeline.getBindGroupLayout(0), entries });
+    const uniform = this.#uniform(params);
+    let key = `${this.#id(pipeline)} ${this.#id(uniform)}`;
+    for (const b of bindings) key += ` ${this.#id(b.buffer)}:${b.offset ?? 0}:${b.size ?? '-'}`;
+    let bindGroup = this.#bindGroups.get(key);
+    if (!bindGroup) {
+      const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform } }];
+      bindings.forEach((resource, i) => entries.push({ binding: i + 1, resource }));
+      bindGroup = this.device.createBindGroup({ label: pipeline.label, layout: pipeline.getBindGroupLayout(0), entries });
+      // Entries of destroyed buffers never match again (a new buffer has a new id): past the bound, start over.
+      if (this.#bindGroups.size >= MAX_CACHED_BIND_GROUPS) this.#bindGroups.clear();
+      this.#bindGroups.set(key, bindGroup);
+    }
     this.#pass ??= this.#encode().beginComputePass();
     this.#pass.setPipeline(pipeline);
     this.#pass.setBindGroup(0, bindGroup);
     this.#pass.dispatchWorkgroups(x, y, z);
+  }
+
+  // A number for each pipeline and buffer, for the bind groups' keys.
+  #id(object: object): number {
+    let id = this.#ids.get(object);
+    if (id === undefined) {
+      id = this.#nextId++;
+      this.#ids.set(object, id);
+    }
+    return id;
   }
 
   /** The workgroup grid for `count` workgroups: x up to the per-dimension limit, the rest in y. */
