@@ -20,11 +20,11 @@ train_items=${TRAIN_ITEMS:-60000}
 results=${OUT:-$PWD/out/gpu-train}
 mkdir -p "$results"
 start=$(date +%s)
+[ -d .device/cli ] && [ -d .device/fashion-mnist ] || { echo "$0: no .device/cli or .device/fashion-mnist: run bash bench/gpu_pack.sh --train first" >&2; exit 1; }
 . bench/gpu_setup.sh
 cp -r .device/cli "$work/cli"
 data="$work/fashion-mnist"
 mkdir -p "$data"
-[ -d .device/fashion-mnist ] || { echo "$0: no .device/fashion-mnist: run bash bench/gpu_pack.sh --train first" >&2; exit 1; }
 for file in .device/fashion-mnist/*.xz; do xz -dc "$file" | gzip -1 > "$data/$(basename "$file" .xz).gz"; done
 train() { (cd "$work" && "$node_bin" cli/main.mjs train --dataset cluttered --data "$data" "$@"); }
 
