@@ -1,4 +1,5 @@
 import type { Gpu } from '../src/gpu/mod.ts';
+import { readTimestamps } from './read_timestamps.ts';
 
 /** How a run was timed, as printed and saved with the results. */
 export type TimingMethod = 'timestamp-query' | 'wall clock after onSubmittedWorkDone';
@@ -26,13 +27,11 @@ export class Timer {
   readonly method: TimingMethod;
   readonly #gpu: Gpu;
   readonly #querySet: GPUQuerySet | undefined;
-  readonly #resolve: GPUBuffer | undefined;
 
   constructor(gpu: Gpu) {
     this.#gpu = gpu;
     if (gpu.hasTimestamps) {
       this.#querySet = gpu.device.createQuerySet({ type: 'timestamp', count: 2 });
-      this.#resolve = gpu.device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
     }
     this.method = this.#querySet ? 'timestamp-query' : 'wall clock after onSubmittedWorkDone';
   }
@@ -62,14 +61,7 @@ export class Timer {
     gpu.timestamp(querySet, 0);
     for (let i = 0; i < inner; i++) await run();
     gpu.timestamp(querySet, 1);
-    const staging = gpu.device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const encoder = gpu.encoder();
-    encoder.resolveQuerySet(querySet, 0, 2, this.#resolve!, 0);
-    encoder.copyBufferToBuffer(this.#resolve!, 0, staging, 0, 16);
-    await gpu.sync();
-    await staging.mapAsync(GPUMapMode.READ);
-    const [begin, end] = new BigUint64Array(staging.getMappedRange().slice(0));
-    staging.destroy();
+    const [begin, end] = await readTimestamps(gpu, querySet, 2);
     return Number(end - begin) / 1e6;
   }
 }
