@@ -5,8 +5,8 @@
 # packages that cannot be inlined (Dawn's bindings for linux-x64, resvg's native renderer) and pngjs, the
 # Vulkan loader's Debian packages and, with --train, for weights/gpu_train.sh, the CLI bundle (13 MB) and
 # Fashion-MNIST (xz, 26 MB). The device tool carries 64 MiB with the working tree: the benchmark's pack
-# (35 MB) fits beside today's tree (21 MB); the training pack (74 MB) no longer does, and needs a smaller
-# dataset or tree first. Run here, before the device call.
+# (36 MB) fits beside today's tree (21 MB); with the CLI and the data added the training pack no longer
+# does, and needs a smaller dataset or tree first. Run here, before the device call.
 #
 #   bash bench/gpu_pack.sh [--train]
 set -euo pipefail
