@@ -1,12 +1,17 @@
-// `node .ci/build.mjs dispatch-profile && node .build/bench/dispatch-profile.mjs`
+// `node .ci/build.mjs dispatch-profile && node .build/bench/dispatch-profile.mjs [--batches 1,16] [--winograd]`
 // GPU time of VGG16's saliency map (forward + gradient, random weights) at batch 1 and 16 by pipeline, each
 // dispatch in its own pass between timestamps, then the 12 slowest dispatches. Times between two
-// submissions (the backward pass starts one) include the wait for the CPU to encode the next.
+// submissions (the backward pass starts one) include the wait for the CPU to encode the next. The first
+// of the three rounds a batch also makes what the model keeps (weight layouts, Winograd transforms).
 import { Gpu, requestGpu } from '../src/gpu/mod.ts';
 import { GraphModel } from '../src/graph/mod.ts';
 import { initVggWeights, vggGraph, vggPreset } from '../src/model/mod.ts';
 import { Random } from '../src/random/mod.ts';
 import { readTimestamps } from './read_timestamps.ts';
+const args = process.argv.slice(2);
+const at = args.indexOf('--batches');
+const batches = at >= 0 ? args[at + 1].split(',').map(Number) : [1, 16];
+if (!batches.every((n) => Number.isInteger(n) && n > 0)) throw new RangeError(`dispatch-profile: --batches takes positive integers, not ${args[at + 1]}`);
 const gpu = await requestGpu();
 const random = new Random(20140101);
 const spec = vggPreset('vgg16');
@@ -23,8 +28,8 @@ Gpu.prototype.dispatch = function (this: Gpu, pipeline, params, bindings, workgr
   }
   original.call(this, pipeline, params, bindings, workgroups);
 };
-const model = GraphModel.create(gpu, graph, {});
-for (const n of [1, 16]) {
+const model = GraphModel.create(gpu, graph, { winograd: args.includes('--winograd') });
+for (const n of batches) {
   const input = random.uniformArray(n * model.inputSize);
   const dLogits = model.oneHot(n, Array.from({ length: n }, (_, i) => i % model.classes));
   for (let round = 0; round < 3; round++) {
@@ -57,5 +62,8 @@ for (const n of [1, 16]) {
     for (const [l, ms] of single) console.log(`    ${l.padEnd(56)} ${ms.toFixed(3)} ms`);
   }
 }
+// What the model kept of its weights (4-byte elements), against the weights themselves.
+const weights = [...graph.weights.values()].reduce((sum, w) => sum + w.length, 0);
+console.log(`\nkept: ${model.weightLayoutElements} elements of weight layouts, ${model.winogradWeightElements} of Winograd transforms; the weights hold ${weights}`);
 model.destroy();
 querySet.destroy();

@@ -8,12 +8,12 @@ import {
   conv2dWinograd,
   conv2dWinogradWeight,
   conv3x3Variant,
+  ConvWeightCache,
   WINOGRAD_PRODUCTS,
   WINOGRAD_VARIANTS,
   winogradProduct,
   winogradQuadTransforms,
   type WinogradTile,
-  WinogradWeightCache,
 } from '../src/nn/mod.ts';
 import {
   conv2dBackwardInput as refBackwardInput,
@@ -375,17 +375,17 @@ test('conv2d_forward v9 and v10 refuse kernels other than 3×3 and strides', asy
   await assertRejectsWith(() => conv2dWinograd(gpu, s, x.tensor, flipped, bias.tensor, y), RangeError, /transformed for 2→3 channels, not 2→2/);
 });
 
-test('WinogradWeightCache transforms a weight once per tile and direction, and afresh after forget', async () => {
+test('ConvWeightCache transforms a weight once per tile and direction, and afresh after forget', async () => {
   const s: Conv2dShape = { n: 1, c: 5, h: 6, w: 7, k: 9, size: 3, pad: 1 };
   const x = randomTensor(random, s.c * s.h * s.w, 'x');
   const weight = randomTensor(random, s.k * s.c * 9, 'weight');
   const bias = randomTensor(random, s.k, 'bias');
-  const cache = new WinogradWeightCache();
-  const first = await cache.get(gpu, weight.tensor, s.k, s.c, 4, false);
-  assert.is(await cache.get(gpu, weight.tensor, s.k, s.c, 4, false), first);
-  assert.is.not(await cache.get(gpu, weight.tensor, s.k, s.c, 4, true), first);
-  assert.is.not(await cache.get(gpu, weight.tensor, s.k, s.c, 2, false), first);
-  assert.is(cache.length, 36 * 5 * 32 + 36 * 9 * 32 + 16 * 5 * 32);
+  const cache = new ConvWeightCache({ winograd: true });
+  const first = await cache.winogradWeight(gpu, weight.tensor, s.k, s.c, 4, false);
+  assert.is(await cache.winogradWeight(gpu, weight.tensor, s.k, s.c, 4, false), first);
+  assert.is.not(await cache.winogradWeight(gpu, weight.tensor, s.k, s.c, 4, true), first);
+  assert.is.not(await cache.winogradWeight(gpu, weight.tensor, s.k, s.c, 2, false), first);
+  assert.is(cache.winogradLength, 36 * 5 * 32 + 36 * 9 * 32 + 16 * 5 * 32);
   // A kept transform stays the old weight's until forgotten.
   const y = poisoned(s.k * s.h * s.w, 'y');
   const changed = random.uniformArray(weight.data.length);
@@ -394,7 +394,7 @@ test('WinogradWeightCache transforms a weight once per tile and direction, and a
   const old = refForward(s, x.data, weight.data, bias.data);
   assertWithin('y from the kept transform', maxRelative(await gpu.read(y), (i) => old[i], every(old.length)));
   cache.forget(weight.tensor);
-  assert.is(cache.length, 0);
+  assert.is(cache.winogradLength, 0);
   await conv2dForward(gpu, s, x.tensor, weight.tensor, bias.tensor, y, 11, cache);
   const fresh = refForward(s, x.data, changed, bias.data);
   assertWithin('y after forget', maxRelative(await gpu.read(y), (i) => fresh[i], every(fresh.length)));

@@ -28,7 +28,7 @@ import {
   reluBackward,
   reluForward,
   saliencyMap,
-  WinogradWeightCache,
+  ConvWeightCache,
 } from '../nn/mod.ts';
 import type { Conv2dShape, ReluRule } from '../shapes/mod.ts';
 import type { Classifier, SpatialOutput } from './classifier.ts';
@@ -42,7 +42,7 @@ export interface GraphParameter {
   readonly shape: readonly number[];
   /**
    * The weights. Write them only after asking for `gradient` (as an optimiser does): until then the model
-   * keeps conv weights' Winograd transforms, made from the values as uploaded.
+   * keeps what the conv kernels make from a weight (its layout, its Winograd transforms), made from the values as uploaded.
    */
   readonly value: GpuTensor;
   /** Allocated when first asked for: a model that only explains needs no weight gradients. */
@@ -71,7 +71,7 @@ export interface GraphModelOptions {
   /**
    * Run the 3×3 stride-1 layers by Winograd where WINOGRAD_TABLE measured it faster (default false), each
    * weight's transform made once and kept: (M + 2)²/9 times the weight per direction, 385.2 MB for VGG16.
-   * Weights with a gradient (training) keep the direct kernels. Winograd's float32 results differ from the
+   * Weights with a gradient (training) keep the direct kernels, and make their layouts afresh at every use. Winograd's float32 results differ from the
    * direct kernels' by up to about 3e-5 of a layer's largest value, enough to take the other side of a
    * near-tie in a max-pool or a ReLU near zero elsewhere than they do; see docs/winograd.md.
    */
@@ -111,7 +111,6 @@ export class GraphModel implements Classifier {
   // Whether a node's output reaches the logits; a node that does not gets no backward pass.
   readonly #live: readonly boolean[];
   readonly #onNode: GraphModelOptions['onNode'];
-  readonly #keepWinograd: boolean;
   readonly #fuse: boolean;
   // Nodes whose output and output gradient every pass writes, fused or not (`keep`).
   readonly #keepNodes = new Set<string>();
@@ -124,8 +123,8 @@ export class GraphModel implements Classifier {
   #gradients = new Map<string, GpuTensor>();
   #switches = new Map<number, GpuTensor>();
   #owned: GpuTensor[] = [];
-  // The conv weights' Winograd transforms, made once each while the weight has no gradient (see #kept).
-  readonly #winograd = new WinogradWeightCache();
+  // What the conv kernels make from each weight (layouts, Winograd transforms), made once while it has no gradient (see #kept).
+  readonly #convWeights: ConvWeightCache;
   #batch = 0;
   #forwardDone = false;
 
@@ -134,7 +133,7 @@ export class GraphModel implements Classifier {
     this.graph = graph;
     this.forwardOnly = options.forwardOnly === true;
     this.#onNode = options.onNode;
-    this.#keepWinograd = options.winograd === true;
+    this.#convWeights = new ConvWeightCache({ winograd: options.winograd === true });
     this.#fuse = options.fuse !== false;
     this.#resolved = resolved;
     this.#nodes = new Map(graph.nodes.map((node, i) => [node.name, i]));
@@ -152,8 +151,8 @@ export class GraphModel implements Classifier {
     const upload = (name: string, shape: readonly number[], trainable: boolean): void => {
       const value = gpu.tensorFrom(graph.weights.get(name)!, name);
       values.set(name, value);
-      // Training writes a weight only through its gradient: the first one asked for drops its kept Winograd transforms.
-      if (trainable) parameters.push(new LazyParameter(gpu, name, shape, value, () => this.#winograd.forget(value)));
+      // Training writes a weight only through its gradient: the first one asked for drops what was kept of it.
+      if (trainable) parameters.push(new LazyParameter(gpu, name, shape, value, () => this.#convWeights.forget(value)));
     };
     graph.nodes.forEach((node) => {
       const op = node.op;
@@ -285,7 +284,16 @@ export class GraphModel implements Classifier {
    * gradient is asked for.
    */
   get winogradWeightElements(): number {
-    return this.#winograd.length;
+    return this.#convWeights.winogradLength;
+  }
+
+  /**
+   * Elements (4 bytes each) held by the conv weights' kept layouts, the weights as the direct kernels read
+   * them: made at first use, per direction (the gradient to the input reads the weight turned 180°), each
+   * about as large as the weight (its channels padded to 8 or 16); dropped for a weight once its gradient is asked for.
+   */
+  get weightLayoutElements(): number {
+    return this.#convWeights.layoutLength;
   }
 
   /** The parameter of that name (a conv's or linear node's weight or bias, named as the graph names it). */
@@ -469,7 +477,7 @@ export class GraphModel implements Classifier {
             const dx = target(t);
             const fusedMap = map && this.#fuse && t === this.graph.input && this.#resolved.consumers.get(t)!.length === 1 ? conv2dBackwardSaliencyVariant(gpu, s) : undefined;
             if (fusedMap !== undefined) {
-              await conv2dBackwardSaliency(gpu, s, dy, this.#values.get(op.weight)!, dx.tensor, map!, fusedMap);
+              await conv2dBackwardSaliency(gpu, s, dy, this.#values.get(op.weight)!, dx.tensor, map!, fusedMap, this.#kept(op.weight));
               mapped = true;
             } else {
               await conv2dBackwardInput(gpu, s, dy, this.#values.get(op.weight)!, dx.tensor, undefined, this.#kept(op.weight));
@@ -592,19 +600,19 @@ export class GraphModel implements Classifier {
   /** Frees every buffer, weights included; the model cannot be used after. */
   destroy(): void {
     this.release();
-    this.#winograd.release();
+    this.#convWeights.release();
     for (const value of this.#values.values()) value.buffer.destroy();
     for (const p of this.#parameters.values()) p.destroyGradient();
   }
 
   /**
-   * The cache of Winograd weight transforms for conv weight `name`, or none once the weight has a gradient:
+   * The cache of what the conv kernels make from conv weight `name`, or none once the weight has a gradient:
    * only training, which writes the weights, asks for one (the optimiser steps from it), so a weight
-   * without one is as uploaded and its kept transforms are current. Asking for the gradient drops them
-   * (LazyParameter's callback), and the weight is transformed afresh at every use from then on.
+   * without one is as uploaded and what was kept of it is current. Asking for the gradient drops it
+   * (LazyParameter's callback), and the weight is laid out afresh at every use from then on.
    */
-  #kept(name: string): WinogradWeightCache | undefined {
-    return !this.#keepWinograd || this.#parameters.get(name)?.hasGradient ? undefined : this.#winograd;
+  #kept(name: string): ConvWeightCache | undefined {
+    return this.#parameters.get(name)?.hasGradient ? undefined : this.#convWeights;
   }
 
   /**
@@ -621,7 +629,7 @@ export class GraphModel implements Classifier {
       const next = nodes[i + 1];
       if (op.kind !== 'conv' || next?.op.kind !== 'relu' || next.inputs[0] !== node.output) return;
       if (consumers.get(node.output)!.length !== 1 || (!anyKept && this.#keepNodes.has(node.name))) return;
-      const variant = conv2dForwardVariant(this.gpu, this.#convShape(node, op), this.#kept(op.weight) !== undefined);
+      const variant = conv2dForwardVariant(this.gpu, this.#convShape(node, op), this.#kept(op.weight)?.winograd === true);
       if (EPILOGUE_VARIANTS.includes(variant)) fused.add(i);
     });
     return fused;
@@ -647,7 +655,7 @@ export class GraphModel implements Classifier {
       const u = nodes[r].inputs[0];
       if (consumers.get(t)!.length !== 1 || consumers.get(u)!.length !== 1 || !wanted(u)) return;
       const takes = op.kind === 'conv'
-        ? BACKWARD_INPUT_EPILOGUE_VARIANTS.includes(conv2dBackwardInputVariant(this.gpu, this.#convShape(node, op), this.#kept(op.weight) !== undefined))
+        ? BACKWARD_INPUT_EPILOGUE_VARIANTS.includes(conv2dBackwardInputVariant(this.gpu, this.#convShape(node, op), this.#kept(op.weight)?.winograd === true))
         : maxPool2dBackwardVariant(this.#poolShape(node, op)) === 2;
       if (takes) fused.set(k, r);
     });

@@ -8,8 +8,8 @@ import { checkSubgroups } from './check_subgroups.ts';
 import { conv2dForwardDirect, conv2dPointwise, conv2dPointwiseShape, conv3x3Variant, DIRECT_WORKGROUP, pointwiseLayoutFits, V9_CHANNELS } from './conv2d_forward.ts';
 import { conv2dWinograd } from './conv2d_winograd.ts';
 import { conv2dWinogradWeight, WINOGRAD_VARIANT_TILES } from './conv2d_winograd_weight.ts';
-import type { WinogradWeightCache } from './winograd_weight_cache.ts';
-import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
+import { CHANNEL_BLOCK } from './conv2d_weight_layout.ts';
+import { type ConvWeightCache, weightLayout } from './conv_weight_cache.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 import { checkEpilogue, type Epilogue, epilogueCode, epilogueWindow } from './epilogue.ts';
 
@@ -40,10 +40,11 @@ const V2_SLAB = 16;
 /**
  * dx = ∂L/∂x from dy = ∂L/∂y of a conv2d with the shape's stride and zero padding.
  * dy: (n, k, oh, ow)  weight: (k, c, size, size)  dx: (n, c, h, w), written (not accumulated). Input
- * rows and columns that no window reached (floor mode with a stride) get zero. With `kept`, the default may
- * be Winograd (`conv3x3Variant`), and the Winograd variants take the flipped weight's transform from it
- * (made once) instead of transforming on every call. `epilogue` applies the backward rule of a ReLU below
- * as dx is stored (see Epilogue; its mask is that ReLU's output, shaped as dx): only the variants in
+ * rows and columns that no window reached (floor mode with a stride) get zero. With `kept`, the kernels
+ * take the flipped weight as they read it (laid out, or its Winograd transform) from it, made once,
+ * instead of making it on every call, and where `kept.winograd` the default may be Winograd
+ * (`conv3x3Variant`). `epilogue` applies the backward rule of a ReLU below as dx is stored (see Epilogue;
+ * its mask is that ReLU's output, shaped as dx): only the variants in
  * BACKWARD_INPUT_EPILOGUE_VARIANTS take one (a RangeError for the others); `conv2dBackwardInputVariant`
  * says which variant the default picks.
  */
@@ -54,7 +55,7 @@ export async function conv2dBackwardInput(
   weight: GpuTensor,
   dx: GpuTensor,
   variant?: Conv2dBackwardInputVariant,
-  kept?: WinogradWeightCache,
+  kept?: ConvWeightCache,
   epilogue?: Epilogue,
 ): Promise<void> {
   const [oh, ow] = checkConv2d('conv2d_backward_input', s, { dy, weight, dx });
@@ -67,7 +68,7 @@ export async function conv2dBackwardInput(
   const pointwise = conv2dPointwiseShape(s);
   // As a convolution of dy, the transposed one maps k channels to c with padding size − 1 − pad.
   const transposed = plain && { n: s.n, c: s.k, h: oh, w: ow, k: s.c, size: s.size, pad: s.size - 1 - plain.pad };
-  variant ??= conv2dBackwardInputVariant(gpu, s, kept !== undefined);
+  variant ??= conv2dBackwardInputVariant(gpu, s, kept?.winograd === true);
   if (!CONV2D_BACKWARD_INPUT_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_backward_input: no variant ${variant}; known: ${CONV2D_BACKWARD_INPUT_VARIANTS.join(', ')}`);
   }
@@ -83,13 +84,13 @@ export async function conv2dBackwardInput(
       const zeros = gpu.scratch('zeros', Math.min(dx.length, gpu.maxWindowElements));
       for (let at = 0; at < dx.length; at += zeros.length) gpu.copy(zeros, 0, dx, at, Math.min(zeros.length, dx.length - at));
     }
-    const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, 1, true, V9_CHANNELS);
+    const { wt, padded } = await weightLayout(gpu, kept, weight, s.k, s.c, 1, true, V9_CHANNELS);
     const flipped = { n: s.n, c: s.k, h: oh, w: ow, k: s.c, oh: s.h, ow: s.w };
     await conv2dPointwise(gpu, flipped, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, { gh: oh, gw: ow, inStride: 1, outStride: stride }, epilogue);
     return;
   }
   if (variant === 8) {
-    const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, true);
+    const { wt, padded } = await weightLayout(gpu, kept, weight, s.k, s.c, s.size, true);
     const [top, left] = conv2dPads(s);
     const stride = s.stride ?? 1;
     // A 1×1 stride-1 conv without padding maps pixels to pixels: its planes are taken as one row of h·w.
@@ -115,12 +116,12 @@ export async function conv2dBackwardInput(
     if (!transposed) throw new RangeError(`conv2d_backward_input: variant ${variant} takes stride 1 and the same padding on every side, not stride ${s.stride ?? 1} and pads (${conv2dPads(s).join(', ')})`);
     if (variant === 10 || variant === 11 || variant === 12) {
       const tile = WINOGRAD_VARIANT_TILES[variant];
-      const u = kept ? await kept.get(gpu, weight, s.k, s.c, tile, true) : await conv2dWinogradWeight(gpu, weight, s.k, s.c, tile, true);
+      const u = kept ? await kept.winogradWeight(gpu, weight, s.k, s.c, tile, true) : await conv2dWinogradWeight(gpu, weight, s.k, s.c, tile, true);
       await conv2dWinograd(gpu, transposed, dy, u, gpu.scratch('zeros', s.c), dx, undefined, epilogue);
       return;
     }
     if (variant >= 5) checkSubgroups('conv2d_backward_input', gpu, variant);
-    const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, true);
+    const { wt, padded } = await weightLayout(gpu, kept, weight, s.k, s.c, s.size, true);
     await conv2dForwardDirect(gpu, transposed, s.h, s.w, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, variant, epilogue);
     return;
   }

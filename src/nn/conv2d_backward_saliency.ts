@@ -5,7 +5,8 @@ import { checkTensor } from './check_tensor.ts';
 import { conv2dBackwardInputVariant } from './conv2d_backward_input.ts';
 import { checkConv2d } from './conv2d_check.ts';
 import { conv2dForwardDirect, DIRECT_WORKGROUP } from './conv2d_forward.ts';
-import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
+import { CHANNEL_BLOCK } from './conv2d_weight_layout.ts';
+import { type ConvWeightCache, weightLayout } from './conv_weight_cache.ts';
 import { itemSlices } from './slices.ts';
 
 const SHADER = { name: 'conv2d_backward_saliency', code };
@@ -30,7 +31,8 @@ const PIXELS = 8;
  * (section 3.1) in one pass: dx = ∂L/∂x from dy = ∂L/∂y, as conv2dBackwardInput computes it, and
  * map[n, i, j] = maxᶜ |dx[n, c, i, j]|, as saliencyMap reduces it, without a second pass over dx.
  * dy: (n, k, oh, ow)  weight: (k, c, size, size)  dx: (n, c, h, w)  map: (n, h, w), both written. The
- * default variant is `conv2dBackwardSaliencyVariant`'s, else 1.
+ * default variant is `conv2dBackwardSaliencyVariant`'s, else 1. With `kept`, the flipped weight as the
+ * kernels read it is taken from it (laid out once) instead of laid out on every call.
  *
  * @throws RangeError for a shape the variant does not take or tensors of the wrong size.
  */
@@ -42,6 +44,7 @@ export async function conv2dBackwardSaliency(
   dx: GpuTensor,
   map: GpuTensor,
   variant: Conv2dBackwardSaliencyVariant = conv2dBackwardSaliencyVariant(gpu, s) ?? 1,
+  kept?: ConvWeightCache,
 ): Promise<void> {
   const [oh, ow] = checkConv2d('conv2d_backward_saliency', s, { dy, weight, dx });
   const pixels = s.h * s.w;
@@ -54,7 +57,7 @@ export async function conv2dBackwardSaliency(
     if (s.size !== 3 || !plain || s.c > CHANNEL_BLOCK || gpu.subgroupSize !== 8) {
       throw new RangeError(`conv2d_backward_saliency: variant 2 takes 3×3 stride-1 layers with equal padding and at most ${CHANNEL_BLOCK} input channels on 8-lane subgroups, not ${s.size}×${s.size} stride ${s.stride ?? 1} with ${s.c} channels`);
     }
-    const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, 3, true);
+    const { wt, padded } = await weightLayout(gpu, kept, weight, s.k, s.c, 3, true);
     const transposed = { n: s.n, c: s.k, h: oh, w: ow, k: s.c, size: 3, pad: 2 - plain.pad };
     await conv2dForwardDirect(gpu, transposed, s.h, s.w, dy, wt, padded, gpu.scratch('zeros', s.c), dx, slices, 5, undefined, map);
     return;
@@ -63,7 +66,7 @@ export async function conv2dBackwardSaliency(
   if (s.c > SALIENCY_CHANNELS) {
     throw new RangeError(`conv2d_backward_saliency: ${s.c} input channels; variant 1 takes at most ${SALIENCY_CHANNELS} (an image's)`);
   }
-  const { wt } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, true, SALIENCY_CHANNELS);
+  const { wt } = await weightLayout(gpu, kept, weight, s.k, s.c, s.size, true, SALIENCY_CHANNELS);
   const wtw = gpu.window(wt, 0, s.k * s.size * s.size * SALIENCY_CHANNELS);
   const [top, left] = conv2dPads(s);
   const stride = s.stride ?? 1;

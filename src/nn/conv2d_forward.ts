@@ -11,11 +11,11 @@ import v8 from '../../shaders/conv2d_forward_v8.wgsl';
 import v9 from '../../shaders/conv2d_forward_v9.wgsl';
 import { checkConv2d } from './conv2d_check.ts';
 import { checkSubgroups } from './check_subgroups.ts';
-import { CHANNEL_BLOCK, conv2dWeightLayout } from './conv2d_weight_layout.ts';
+import { CHANNEL_BLOCK } from './conv2d_weight_layout.ts';
+import { type ConvWeightCache, weightLayout } from './conv_weight_cache.ts';
 import { conv2dWinograd, winogradImagesPerRun } from './conv2d_winograd.ts';
 import { conv2dWinogradWeight, WINOGRAD_CHANNEL_BLOCK, WINOGRAD_VARIANTS, type WinogradTile, WINOGRAD_VARIANT_TILES } from './conv2d_winograd_weight.ts';
 import { winogradTableTile } from './winograd_table.ts';
-import type { WinogradWeightCache } from './winograd_weight_cache.ts';
 import { ELEMENTWISE_WORKGROUP, itemSlices } from './slices.ts';
 import { checkEpilogue, type Epilogue, epilogueCode, epilogueWindow } from './epilogue.ts';
 import { conv2dSplitSum } from './conv2d_split_sum.ts';
@@ -69,8 +69,9 @@ export type DirectVariant = keyof typeof DIRECT;
  * y = conv(x, weight) + bias, with the shape's stride and zero padding (`conv2dPads`).
  * x: (n, c, h, w)  weight: (k, c, size, size)  bias: (k)  y: (n, k, oh, ow) (`conv2dOutputSize`). The
  * batch is dispatched in runs of images that fit one binding, so x and y may exceed it. A conv without
- * bias takes a tensor of zeros. With `kept`, the default may be Winograd (`conv3x3Variant`), and the
- * Winograd variants take the weight's transform from it (made once) instead of transforming it each call.
+ * bias takes a tensor of zeros. With `kept`, the kernels take the weight as they read it (laid out, or
+ * its Winograd transform) from it, made once, instead of making it on every call, and where `kept.winograd`
+ * the default may be Winograd (`conv3x3Variant`).
  * `epilogue` fuses a ReLU into the store (see Epilogue; `relu` gives y = max(conv + bias, 0)): only the
  * variants in EPILOGUE_VARIANTS take one (a RangeError for the others); `conv2dForwardVariant` says
  * which variant the default picks.
@@ -83,7 +84,7 @@ export async function conv2dForward(
   bias: GpuTensor,
   y: GpuTensor,
   variant?: Conv2dForwardVariant,
-  kept?: WinogradWeightCache,
+  kept?: ConvWeightCache,
   epilogue?: Epilogue,
 ): Promise<void> {
   const [oh, ow] = checkConv2d('conv2d_forward', s, { x, weight, bias, y });
@@ -92,7 +93,7 @@ export async function conv2dForward(
   const outImage = s.k * oh * ow;
   const slices = itemSlices(gpu, 'conv2d_forward', s.n, { x: inImage, y: outImage });
   const plain = conv2dPlain(s);
-  variant ??= conv2dForwardVariant(gpu, s, kept !== undefined);
+  variant ??= conv2dForwardVariant(gpu, s, kept?.winograd === true);
   if (!CONV2D_FORWARD_VARIANTS.includes(variant)) {
     throw new RangeError(`conv2d_forward: no variant ${variant}; known: ${CONV2D_FORWARD_VARIANTS.join(', ')}`);
   }
@@ -103,7 +104,7 @@ export async function conv2dForward(
   if (variant === 9) {
     if (!pointwise) throw new RangeError(`conv2d_forward: variant 9 takes 1×1 kernels without padding, not ${s.size}×${s.size} with pads (${conv2dPads(s).join(', ')})`);
     checkSubgroups('conv2d_forward', gpu, variant);
-    const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, 1, false, V9_CHANNELS);
+    const { wt, padded } = await weightLayout(gpu, kept, weight, s.k, s.c, 1, false, V9_CHANNELS);
     const stride = s.stride ?? 1;
     await conv2dPointwise(gpu, { n: s.n, c: s.c, h: s.h, w: s.w, k: s.k, oh, ow }, x, wt, padded, bias, y, slices, { gh: oh, gw: ow, inStride: stride, outStride: 1 }, epilogue);
     return;
@@ -112,12 +113,12 @@ export async function conv2dForward(
     const tile = WINOGRAD_VARIANT_TILES[variant];
     if (s.size !== 3) throw new RangeError(`conv2d_forward: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
     if (!plain) throw new RangeError(`conv2d_forward: variant ${variant} takes stride 1 and the same padding on every side, not stride ${s.stride ?? 1} and pads (${conv2dPads(s).join(', ')})`);
-    const u = kept ? await kept.get(gpu, weight, s.k, s.c, tile, false) : await conv2dWinogradWeight(gpu, weight, s.k, s.c, tile, false);
+    const u = kept ? await kept.winogradWeight(gpu, weight, s.k, s.c, tile, false) : await conv2dWinogradWeight(gpu, weight, s.k, s.c, tile, false);
     await conv2dWinograd(gpu, plain, x, u, bias, y, undefined, epilogue);
     return;
   }
   if (variant === 8) {
-    const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, false);
+    const { wt, padded } = await weightLayout(gpu, kept, weight, s.k, s.c, s.size, false);
     const [top, left] = conv2dPads(s);
     // A 1×1 stride-1 conv without padding maps pixels to pixels: its planes are taken as one row of h·w.
     const flat = s.size === 1 && plain?.pad === 0;
@@ -142,7 +143,7 @@ export async function conv2dForward(
     if (s.size !== 3) throw new RangeError(`conv2d_forward: variant ${variant} takes 3×3 kernels, not ${s.size}×${s.size}`);
     if (!plain) throw new RangeError(`conv2d_forward: variant ${variant} takes stride 1 and the same padding on every side, not stride ${s.stride ?? 1} and pads (${conv2dPads(s).join(', ')})`);
     if (variant >= 5) checkSubgroups('conv2d_forward', gpu, variant);
-    const { wt, padded } = await conv2dWeightLayout(gpu, weight, s.k, s.c, s.size, false);
+    const { wt, padded } = await weightLayout(gpu, kept, weight, s.k, s.c, s.size, false);
     await conv2dForwardDirect(gpu, plain, oh, ow, x, wt, padded, bias, y, slices, variant, epilogue);
     return;
   }

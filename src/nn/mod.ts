@@ -80,4 +80,5 @@ export { checkLabels, softmaxCrossEntropy } from './softmax_cross_entropy.ts';
 export type { AdamOptions, SgdMomentumOptions } from '../shapes/mod.ts';
 export { wholeVec4s } from './slices.ts';
 export { WINOGRAD_TABLE, type WinogradRow, winogradTableTile } from './winograd_table.ts';
-export { WinogradWeightCache } from './winograd_weight_cache.ts';
+export { ConvWeightCache } from './conv_weight_cache.ts';
+export type { WeightLayout } from './conv2d_weight_layout.ts';
