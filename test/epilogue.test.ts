@@ -7,6 +7,7 @@ import {
   directSplits,
   EPILOGUE_VARIANTS,
   maxPool2dBackward,
+  type MaxPool2dBackwardVariant,
   maxPool2dForward,
   reluBackward,
   reluForward,
@@ -155,12 +156,14 @@ for (const [name, s] of SPLIT) {
   }
 }
 
-const POOLS: Array<[string, MaxPool2dShape]> = [
-  ['2×2 windows, odd size (floor mode drops a row and a column), batch 2', { n: 2, c: 3, h: 7, w: 9 }],
-  ['3×3/3 windows, 5 channels', { n: 1, c: 5, h: 9, w: 12, size: 3, stride: 3 }],
+const POOLS: Array<[string, MaxPool2dShape, MaxPool2dBackwardVariant]> = [
+  ['2×2 windows, odd size (floor mode drops a row and a column), batch 2', { n: 2, c: 3, h: 7, w: 9 }, 2],
+  ['3×3/3 windows, 5 channels', { n: 1, c: 5, h: 9, w: 12, size: 3, stride: 3 }, 2],
+  ['2×2 windows on rows of 16, batch 2', { n: 2, c: 3, h: 6, w: 16 }, 3],
+  ['2×2 windows on rows of 16, batch 2 (version 2)', { n: 2, c: 3, h: 6, w: 16 }, 2],
 ];
 
-async function checkPool(device: Gpu, s: MaxPool2dShape): Promise<void> {
+async function checkPool(device: Gpu, s: MaxPool2dShape, variant: MaxPool2dBackwardVariant): Promise<void> {
   const { size = 2 } = s;
   const [oh, ow] = [Math.floor(s.h / size), Math.floor(s.w / size)];
   // The pool's input is a ReLU's output, and its gradient flows on through that ReLU.
@@ -173,11 +176,11 @@ async function checkPool(device: Gpu, s: MaxPool2dShape): Promise<void> {
   const reference = refPoolForward(s, below.data);
   const plain = refPoolBackward(s, dy.data, reference.switches);
   const pre = poisoned(below.data.length, 'dx before the rule');
-  await maxPool2dBackward(device, s, dy.tensor, switches, pre, 2);
+  await maxPool2dBackward(device, s, dy.tensor, switches, pre, variant);
   for (const rule of RELU_RULES) {
     const fused = poisoned(below.data.length, `fused dx (${rule})`);
     const unfused = poisoned(below.data.length, `unfused dx (${rule})`);
-    await maxPool2dBackward(device, s, dy.tensor, switches, fused, 2, { kind: rule, mask: y });
+    await maxPool2dBackward(device, s, dy.tensor, switches, fused, variant, { kind: rule, mask: y });
     await reluBackward(device, below.tensor, pre, unfused, rule);
     const got = await device.read(fused);
     assertClose(`dx under ${rule}`, got, refReluBackward(below.data, plain, rule), { random });
@@ -185,15 +188,16 @@ async function checkPool(device: Gpu, s: MaxPool2dShape): Promise<void> {
   }
 }
 
-for (const [name, s] of POOLS) {
-  test(`max_pool2d_backward v2 with each ReLU rule's epilogue matches the rule applied to the pool's gradient, ${name}`, () => checkPool(gpu, s));
+for (const [name, s, variant] of POOLS) {
+  test(`max_pool2d_backward v${variant} with each ReLU rule's epilogue matches the rule applied to the pool's gradient, ${name}`, () => checkPool(gpu, s, variant));
 }
 
-test('max_pool2d_backward v2 applies its epilogue to the right windows of a batch bound in 2048-byte windows', async () => {
-  const s = { n: 6, c: 4, h: 10, w: 10 };
-  if (2 * s.c * s.h * s.w <= sliced.maxWindowElements) throw new Error('the sliced case no longer splits the batch');
-  await checkPool(sliced, s);
-});
+for (const [s, variant] of [[{ n: 6, c: 4, h: 10, w: 10 }, 2], [{ n: 6, c: 4, h: 10, w: 8 }, 3]] as const) {
+  test(`max_pool2d_backward v${variant} applies its epilogue to the right windows of a batch bound in 2048-byte windows`, async () => {
+    if (2 * s.c * s.h * s.w <= sliced.maxWindowElements) throw new Error('the sliced case no longer splits the batch');
+    await checkPool(sliced, s, variant);
+  });
+}
 
 test('the kernels refuse an epilogue where their variant has none, relu for a gradient, and a mask of the wrong size', async () => {
   const s: Conv2dShape = { n: 1, c: 2, h: 4, w: 4, k: 3, size: 3, pad: 1 };
@@ -209,7 +213,7 @@ test('the kernels refuse an epilogue where their variant has none, relu for a gr
   await assertRejectsWith(() => conv2dBackwardInput(gpu, s, y, weight, x, 3, undefined, { kind: 'guided', mask }), RangeError, /epilogue mask \(mask\) has 48 elements but shape \(32\) needs 32/);
   const pool = { n: 1, c: 3, h: 4, w: 4, size: 3, stride: 1 };
   const pooled = gpu.tensor(12, 'pooled');
-  await assertRejectsWith(() => maxPool2dBackward(gpu, pool, pooled, pooled, y, undefined, { kind: 'gradient', mask: pooled }), RangeError, /only variant 2 takes an epilogue/);
+  await assertRejectsWith(() => maxPool2dBackward(gpu, pool, pooled, pooled, y, undefined, { kind: 'gradient', mask: pooled }), RangeError, /only variants 2 and 3 take an epilogue/);
 });
 
 test.run();

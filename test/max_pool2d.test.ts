@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import { Gpu } from '../src/gpu/mod.ts';
-import { maxPool2dBackward, type MaxPool2dBackwardVariant, maxPool2dForward } from '../src/nn/mod.ts';
+import { maxPool2dBackward, type MaxPool2dBackwardVariant, maxPool2dBackwardVariant, maxPool2dForward, type MaxPool2dForwardVariant, maxPool2dForwardVariant } from '../src/nn/mod.ts';
 import { maxPool2dBackward as refBackward, maxPool2dForward as refForward } from '../src/reference/mod.ts';
 import { type MaxPool2dShape, maxPool2dOutputSize } from '../src/shapes/mod.ts';
 import { assertClose, assertEqual } from './support/compare.ts';
@@ -21,6 +21,10 @@ const SHAPES: Array<[string, MaxPool2dShape]> = [
   ['3 channels, odd height, batch 2', { n: 2, c: 3, h: 9, w: 10 }],
   ['a 2×3 input (one window and a dropped column), batch 2', { n: 2, c: 1, h: 2, w: 3 }],
   ['a VGG-like 64 channels at 17×15, batch 2', { n: 2, c: 64, h: 17, w: 15 }],
+  // Rows of whole groups of 8 (forward version 2): an odd height, one group of 4 windows a row, and 3.
+  ['2 channels, 7×8 (odd height), batch 2', { n: 2, c: 2, h: 7, w: 8 }],
+  ['5 channels, 6×24, batch 3', { n: 3, c: 5, h: 6, w: 24 }],
+  ['a VGG-like 64 channels at 10×72 (9 groups of 4 windows a row)', { n: 1, c: 64, h: 10, w: 72 }],
   // Windows with a size, stride and padding: overlapping windows whose gradients add at a shared switch,
   // padding on some sides only, a stride larger than the window (rows no window reaches), 1×1 planes.
   ["ResNet's 3×3/2 pad 1, 3 channels, odd size, batch 2", { n: 2, c: 3, h: 9, w: 7, size: 3, stride: 2, pads: [1, 1, 1, 1] }],
@@ -46,11 +50,11 @@ function sizes(s: MaxPool2dShape): { inLength: number; outLength: number } {
   return { inLength: s.n * s.c * s.h * s.w, outLength: s.n * s.c * oh * ow };
 }
 
-async function checkForward(device: Gpu, s: MaxPool2dShape, x: Float32Array): Promise<void> {
+async function checkForward(device: Gpu, s: MaxPool2dShape, x: Float32Array, variant?: MaxPool2dForwardVariant): Promise<void> {
   const { outLength } = sizes(s);
   const y = poisoned(outLength, 'y');
   const switches = poisoned(outLength, 'switches');
-  await maxPool2dForward(device, s, upload(x, 'x'), y, switches);
+  await maxPool2dForward(device, s, upload(x, 'x'), y, switches, variant);
   const expected = refForward(s, x);
   // The kernel only copies the winning value, so y must match exactly, as must every switch.
   assertEqual('y', await device.read(y), expected.y, { random });
@@ -71,10 +75,13 @@ const tiles = (s: MaxPool2dShape) => (s.stride ?? 2) === (s.size ?? 2) && (s.pad
 
 for (const [name, s] of SHAPES) {
   for (const [fillName, fill] of FILLS) {
-    test(`max_pool2d_forward matches the reference, switches included, for ${name}, ${fillName}`, () =>
-      checkForward(gpu, s, fill(sizes(s).inLength)));
+    for (const variant of maxPool2dForwardVariant(s) === 2 ? [1, 2] as const : [1] as const) {
+      test(`max_pool2d_forward version ${variant} matches the reference, switches included, for ${name}, ${fillName}`, () =>
+        checkForward(gpu, s, fill(sizes(s).inLength), variant));
+    }
   }
-  for (const variant of tiles(s) ? [1, 2] as const : [1] as const) {
+  for (const variant of [1, 2, 3] as const) {
+    if ((variant === 2 && !tiles(s)) || (variant === 3 && maxPool2dBackwardVariant(s) !== 3)) continue;
     test(`max_pool2d_backward version ${variant} matches the reference for ${name}, with tied windows`, () =>
       checkBackward(gpu, s, FILLS[2][1](sizes(s).inLength), variant));
   }
@@ -157,6 +164,23 @@ for (const variant of [1, 2] as const) {
   test(`max_pool2d_backward version ${variant} matches the reference for (5, 3, 7, 9) bound in ${SLICED_BYTES}-byte windows`, () =>
     checkBackward(sliced, SLICED, FILLS[2][1](sizes(SLICED).inLength), variant));
 }
+
+// (7, 3, 5, 8) for forward version 2: 120 input values per image, four images to a window, so the second
+// window starts 480 values in, at a base within its binding that is not 0.
+const SLICED_QUADS: MaxPool2dShape = { n: 7, c: 3, h: 5, w: 8 };
+
+test(`max_pool2d_forward version 2 matches the reference, switches included, for (7, 3, 5, 8) bound in ${SLICED_BYTES}-byte windows`, async () => {
+  if (sizes(SLICED_QUADS).inLength <= 1.5 * sliced.maxWindowElements) throw new Error('the sliced case no longer needs several windows');
+  await checkForward(sliced, SLICED_QUADS, FILLS[1][1](sizes(SLICED_QUADS).inLength), 2);
+});
+
+// (7, 3, 6, 8) for backward version 3: 144 values per image, three images to a window.
+const SLICED_BACKWARD_QUADS: MaxPool2dShape = { n: 7, c: 3, h: 6, w: 8 };
+
+test(`max_pool2d_backward version 3 matches the reference for (7, 3, 6, 8) bound in ${SLICED_BYTES}-byte windows`, async () => {
+  if (sizes(SLICED_BACKWARD_QUADS).inLength <= 1.5 * sliced.maxWindowElements) throw new Error('the sliced case no longer needs several windows');
+  await checkBackward(sliced, SLICED_BACKWARD_QUADS, FILLS[2][1](sizes(SLICED_BACKWARD_QUADS).inLength), 3);
+});
 
 // A dispatch limit of 4 workgroups a dimension: the 2·5 planes take three dispatches, and the grid's
 // columns and rows of windows still fit (2×2 windows, whose fast path reads constant offsets, and 3×3/3).

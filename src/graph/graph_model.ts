@@ -656,7 +656,7 @@ export class GraphModel implements Classifier {
       if (consumers.get(t)!.length !== 1 || consumers.get(u)!.length !== 1 || !wanted(u)) return;
       const takes = op.kind === 'conv'
         ? BACKWARD_INPUT_EPILOGUE_VARIANTS.includes(conv2dBackwardInputVariant(this.gpu, this.#convShape(node, op), this.#kept(op.weight)?.winograd === true))
-        : maxPool2dBackwardVariant(this.#poolShape(node, op)) === 2;
+        : maxPool2dBackwardVariant(this.#poolShape(node, op)) !== 1;
       if (takes) fused.set(k, r);
     });
     return fused;

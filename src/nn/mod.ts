@@ -68,7 +68,7 @@ export { LINEAR_BACKWARD_INPUT_VARIANTS, linearBackwardInput, linearBackwardInpu
 export { LINEAR_BACKWARD_WEIGHT_VARIANTS, linearBackwardWeight, type LinearBackwardWeightVariant } from './linear_backward_weight.ts';
 export { LINEAR_FORWARD_VARIANTS, linearForward, type LinearForwardVariant, linearForwardVariant } from './linear_forward.ts';
 export { maxPool2dBackward, type MaxPool2dBackwardVariant, maxPool2dBackwardVariant } from './max_pool2d_backward.ts';
-export { maxPool2dForward } from './max_pool2d_forward.ts';
+export { maxPool2dForward, type MaxPool2dForwardVariant, maxPool2dForwardVariant } from './max_pool2d_forward.ts';
 export { noisyCopies, type NoisyCopiesShape } from './noisy_copies.ts';
 export { RELU_BACKWARD_VARIANTS, reluBackward, type ReluBackwardVariant } from './relu_backward.ts';
 export { RELU_FORWARD_VARIANTS, reluForward, type ReluForwardVariant } from './relu_forward.ts';
