@@ -42,7 +42,8 @@ export interface GraphParameter {
   readonly shape: readonly number[];
   /**
    * The weights. Write them only after asking for `gradient` (as an optimiser does): until then the model
-   * keeps what the conv kernels make from a weight (its layout, its Winograd transforms), made from the values as uploaded.
+   * keeps what the conv kernels make from a weight (its layout, its Winograd transforms), made from the
+   * values as uploaded.
    */
   readonly value: GpuTensor;
   /** Allocated when first asked for: a model that only explains needs no weight gradients. */
@@ -71,9 +72,10 @@ export interface GraphModelOptions {
   /**
    * Run the 3×3 stride-1 layers by Winograd where WINOGRAD_TABLE measured it faster (default false), each
    * weight's transform made once and kept: (M + 2)²/9 times the weight per direction, 385.2 MB for VGG16.
-   * Weights with a gradient (training) keep the direct kernels, and make their layouts afresh at every use. Winograd's float32 results differ from the
-   * direct kernels' by up to about 3e-5 of a layer's largest value, enough to take the other side of a
-   * near-tie in a max-pool or a ReLU near zero elsewhere than they do; see docs/winograd.md.
+   * Weights with a gradient (training) keep the direct kernels, and make their layouts afresh at every
+   * use. Winograd's float32 results differ from the direct kernels' by up to about 3e-5 of a layer's
+   * largest value, enough to take the other side of a near-tie in a max-pool or a ReLU near zero
+   * elsewhere than they do; see docs/winograd.md.
    */
   readonly winograd?: boolean;
   /**
