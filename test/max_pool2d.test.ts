@@ -137,6 +137,17 @@ test('a 3×3/2 pad 1 max-pool adds the gradients of the overlapping windows that
   });
 }
 
+test('max_pool2d_forward refuses version 2 and max_pool2d_backward version 3 for shapes they do not take', async () => {
+  // Rows of 12 (not a multiple of 8), and for version 3 an odd height.
+  const s: MaxPool2dShape = { n: 1, c: 1, h: 4, w: 12 };
+  const odd: MaxPool2dShape = { n: 1, c: 1, h: 5, w: 8 };
+  const [y, switches] = [poisoned(12, 'y'), poisoned(12, 'switches')];
+  await assertRejectsWith(() => maxPool2dForward(gpu, s, upload(new Float32Array(48), 'x'), y, switches, 2), RangeError,
+    /max_pool2d_forward: variant 2 takes unpadded 2×2\/2 windows on rows of a multiple of 8, not 2×2\/2 on 12/);
+  await assertRejectsWith(() => maxPool2dBackward(gpu, odd, upload(new Float32Array(8), 'dy'), poisoned(8, 'switches'), poisoned(40, 'dx'), 3), RangeError,
+    /max_pool2d_backward: variant 3 takes unpadded 2×2\/2 windows on an even height and rows of a multiple of 8, not 2×2\/2 on 5×8/);
+});
+
 test('max_pool2d refuses a pad as large as the window and a zero stride', async () => {
   const x = upload([1, 2, 3, 4, 5, 6, 7, 8, 9], 'x');
   await assertRejectsWith(

@@ -54,7 +54,8 @@ export async function maxPool2dBackward(
   const inImage = s.c * s.h * s.w;
   const outImage = s.c * oh * ow;
   if (variant !== 1) {
-    const pipeline = await gpu.pipeline(SHADER_V2, { ROWS: V2_ROWS, TWO: size === 2 ? 1 : 0, EPILOGUE: epilogueCode(epilogue) });
+    // Version 2 is compiled only where a window of the batch runs it.
+    let pipeline: GPUComputePipeline | undefined;
     const quads = variant === 3 ? await gpu.pipeline(SHADER_V3, { ROWS: V2_ROWS, EPILOGUE: epilogueCode(epilogue) }) : undefined;
     const most = gpu.limits.workgroupsPerDimension;
     if (Math.ceil(oh / V2_ROWS) > most || Math.ceil(ow / 8) > most) throw new RangeError(`max_pool2d_backward: a ${oh}×${ow} output needs more than ${most} workgroups a dimension`);
@@ -73,6 +74,7 @@ export async function maxPool2dBackward(
           continue;
         }
         const params = new Uint32Array([n, s.c, s.h, s.w, oh, ow, n0, dyw.base, dxw.base, size, mw?.base ?? 0, plane0]);
+        pipeline ??= await gpu.pipeline(SHADER_V2, { ROWS: V2_ROWS, TWO: size === 2 ? 1 : 0, EPILOGUE: epilogueCode(epilogue) });
         gpu.dispatch(pipeline, params, [dyw.binding, sw.binding, dxw.binding, (mw ?? dyw).binding], [Math.ceil(ow / 8), Math.ceil(oh / V2_ROWS), planes]);
       }
     }

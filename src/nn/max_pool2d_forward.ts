@@ -42,7 +42,8 @@ export async function maxPool2dForward(
   const inImage = s.c * s.h * s.w;
   const outImage = s.c * oh * ow;
   const two = size === 2 && stride === 2 && pads.every((pad) => pad === 0);
-  const pipeline = await gpu.pipeline(SHADER, { ROWS, TWO: two ? 1 : 0 });
+  // Version 1 is compiled only where a window of the batch runs it.
+  let pipeline: GPUComputePipeline | undefined;
   const quads = variant === 2 ? await gpu.pipeline(SHADER_V2, { ROWS }) : undefined;
   const most = gpu.limits.workgroupsPerDimension;
   if (Math.ceil(oh / ROWS) > most || Math.ceil(ow / 8) > most) throw new RangeError(`max_pool2d_forward: a ${oh}×${ow} output needs more than ${most} workgroups a dimension`);
@@ -59,6 +60,7 @@ export async function maxPool2dForward(
         gpu.dispatch(quads, params, [xw.binding, yw.binding, sw.binding], [Math.ceil(ow / 4 / 8), Math.ceil(oh / ROWS), planes]);
         continue;
       }
+      pipeline ??= await gpu.pipeline(SHADER, { ROWS, TWO: two ? 1 : 0 });
       const params = new Uint32Array([n, s.c, s.h, s.w, oh, ow, n0, xw.base, yw.base, size, stride, pads[0], pads[1], plane0]);
       gpu.dispatch(pipeline, params, [xw.binding, yw.binding, sw.binding], [Math.ceil(ow / 8), Math.ceil(oh / ROWS), planes]);
     }
