@@ -1,4 +1,4 @@
-// `npm run bench [-- words…] [--batch N] [--runs R] [--compare FILE] [--no-end-to-end] [--peers tfjs,ort,torch | --no-peers] [--resnet-batches 1,8] [--vgg-batches 1,2] [--winograd]`
+// `npm run bench [-- words…] [options]`; `npm run bench -- --help` lists the options (bench/bench_arguments.ts).
 // Times every kernel at VGG16's layer shapes (224×224) at batch 1 and batch N on this machine's WebGPU
 // adapter, after checking each against the float64 reference at the same shape (a kernel that is wrong
 // is not timed, and the run fails). Reports the median of R runs, the work (FLOPs, bytes), GFLOP/s,
@@ -20,6 +20,7 @@ import { requestGpu } from '../src/gpu/mod.ts';
 import type { Graph } from '../src/graph/mod.ts';
 import { IMAGENET_LABELS, initVggWeights, loadVgg, RESNET_DEPTHS, resnetGraph, vggGraph, vggPreset } from '../src/model/mod.ts';
 import { Random } from '../src/random/mod.ts';
+import { type BenchArguments, BENCH_USAGE, parseBenchArguments } from './bench_arguments.ts';
 import { type BenchCase, benchCases } from './cases.ts';
 import { endToEndCases } from './end_to_end.ts';
 import { GRAPH_PEER_LIMITS, graphPeerCases } from './graph_peers.ts';
@@ -34,7 +35,7 @@ import { Timer } from './timer.ts';
 const LIMIT = 1e-4;
 const COPY_BYTES = 256 * 1024 * 1024;
 
-const { words, batch, runs, compare, endToEnd, peers, resnetBatches, vggBatches, winograd } = parseArguments(process.argv.slice(2));
+const { words, batch, runs, compare, earlier, endToEnd, peers, resnetBatches, vggBatches, winograd } = parseArgumentsOrExit(process.argv.slice(2));
 const PEER_RUNS = 3;
 // TF.js's ResNet-50 maps at batch 8 only where its batch-1 map took under this.
 const TFJS_LARGEST_MS = 10_000;
@@ -145,10 +146,10 @@ if (endToEnd) {
   // 1 and 8; the shipped models (random inputs) at batch 1 and SHIPPED_BATCH.
   // ResNet-50 also runs in the peers, at each of its batch sizes: TF.js's tf.grad saliency maps and ONNX
   // Runtime's forward pass of the same graph (VGG16's TF.js saliency map follows below, built from its spec).
-  const networks: Array<[string, () => Graph, number[], boolean]> = [
+  const networks: Array<[string, () => Graph, readonly number[], boolean]> = [
     [VGG16_RANDOM, () => vggGraph({ spec: vgg16, weights: initVggWeights(vgg16, random) }), vggBatches, torch !== undefined],
     [RESNET50_RANDOM, () => resnetGraph({ ...RESNET_DEPTHS[50], input, labels: IMAGENET_LABELS }, random), resnetBatches, true],
-    ...SHIPPED.filter((file) => existsSync(file)).map((file): [string, () => Graph, number[], boolean] => [file, () => vggGraph(loadVgg(readFileSync(file))), [1, SHIPPED_BATCH], false]),
+    ...SHIPPED.filter((file) => existsSync(file)).map((file): [string, () => Graph, readonly number[], boolean] => [file, () => vggGraph(loadVgg(readFileSync(file))), [1, SHIPPED_BATCH], false]),
   ];
   for (const [network, graph, batches, forward] of networks.filter(([network]) => endToEndWanted(network))) {
     console.log(`\n${network}:`);
@@ -271,8 +272,7 @@ for (let i = 2; existsSync(`${stem}.json`); i++) stem = `${base}-${i}`;
 writeFileAtomic(`${stem}.json`, `${JSON.stringify(results, null, 2)}\n`);
 writeFileAtomic(`${stem}.md`, markdownTable(results));
 console.log(`\nresults: ${stem}.json and ${stem}.md`);
-if (compare) {
-  const earlier = JSON.parse(readFileSync(compare, 'utf8')) as BenchResults;
+if (compare && earlier) {
   console.log(`\nagainst ${compare} (${earlier.adapter}, ${earlier.date}):`);
   for (const line of compareResults(earlier, results)) console.log(line);
 }
@@ -321,45 +321,17 @@ function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
 }
 
-function parseArguments(args: readonly string[]) {
-  const words: string[] = [];
-  let batch = 4;
-  let runs = 5;
-  let compare: string | undefined;
-  let endToEnd = true;
-  let peers = new Set(['tfjs', 'ort']);
-  let resnetBatches = [1, 8];
-  let vggBatches = [1, 2];
-  let winograd = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new RangeError(`bench: ${a} needs a value`);
-      return v;
-    };
-    if (a === '--batch') batch = Number(value());
-    else if (a === '--runs') runs = Number(value());
-    else if (a === '--compare') compare = value();
-    else if (a === '--no-end-to-end') endToEnd = false;
-    else if (a === '--no-peers') peers = new Set();
-    else if (a === '--peers') {
-      peers = new Set(value().split(',').filter(Boolean));
-      const unknown = [...peers].filter((p) => !['tfjs', 'ort', 'torch'].includes(p));
-      if (unknown.length > 0) throw new RangeError(`bench: --peers takes tfjs, ort and torch, not ${unknown.join(', ')}`);
-    }
-    else if (a === '--resnet-batches') resnetBatches = value().split(',').map(Number);
-    else if (a === '--vgg-batches') vggBatches = value().split(',').map(Number);
-    else if (a === '--winograd') winograd = true;
-    else if (a.startsWith('--')) throw new RangeError(`bench: unknown option ${a}`);
-    else words.push(a);
+// A mistyped option is one line and exit code 1, not a stack trace; --help prints the usage.
+function parseArgumentsOrExit(args: readonly string[]): BenchArguments {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(BENCH_USAGE);
+    process.exit(0);
   }
-  if (!Number.isInteger(batch) || batch < 2) throw new RangeError(`bench: --batch ${batch} must be an integer ≥ 2`);
-  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`bench: --runs ${runs} must be a positive integer`);
-  for (const [option, batches] of [['--resnet-batches', resnetBatches], ['--vgg-batches', vggBatches]] as const) {
-    if (batches.length === 0 || !batches.every((b) => Number.isInteger(b) && b >= 1)) {
-      throw new RangeError(`bench: ${option} ${batches.join(',')} must be positive integers, comma-separated`);
-    }
+  try {
+    return parseBenchArguments(args);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    console.error(`${error.message} (npm run bench -- --help lists the options)`);
+    process.exit(1);
   }
-  return { words, batch, runs, compare, endToEnd, peers, resnetBatches, vggBatches, winograd };
 }
