@@ -177,7 +177,7 @@ function resnet50Table(): string {
 
 // VGG16 end to end beside PyTorch's CPU build in the same run, with Winograd and fused ReLUs (npm run bench --
 // VGG16 --peers torch --winograd --vgg-batches 1,8,32).
-const VGG16_TORCH = '2026-12-04-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-8.json';
+const VGG16_TORCH = '2026-12-04-mesa-software-llvmpipe-llvm-15-0-6-256-bits-llvmpipe-mesa-25-9.json';
 
 /** VGG16's forward pass (unless `mapsOnly`, the README's short form) and saliency map at each batch beside PyTorch's, from one run. */
 function vgg16TorchTable(mapsOnly = false): string {
