@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { attribute, attributionBatch, type AttributionOptions, gradCamLayer, MAX_DEFAULT_BATCH, topClasses } from '../src/attribution/mod.ts';
+import { attribute, attributionBatch, type AttributionOptions, DEFAULT_BATCH_BUDGET_BYTES, gradCamLayer, MAX_DEFAULT_BATCH, topClasses } from '../src/attribution/mod.ts';
 import { Gpu } from '../src/gpu/mod.ts';
 import type { Classifier } from '../src/graph/mod.ts';
 import { initVggWeights, vggPreset, type VggSpec, vggGraph } from '../src/model/mod.ts';
@@ -192,15 +192,25 @@ test('attribute reports progress copy by copy for ig and map by map otherwise', 
   model.destroy();
 });
 
-test('the default batch is what fits four of the largest bindings, counted by hand for the colour model', () => {
+test('the default batch is what fits four of the largest bindings or the largest buffer up to 2 GiB, counted by hand for the colour model', () => {
   // Per image: 3 × the input (1440) + 3 × the spatial outputs (3840 + 3840 + 960 + 1920 + 1920 + 480 = 12960)
   // + 2 × 10 logits = 43220 floats, 172880 bytes; four 1 MiB bindings hold 24 of them.
-  const small = new Gpu(gpu.device, gpu.adapterName, { maxBindingBytes: 1 << 20 });
-  const model = GraphModel.create(small, vggGraph({ spec: COLOUR_SPEC, weights: initVggWeights(COLOUR_SPEC, random) }));
-  assert.is(attributionBatch(model), 24);
-  model.destroy();
+  const colour = (limits: { maxBindingBytes: number; maxBufferBytes: number }) =>
+    GraphModel.create(new Gpu(gpu.device, gpu.adapterName, limits), vggGraph({ spec: COLOUR_SPEC, weights: initVggWeights(COLOUR_SPEC, random) }));
+  const cases: Array<[number, number, number]> = [
+    [1 << 20, 4 << 20, 24], // four bindings, as large as the largest buffer
+    [1 << 20, 2 << 20, 24], // four bindings, more than the largest buffer
+    [1 << 20, 6 << 20, 36], // the largest buffer, more than four bindings
+    [1 << 18, 1 << 20, 6],
+  ];
+  for (const [maxBindingBytes, maxBufferBytes, batch] of cases) {
+    const model = colour({ maxBindingBytes, maxBufferBytes });
+    assert.is(attributionBatch(model), batch, `${maxBindingBytes} ${maxBufferBytes}`);
+    model.destroy();
+  }
   const roomy = GraphModel.create(gpu, vggGraph({ spec: COLOUR_SPEC, weights: initVggWeights(COLOUR_SPEC, random) }));
-  assert.is(attributionBatch(roomy), Math.min(MAX_DEFAULT_BATCH, Math.floor((4 * gpu.limits.maxBindingBytes) / 172880)));
+  const budget = Math.max(4 * gpu.limits.maxBindingBytes, Math.min(gpu.limits.maxBufferBytes, DEFAULT_BATCH_BUDGET_BYTES));
+  assert.is(attributionBatch(roomy), Math.min(MAX_DEFAULT_BATCH, Math.floor(budget / 172880)));
   roomy.destroy();
 });
 

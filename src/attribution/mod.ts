@@ -17,7 +17,7 @@ export {
   checkAttributionOptions,
   MULTI_PASS_METHODS,
 } from './attribute.ts';
-export { attributionBatch, MAX_DEFAULT_BATCH } from './attribution_batch.ts';
+export { attributionBatch, DEFAULT_BATCH_BUDGET_BYTES, MAX_DEFAULT_BATCH } from './attribution_batch.ts';
 export { drawText, GLYPH_HEIGHT, GLYPH_WIDTH, printableText, textWidth } from './bitmap_font.ts';
 export { checkFiniteMaps } from './check_finite_maps.ts';
 export { type BoxScores, boxScores } from './box_scores.ts';

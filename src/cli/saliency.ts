@@ -41,7 +41,8 @@ ${METHOD_HELP}
   --rule R         the older spelling of --method for gradient, deconvnet and guided (how the
                    backward pass crosses each ReLU); not with --method
   --batch B        images, or copies of images (ig, smoothgrad), per forward and backward pass
-                   (default: what fits a memory budget of four of the adapter's largest bindings)
+                   (default: what fits a memory budget of four of the adapter's largest bindings
+                   or its largest buffer up to 2 GiB, whichever is more)
   --out PATH       the map as a PNG, scaled to its own maximum (white = most salient)
   --overlay PATH   also the map blended over the image (half and half), as an RGB PNG
   --npy PATH       also the raw map, float32 in NumPy's .npy format: shape (H, W) for one image,

@@ -71,7 +71,7 @@ export class Gpu {
 
   /**
    * `maxBindingBytes` lowers the binding limit below the adapter's, so that tests can drive the sliced
-   * paths with small tensors; it cannot raise it. `maxWorkgroupsPerDimension` lowers the dispatch limit
+   * paths with small tensors; it cannot raise it; `maxBufferBytes` likewise. `maxWorkgroupsPerDimension` lowers the dispatch limit
    * likewise, for the paths that split a grid into several dispatches. `kernels` defaults to `tuned`,
    * `fillInvocations` to a GPU's GPU_FILL_INVOCATIONS. `subgroups: false` makes the kernels act as if the device had no
    * subgroups.
@@ -81,6 +81,7 @@ export class Gpu {
     adapterName: string,
     options: {
       readonly maxBindingBytes?: number;
+      readonly maxBufferBytes?: number;
       readonly maxWorkgroupsPerDimension?: number;
       readonly kernels?: KernelSet;
       readonly fillInvocations?: number;
@@ -93,8 +94,8 @@ export class Gpu {
     this.fillInvocations = options.fillInvocations ?? GPU_FILL_INVOCATIONS;
     const l = device.limits;
     this.limits = {
-      maxBindingBytes: Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize, options.maxBindingBytes ?? Infinity),
-      maxBufferBytes: l.maxBufferSize,
+      maxBindingBytes: Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize, options.maxBindingBytes ?? Infinity, options.maxBufferBytes ?? Infinity),
+      maxBufferBytes: Math.min(l.maxBufferSize, options.maxBufferBytes ?? Infinity),
       bindingAlignment: l.minStorageBufferOffsetAlignment,
       workgroupStorageBytes: l.maxComputeWorkgroupStorageSize,
       invocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
