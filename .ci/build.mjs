@@ -39,6 +39,8 @@ const targets = {
   // The first conv's gradient with the saliency map, fused and not (bench/saliency_fusion.ts).
   'saliency-fusion': () => build({ ...common, entryPoints: ['bench/saliency_fusion.ts'], outfile: '.build/bench/saliency-fusion.mjs' }),
   cli: () => build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: '.build/cli/main.mjs' }),
+  // `deepinside saliency` on VGG16 timed as whole processes at several batch sizes (bench/cli_batches.ts).
+  'cli-batches': () => build({ ...common, entryPoints: ['bench/cli_batches.ts'], outfile: '.build/bench/cli-batches.mjs' }),
   // The cluttered scenes as .npy, for weights/train_resnet.py (PyTorch).
   'dump-cluttered': () => build({ ...common, entryPoints: ['bench/dump_cluttered.ts'], outfile: '.build/bench/dump-cluttered.mjs' }),
   // PNG files laid out as one labelled sheet (docs/resnet-cluttered.png).
