@@ -71,8 +71,9 @@ export class Gpu {
 
   /**
    * `maxBindingBytes` lowers the binding limit below the adapter's, so that tests can drive the sliced
-   * paths with small tensors; it cannot raise it; `maxBufferBytes` likewise. `maxWorkgroupsPerDimension` lowers the dispatch limit
-   * likewise, for the paths that split a grid into several dispatches. `kernels` defaults to `tuned`,
+   * paths with small tensors; it cannot raise it. `maxBufferBytes` lowers the buffer limit likewise (and
+   * the binding limit with it). `maxWorkgroupsPerDimension` lowers the dispatch limit likewise, for the
+   * paths that split a grid into several dispatches. `kernels` defaults to `tuned`,
    * `fillInvocations` to a GPU's GPU_FILL_INVOCATIONS. `subgroups: false` makes the kernels act as if the device had no
    * subgroups.
    */
