@@ -92,14 +92,20 @@ for (const [name, graph, n, gradientRel = 1e-4] of CASES) {
       const shared = graph.nodes.filter((node) => graph.nodes.filter((other) => other.inputs.includes(node.output)).length > 1);
       assert.ok(shared.length >= 2, 'the case has tensors that feed two nodes');
       const dLogits = random.uniformArray(n * graph.info.labels.length);
-      for (const rule of RELU_RULES) {
-        const reference = referenceGraphBackward(graph, expected, dLogits, rule);
-        device.poison(model.inputGradient);
-        for (const node of shared) device.poison(model.activationGradient(node.name));
-        await model.backward(dLogits, rule);
-        assertClose(`∂input (${rule})`, await device.read(model.inputGradient), reference.dInput, { random, rel: gradientRel });
-        for (const node of shared) {
-          assertClose(`∂${node.name}, the sum of two nodes' gradients (${rule})`, await device.read(model.activationGradient(node.name)), reference.gradients.get(node.output)!, { random, rel: gradientRel });
+      // First every gradient in the pool's buffers (the shared ones summed there), then the shared ones kept to be read.
+      for (const keep of [false, true]) {
+        if (keep) model.keep(shared.map((node) => node.name));
+        else assertThrowsWith(() => model.activationGradient(shared[0].name), Error, /was not kept .*keep\(\[/);
+        for (const rule of RELU_RULES) {
+          const reference = referenceGraphBackward(graph, expected, dLogits, rule);
+          device.poison(model.inputGradient);
+          if (keep) for (const node of shared) device.poison(model.activationGradient(node.name));
+          await model.backward(dLogits, rule);
+          assertClose(`∂input (${rule}${keep ? ', shared gradients kept' : ''})`, await device.read(model.inputGradient), reference.dInput, { random, rel: gradientRel });
+          if (!keep) continue;
+          for (const node of shared) {
+            assertClose(`∂${node.name}, the sum of two nodes' gradients (${rule})`, await device.read(model.activationGradient(node.name)), reference.gradients.get(node.output)!, { random, rel: gradientRel });
+          }
         }
       }
       model.destroy();
@@ -138,6 +144,7 @@ test('GraphModel.backward with downTo gives the nodes above it their gradients a
   // downTo, so it gets no gradient, and neither does anything under it.
   const feeding = graph.nodes[downTo].inputs[0];
   assert.is(feeding, 'layer1.1.relu_1');
+  model.keep([feeding, 'layer1.0.add', 'layer2.0.conv1', 'layer2.0.downsample.0', 'layer2.0.add', 'avgpool']);
   for (const t of [feeding, 'layer1.0.add']) gpu.poison(model.activationGradient(t));
   gpu.poison(model.inputGradient);
   await model.backward(dLogits, 'guided', { downTo });

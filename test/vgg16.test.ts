@@ -18,8 +18,8 @@ test('a whole VGG16 at 224×224 runs forward and backward to the input, its ends
   const fc6 = weights.get('classifier.0.weight')!;
   assert.ok(fc6.byteLength > gpu.limits.maxBindingBytes, `fc6 (${fc6.byteLength} B) exceeds one binding here`);
   const model = GraphModel.create(gpu, vggGraph({ spec, weights }));
-  // Its ReLU fused, conv1_1's output would not be written.
-  model.keep(['features.0']);
+  // Its ReLU fused, conv1_1's output would not be written; pool5's gradient is read too.
+  model.keep(['features.0', 'flatten']);
   const input = random.uniformArray(3 * 224 * 224);
   const target = random.int(1000);
   const { logits, gradient } = await model.classScoreGradient(input, 1, [target], 'gradient');

@@ -46,11 +46,12 @@ export interface Classifier {
   spatialOutputs(): readonly SpatialOutput[];
   /** The output of the node `name` in the last forward pass. */
   activation(name: string): GpuTensor;
-  /** ∂/∂(output of the node `name`) in the last backward pass. */
+  /** ∂/∂(output of the node `name`) in the last backward pass, for a node named to `keep` before it. */
   activationGradient(name: string): GpuTensor;
   /**
    * Has later passes write the outputs and output gradients of the nodes `names`, which fused ReLUs may
-   * skip (GraphModel's `fuse`): call it before the passes whose tensors `activation` and `activationGradient` read.
+   * skip (GraphModel's `fuse`), and keep those gradients past the pass: call it before the passes whose
+   * tensors `activation` and `activationGradient` read.
    */
   keep(names: readonly string[]): void;
   /** Frees every buffer; the model cannot be used after. */

@@ -94,8 +94,9 @@ export interface GraphModelOptions {
  * Any feed-forward network given as a `Graph` (a VGG spec through `vggGraph`, an ONNX file through the
  * importer), on the GPU: weights uploaded once; `forward` walks the nodes down, keeping each node's output
  * for the backward pass; `backward` walks them up from any gradient on the logits, every ReLU node
- * following the rule asked for, to the input and, when asked, to the conv and linear weights. It knows
- * nothing of where the graph came from.
+ * following the rule asked for, to the input and, when asked, to the conv and linear weights, keeping the
+ * input's gradient and those of the nodes named to `keep` (the others share a few buffers, each reused once
+ * its node has read it). It knows nothing of where the graph came from.
  * @example
  * const model = GraphModel.create(gpu, vggGraph(loadVgg(bytes)));
  * const { logits, gradient } = await model.classScoreGradient(input, 1, [207], 'gradient');
@@ -122,7 +123,11 @@ export class GraphModel implements Classifier {
   #unwritten = new Set<string>();
   #unwrittenGradients = new Set<string>();
   #activations = new Map<string, GpuTensor>();
-  #gradients = new Map<string, GpuTensor>();
+  // The gradients that outlive a backward pass: the input's, and those of the nodes `keep` names.
+  #keptGradients = new Map<string, GpuTensor>();
+  // Every other gradient lives in one of these from its first write to its producer's backward step,
+  // then the buffer goes back for a later one (see #gradientPass).
+  #gradientPool: GpuTensor[] = [];
   #switches = new Map<number, GpuTensor>();
   #owned: GpuTensor[] = [];
   // What the conv kernels make from each weight (layouts, Winograd transforms), made once while it has no gradient (see #kept).
@@ -259,20 +264,27 @@ export class GraphModel implements Classifier {
     return this.#activations.get(tensor)!;
   }
 
-  /** ∂/∂(output of the node `name`) in the last backward pass. */
+  /**
+   * ∂/∂(output of the node `name`) in the last backward pass, for a node named to `keep` before it: a
+   * pass reuses every other gradient's buffer once its node has read it.
+   */
   activationGradient(name: string): GpuTensor {
     this.#assertForward('activationGradient');
     const tensor = this.graph.nodes[this.#nodeIndex(name)].output;
     if (this.#unwrittenGradients.has(tensor)) {
       throw new Error(`GraphModel.activationGradient: the ReLU "${name}"'s rule was fused into the node above it, so its output gradient was not written; keep(['${name}']) before the backward pass, or create the model with fuse: false`);
     }
+    if (!this.forwardOnly && !this.#keepNodes.has(name)) {
+      throw new Error(`GraphModel.activationGradient: "${name}"'s output gradient was not kept (a backward pass reuses a gradient's buffer once its node has read it); keep(['${name}']) before the backward pass`);
+    }
     return this.#gradient(tensor, 'activationGradient');
   }
 
   /**
    * Has every later pass write the outputs of the nodes `names` and their gradients, which fusion (the
-   * `fuse` option) would skip: a conv's output where a ReLU follows it, a ReLU's output gradient where
-   * the conv or max-pool above applies its rule. Adds to the names kept before.
+   * `fuse` option) would skip (a conv's output where a ReLU follows it, a ReLU's output gradient where
+   * the conv or max-pool above applies its rule), and keep those gradients in buffers of their own, where
+   * `activationGradient` reads them after the pass. Adds to the names kept before.
    * @throws RangeError for a name that is no node.
    */
   keep(names: readonly string[]): void {
@@ -418,8 +430,8 @@ export class GraphModel implements Classifier {
     };
     const gpu = this.gpu;
     const act = this.#activations;
-    const grad = this.#gradients;
-    const top = grad.get(this.graph.output)!;
+    const grad = this.#gradientPass();
+    const top = grad.get(this.graph.output);
     if (dLogits instanceof Float32Array) gpu.write(top, dLogits);
     else gpu.copy(dLogits, 0, top, 0, dLogits.length);
     // The tensors that already hold one consumer's contribution to their gradient in this pass.
@@ -429,7 +441,7 @@ export class GraphModel implements Classifier {
      * last consumer in forward order), else a scratch tensor that `add` then sums into it.
      */
     const target = (t: string): { tensor: GpuTensor; add: () => Promise<void> } => {
-      const gradient = grad.get(t)!;
+      const gradient = grad.get(t);
       if (!started.has(t)) {
         started.add(t);
         return { tensor: gradient, add: async () => undefined };
@@ -438,16 +450,16 @@ export class GraphModel implements Classifier {
       return { tensor: scratch, add: () => accumulate(gpu, scratch, gradient) };
     };
     /** A node whose ∂input is its ∂output (add, flatten) hands dy on: copied for the first contribution, summed after. */
-    const passOn = async (t: string, dy: GpuTensor): Promise<void> => {
-      const gradient = grad.get(t)!;
+    const passOn = async (node: GraphNode, t: string, dy: GpuTensor): Promise<void> => {
       if (!started.has(t)) {
         started.add(t);
-        // A flatten whose input feeds it alone shares its gradient buffer: nothing to copy.
-        if (gradient.buffer !== dy.buffer) gpu.copy(dy, 0, gradient, 0, dy.length);
+        // A flatten whose input feeds it alone takes over dy's buffer: nothing to copy.
+        if (node.op.kind === 'flatten' && this.#resolved.consumers.get(t)!.length === 1 && grad.handOver(node.output, t)) return;
+        gpu.copy(dy, 0, grad.get(t), 0, dy.length);
         return;
       }
       // t feeds several nodes: its gradient is the sum of theirs, and this one's is dy itself.
-      await accumulate(gpu, dy, gradient);
+      await accumulate(gpu, dy, grad.get(t));
     };
     // Conv and max-pool nodes whose gradient to the input applies the rule of the ReLU below them (by
     // index): those ReLUs do nothing of their own, and their output gradients are not written.
@@ -459,7 +471,7 @@ export class GraphModel implements Classifier {
       const node = nodes[i];
       this.#onNode?.(node, 'backward');
       const op = node.op;
-      const dy = grad.get(node.output)!;
+      const dy = grad.get(node.output);
       const t = node.inputs[0];
       const below = wanted(t);
       switch (op.kind) {
@@ -519,7 +531,7 @@ export class GraphModel implements Classifier {
           break;
         case 'add':
           // A residual connection: both summands receive the sum's gradient as it is.
-          for (const summand of node.inputs) if (wanted(summand)) await passOn(summand, dy);
+          for (const summand of node.inputs) if (wanted(summand)) await passOn(node, summand, dy);
           break;
         case 'maxpool': {
           const r = fusedBelow.get(i);
@@ -543,7 +555,7 @@ export class GraphModel implements Classifier {
           }
           break;
         case 'flatten':
-          if (below) await passOn(t, dy);
+          if (below) await passOn(node, t, dy);
           break;
         case 'linear': {
           const s = this.#linearShape(node);
@@ -559,6 +571,8 @@ export class GraphModel implements Classifier {
           break;
         }
       }
+      // Every use of ∂(this node's output) is recorded: a later step may write its buffer.
+      grad.release(node.output);
     }
     if (map && !mapped) await saliencyMap(gpu, { n: this.#batch, c: channels, h: height, w: width }, this.inputGradient, map);
   }
@@ -593,7 +607,8 @@ export class GraphModel implements Classifier {
     for (const tensor of this.#owned) tensor.buffer.destroy();
     this.#owned = [];
     this.#activations = new Map();
-    this.#gradients = new Map();
+    this.#keptGradients = new Map();
+    this.#gradientPool = [];
     this.#switches = new Map();
     this.#batch = 0;
     this.#forwardDone = false;
@@ -680,19 +695,15 @@ export class GraphModel implements Classifier {
       this.#allocateForwardOnly(n, own);
     } else {
       this.#activations.set(this.graph.input, own(size(this.graph.input), `activation ${this.graph.input}`));
-      this.#gradients.set(this.graph.input, own(size(this.graph.input), `∂${this.graph.input}`));
+      this.#keptGradients.set(this.graph.input, own(size(this.graph.input), `∂${this.graph.input}`));
       for (const node of nodes) {
         const x = node.inputs[0];
         if (node.op.kind === 'flatten') {
           // Flatten is a view: the same values in the same order, so the same buffer.
           this.#activations.set(node.output, view(this.#activations.get(x)!, size(x), node.output));
-          // Its gradient can share ∂x's buffer too when x feeds the flatten alone.
-          const alone = consumers.get(x)!.length === 1;
-          this.#gradients.set(node.output, alone ? view(this.#gradients.get(x)!, size(x), `∂${node.output}`) : own(size(x), `∂${node.output}`));
           continue;
         }
         this.#activations.set(node.output, own(size(node.output), `activation ${node.output}`));
-        this.#gradients.set(node.output, own(size(node.output), `∂${node.output}`));
       }
       nodes.forEach((node, i) => {
         if (node.op.kind === 'maxpool') this.#switches.set(i, own(size(node.output), `switches of ${node.name}`));
@@ -763,7 +774,69 @@ export class GraphModel implements Classifier {
 
   #gradient(tensor: string, what: string): GpuTensor {
     if (this.forwardOnly) throw new Error(`GraphModel.${what}: the model was created forward-only, so it has no gradients`);
-    return this.#gradients.get(tensor)!;
+    return this.#keptGradient(tensor)!;
+  }
+
+  /** The buffer of a gradient that outlives the backward pass (the input's, a kept node's), made at first use; else undefined. */
+  #keptGradient(tensor: string): GpuTensor | undefined {
+    const have = this.#keptGradients.get(tensor);
+    if (have) return have;
+    const p = this.#resolved.producer.get(tensor)!;
+    if (p < 0 || !this.#keepNodes.has(this.graph.nodes[p].name)) return undefined;
+    const gradient = this.gpu.tensor(this.#batch * tensorSize(this.#resolved.shapes.get(tensor)!), `∂${tensor}`);
+    this.#owned.push(gradient);
+    this.#keptGradients.set(tensor, gradient);
+    return gradient;
+  }
+
+  /**
+   * The gradients of one backward pass. A kept gradient has its own buffer; any other takes a buffer of the
+   * pool at its first write and gives it back once its producer's step has read it (`release`), so a chain
+   * holds two at a time instead of one per node. Every pool buffer holds the largest gradient, and every pass
+   * makes the same requests in the same order, so it gets the same buffers (and the cached bind groups).
+   */
+  #gradientPass(): { get(t: string): GpuTensor; release(t: string): void; handOver(from: string, to: string): boolean } {
+    const { shapes } = this.#resolved;
+    const size = (t: string): number => this.#batch * tensorSize(shapes.get(t)!);
+    const largest = Math.max(...this.graph.nodes.map((node) => size(node.output)));
+    const free = [...this.#gradientPool];
+    const held = new Map<string, GpuTensor>();
+    return {
+      get: (t) => {
+        const kept = this.#keptGradient(t);
+        if (kept) return kept;
+        let buffer = held.get(t);
+        if (!buffer) {
+          buffer = free.shift();
+          if (!buffer) {
+            buffer = this.gpu.tensor(largest, `gradient buffer ${this.#gradientPool.length}`);
+            this.#owned.push(buffer);
+            this.#gradientPool.push(buffer);
+          }
+          held.set(t, buffer);
+        }
+        return view(buffer, size(t), `∂${t}`);
+      },
+      release: (t) => {
+        const buffer = held.get(t);
+        if (!buffer) return;
+        held.delete(t);
+        free.unshift(buffer);
+      },
+      // `to` takes over `from`'s buffer where both are pooled and `from` is not read again: a flatten's.
+      handOver: (from, to) => {
+        const buffer = held.get(from);
+        if (!buffer || held.has(to) || this.#keptGradient(to)) return false;
+        held.delete(from);
+        held.set(to, buffer);
+        return true;
+      },
+    };
+  }
+
+  /** Elements (4 bytes each) of the gradient buffers this model holds: the kept gradients' and the pool's. */
+  get gradientElements(): number {
+    return [...this.#keptGradients.values(), ...this.#gradientPool].reduce((sum, t) => sum + t.length, 0);
   }
 
   #unusedBiasGradient(length: number): GpuTensor {
