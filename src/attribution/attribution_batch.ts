@@ -7,8 +7,8 @@ export const MAX_DEFAULT_BATCH = 64;
  * The default batch's memory budget reaches at least this far where the adapter takes one buffer this
  * large, taken as a sign that it has that much memory for one pass. Four bindings alone (512 MiB where a binding
  * holds 128 MiB, as on lavapipe) held VGG16 at 224 to one image a pass; with this budget it takes 6, and
- * `deepinside saliency` on 32 images cost 0.89 s an image beyond the first against 1.19–1.24 at batch 1
- * (bench/results/cli-batches-2026-12-04-lavapipe*.md).
+ * `deepinside saliency` on 32 images cost 0.89–0.90 s an image beyond the first against 1.18–1.24 at
+ * batch 1 (bench/results/cli-batches-2026-12-04-lavapipe*.md).
  */
 export const DEFAULT_BATCH_BUDGET_BYTES = 2 * 1024 ** 3;
 
