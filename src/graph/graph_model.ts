@@ -683,7 +683,7 @@ export class GraphModel implements Classifier {
     if (n === this.#batch) return;
     this.release();
     const gpu = this.gpu;
-    const { shapes, consumers } = this.#resolved;
+    const { shapes } = this.#resolved;
     const own = (length: number, label: string): GpuTensor => {
       const tensor = gpu.tensor(length, label);
       this.#owned.push(tensor);
