@@ -450,11 +450,9 @@ export class GraphModel implements Classifier {
       return { tensor: scratch, add: () => accumulate(gpu, scratch, gradient) };
     };
     /** A node whose ∂input is its ∂output (add, flatten) hands dy on: copied for the first contribution, summed after. */
-    const passOn = async (node: GraphNode, t: string, dy: GpuTensor): Promise<void> => {
+    const passOn = async (t: string, dy: GpuTensor): Promise<void> => {
       if (!started.has(t)) {
         started.add(t);
-        // A flatten whose input feeds it alone takes over dy's buffer: nothing to copy.
-        if (node.op.kind === 'flatten' && this.#resolved.consumers.get(t)!.length === 1 && grad.handOver(node.output, t)) return;
         gpu.copy(dy, 0, grad.get(t), 0, dy.length);
         return;
       }
@@ -531,7 +529,7 @@ export class GraphModel implements Classifier {
           break;
         case 'add':
           // A residual connection: both summands receive the sum's gradient as it is.
-          for (const summand of node.inputs) if (wanted(summand)) await passOn(node, summand, dy);
+          for (const summand of node.inputs) if (wanted(summand)) await passOn(summand, dy);
           break;
         case 'maxpool': {
           const r = fusedBelow.get(i);
@@ -555,7 +553,7 @@ export class GraphModel implements Classifier {
           }
           break;
         case 'flatten':
-          if (below) await passOn(node, t, dy);
+          if (below) await passOn(t, dy);
           break;
         case 'linear': {
           const s = this.#linearShape(node);
@@ -795,7 +793,7 @@ export class GraphModel implements Classifier {
    * holds two at a time instead of one per node. Every pool buffer holds the largest gradient, and every pass
    * makes the same requests in the same order, so it gets the same buffers (and the cached bind groups).
    */
-  #gradientPass(): { get(t: string): GpuTensor; release(t: string): void; handOver(from: string, to: string): boolean } {
+  #gradientPass(): { get(t: string): GpuTensor; release(t: string): void } {
     const { shapes } = this.#resolved;
     const size = (t: string): number => this.#batch * tensorSize(shapes.get(t)!);
     const largest = Math.max(...this.graph.nodes.map((node) => size(node.output)));
@@ -822,14 +820,6 @@ export class GraphModel implements Classifier {
         if (!buffer) return;
         held.delete(t);
         free.unshift(buffer);
-      },
-      // `to` takes over `from`'s buffer where both are pooled and `from` is not read again: a flatten's.
-      handOver: (from, to) => {
-        const buffer = held.get(from);
-        if (!buffer || held.has(to) || this.#keptGradient(to)) return false;
-        held.delete(from);
-        held.set(to, buffer);
-        return true;
       },
     };
   }
